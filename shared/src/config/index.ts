@@ -1,0 +1,136 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+/** Comma-separated Telegram user ids; empty means "no restriction". */
+const userIdList = z
+  .string()
+  .default("")
+  .transform((raw, ctx) => {
+    const ids = new Set<number>();
+    for (const part of raw.split(",").map((p) => p.trim())) {
+      if (part === "") continue;
+      if (!/^\d{1,15}$/.test(part)) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not a Telegram user id` });
+        return z.NEVER;
+      }
+      ids.add(Number(part));
+    }
+    return ids;
+  });
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const envSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z
+    .string({ error: "is required" })
+    .trim()
+    .regex(/^\d+:[\w-]+$/, "must look like 123456:ABC-DEF (the token from @BotFather)"),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  OPENROUTER_API_KEY: optionalString,
+  OPENROUTER_BASE_URL: z.url().default("https://openrouter.ai/api/v1"),
+  DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/notesbot"),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
+  OPENROUTER_RPM: z.coerce.number().int().min(0).default(20),
+  // LLM calls mostly wait on the network, so one process keeps a 2-core machine busy with many.
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  GATEWAY_METRICS_PORT: port.default(9101),
+  WORKER_METRICS_PORT: port.default(9102),
+  ALLOWED_USER_IDS: userIdList,
+  ADMIN_USER_IDS: userIdList,
+  WEBHOOK_URL: optionalString.pipe(z.url().optional()),
+  WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[\w-]{1,256}$/, "may contain only A-Z, a-z, 0-9, _ and - (1-256 characters)")
+      .optional(),
+  ),
+  PORT: port.default(8080),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+const configSchema = envSchema.superRefine((env, ctx) => {
+  if (env.WEBHOOK_URL !== undefined && env.WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WEBHOOK_SECRET"],
+      message: "is required when WEBHOOK_URL is set",
+    });
+  }
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  telegram: { token: string; apiRoot: string };
+  openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
+  databaseUrl: string;
+  redis: { url: string; queuePrefix: string };
+  workerConcurrency: number;
+  metricsPort: { gateway: number; worker: number };
+  access: { allowedUserIds: ReadonlySet<number>; adminUserIds: ReadonlySet<number> };
+  webhook: { url: string; secret: string; port: number } | undefined;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function parseWith<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue?.path.join(".") || "environment";
+  throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? "is invalid"}`);
+}
+
+/** Parses the environment once; throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const e = parseWith(configSchema, env);
+  return {
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, "") },
+    openrouter: {
+      apiKey: e.OPENROUTER_API_KEY,
+      baseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ""),
+      requestsPerMinute: e.OPENROUTER_RPM,
+    },
+    databaseUrl: e.DATABASE_URL,
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    metricsPort: { gateway: e.GATEWAY_METRICS_PORT, worker: e.WORKER_METRICS_PORT },
+    access: { allowedUserIds: e.ALLOWED_USER_IDS, adminUserIds: e.ADMIN_USER_IDS },
+    webhook:
+      e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET !== undefined
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT }
+        : undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The part of the configuration the migration runner needs (no bot token). */
+export function parseDatabaseConfig(env: NodeJS.ProcessEnv): Pick<Config, "databaseUrl" | "logLevel"> {
+  const e = parseWith(envSchema.pick({ DATABASE_URL: true, LOG_LEVEL: true }), env);
+  return { databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL };
+}
+
+/** Reads `.env` into the process environment when present; variables already set win over the file. */
+export function loadEnvFile(path = ".env"): NodeJS.ProcessEnv {
+  if (existsSync(path)) process.loadEnvFile(path);
+  return process.env;
+}
+
+/** Every value that must never be printed: tokens, keys, and passwords inside URLs. */
+export function secretsOf(config: Partial<Config>): string[] {
+  const secrets = [config.telegram?.token, config.openrouter?.apiKey, config.webhook?.secret];
+  for (const url of [config.databaseUrl, config.redis?.url]) {
+    if (url === undefined) continue;
+    const password = URL.parse(url)?.password;
+    if (password) secrets.push(password, decodeURIComponent(password));
+  }
+  return secrets.filter((s): s is string => s !== undefined && s.length >= 4);
+}
