@@ -134,3 +134,14 @@ export function secretsOf(config: Partial<Config>): string[] {
   }
   return secrets.filter((s): s is string => s !== undefined && s.length >= 4);
 }
+
+/** For a service's entry point: the configuration, or one clear line on stderr and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return parseConfig(loadEnvFile());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

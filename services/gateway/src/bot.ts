@@ -1,0 +1,42 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import type { Config } from "@notesbot/shared/config";
+import type { Db } from "@notesbot/shared/db";
+import type { Logger } from "@notesbot/shared/logging";
+import type { Texts } from "@notesbot/shared/texts";
+import { Bot } from "grammy";
+import { createErrorHandler } from "./errors.js";
+import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
+import { createModelsComposer } from "./features/models/composer.js";
+import { createModelsRepository } from "./features/models/repository.js";
+import { createNotesComposer } from "./features/notes/composer.js";
+import { createNotesRepository } from "./features/notes/repository.js";
+import { restrictTo } from "./middleware/access.js";
+
+export interface BotDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  texts: Texts;
+}
+
+export function createBot({ config, db, logger, texts }: BotDeps): Bot {
+  const bot = new Bot(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
+  // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
+
+  // Updates of one chat run in order; different chats run concurrently.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(restrictTo(config.access.allowedUserIds, texts));
+
+  const features = bot.errorBoundary(createErrorHandler(logger, texts));
+  features.use(createGeneralComposer({ texts }));
+  features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
+  features.use(
+    createModelsComposer({ models: createModelsRepository(db), texts, adminUserIds: config.access.adminUserIds }),
+  );
+  features.use(createFallbackComposer({ texts }));
+
+  bot.catch(createErrorHandler(logger, texts));
+  return bot;
+}

@@ -1,0 +1,26 @@
+import type { Texts } from "@notesbot/shared/texts";
+import { Composer, type Context } from "grammy";
+
+/** /start and /help; must be installed before the fallback for unknown input. */
+export function createGeneralComposer({ texts }: { texts: Texts }): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.command("start", (ctx) => ctx.reply(texts.start(ctx.from?.first_name)));
+  composer.command("help", (ctx) => ctx.reply(texts.help()));
+  return composer;
+}
+
+/**
+ * What nothing else handled. In private chats the user gets a hint; in groups the bot stays quiet
+ * unless the unknown command was addressed to it by name.
+ */
+export function createFallbackComposer({ texts }: { texts: Texts }): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on("message:entities:bot_command", async (ctx, next) => {
+    const command = ctx.entities("bot_command")[0];
+    if (command?.offset !== 0) return next();
+    const addressedToMe = command.text.toLowerCase().endsWith(`@${ctx.me.username.toLowerCase()}`);
+    if (ctx.chat.type === "private" || addressedToMe) await ctx.reply(texts.unknownCommand);
+  });
+  composer.chatType("private").on("message:text", (ctx) => ctx.reply(texts.notACommand));
+  return composer;
+}

@@ -1,0 +1,38 @@
+import type { Texts } from "@notesbot/shared/texts";
+import { Composer, type Context } from "grammy";
+import { parseModelId } from "../arguments.js";
+import type { ModelsRepository } from "./repository.js";
+
+interface Deps {
+  models: ModelsRepository;
+  texts: Texts;
+  /** Who may switch the active model; empty means everyone. */
+  adminUserIds: ReadonlySet<number>;
+}
+
+export function createModelsComposer({ models, texts, adminUserIds }: Deps): Composer<Context> {
+  const composer = new Composer<Context>();
+  const mayConfigure = (userId: number | undefined) =>
+    adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));
+
+  composer.command("models", async (ctx) => {
+    if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("models")));
+    const list = await models.list();
+    await ctx.reply([texts.modelsHeader, ...list.map(texts.modelLine), "", texts.modelsFooter].join("\n"));
+  });
+
+  composer.command("model", async (ctx) => {
+    const rawId = ctx.match.trim();
+    if (rawId === "") {
+      const active = await models.active();
+      return void (await ctx.reply(active ? texts.activeModel(active) : texts.noActiveModel));
+    }
+    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(texts.modelSwitchForbidden));
+    const id = parseModelId(rawId);
+    if (!id.ok) return void (await ctx.reply(texts.invalidModelId(rawId)));
+    const model = await models.activate(id.value);
+    await ctx.reply(model ? texts.modelSwitched(model) : texts.modelNotFound(rawId));
+  });
+
+  return composer;
+}

@@ -1,0 +1,37 @@
+import { type Db, inTransaction } from "@notesbot/shared/db";
+import type { ModelView } from "@notesbot/shared/texts";
+
+const COLUMNS = "id, key, label, active";
+
+export function createModelsRepository(db: Db) {
+  return {
+    async list(): Promise<ModelView[]> {
+      const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
+      return rows;
+    },
+
+    async active(): Promise<ModelView | undefined> {
+      const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
+      return rows[0];
+    },
+
+    /**
+     * Makes model `id` the active one; returns it, or undefined (nothing changed) when there is no such model.
+     * The EXCLUSIVE lock serialises switches while plain reads go on; deactivating before activating means
+     * the unique partial index never sees two active rows, and readers see the old or the new state only.
+     */
+    async activate(id: number): Promise<ModelView | undefined> {
+      return inTransaction(db, async (client) => {
+        await client.query("LOCK TABLE models IN EXCLUSIVE MODE");
+        const { rows } = await client.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
+        const model = rows[0];
+        if (model === undefined) return undefined;
+        await client.query("UPDATE models SET active = false WHERE active AND id <> $1", [id]);
+        await client.query("UPDATE models SET active = true WHERE id = $1 AND NOT active", [id]);
+        return { ...model, active: true };
+      });
+    },
+  };
+}
+
+export type ModelsRepository = ReturnType<typeof createModelsRepository>;

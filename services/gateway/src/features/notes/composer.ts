@@ -1,0 +1,113 @@
+import {
+  NOTE_FIND_MAX,
+  NOTE_LIST_DEFAULT,
+  NOTE_LIST_MAX,
+  NOTE_MAX_LENGTH,
+  STATS_DAYS_DEFAULT,
+  STATS_DAYS_MAX,
+  type Texts,
+} from "@notesbot/shared/texts";
+import { Composer, type Context, InputFile } from "grammy";
+import { characterCount, parseCount, parseId, parseNoteText, splitFirstWord } from "../arguments.js";
+import { replyInParts } from "../reply.js";
+import { formatExport, formatStats } from "./format.js";
+import type { NotesRepository } from "./repository.js";
+
+interface Deps {
+  notes: NotesRepository;
+  texts: Texts;
+}
+
+/** The sender owns the notes; commands without a sender (channel posts) are ignored. */
+const sender = (ctx: Context) => ctx.from?.id;
+
+export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
+  const composer = new Composer<Context>();
+
+  const noteTextError = (raw: string, error: "empty" | "too_long") =>
+    error === "empty" ? texts.usage.note_add : texts.noteTooLong(characterCount(raw.trim()));
+
+  composer.command("note_add", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
+    if (!text.ok) return void (await ctx.reply(noteTextError(ctx.match, text.error)));
+    const note = await notes.add(userId, ctx.chat.id, text.value);
+    await ctx.reply(texts.noteAdded(note.id));
+  });
+
+  composer.command("note_list", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    const limit = parseCount(ctx.match, { default: NOTE_LIST_DEFAULT, max: NOTE_LIST_MAX });
+    if (!limit.ok) return void (await ctx.reply(texts.usage.note_list));
+    const list = await notes.newest(userId, limit.value);
+    if (list.length === 0) return void (await ctx.reply(texts.noNotes));
+    await replyInParts(ctx, [texts.listHeader(list.length), ...list.map(texts.note)]);
+  });
+
+  composer.command("note_find", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    const query = ctx.match.trim();
+    if (query === "") return void (await ctx.reply(texts.usage.note_find));
+    if (characterCount(query) > NOTE_MAX_LENGTH) return void (await ctx.reply(texts.usage.note_find));
+    const { notes: found, total } = await notes.find(userId, query, NOTE_FIND_MAX);
+    if (total === 0) return void (await ctx.reply(texts.findNothing(query)));
+    await replyInParts(ctx, [texts.findHeader(query, found.length, total), ...found.map(texts.note)]);
+  });
+
+  composer.command("note_edit", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    const [rawId, rawText] = splitFirstWord(ctx.match);
+    if (rawId === "") return void (await ctx.reply(texts.usage.note_edit));
+    const id = parseId(rawId);
+    if (!id.ok) return void (await ctx.reply(`${texts.invalidId(rawId)}\n${texts.usage.note_edit}`));
+    const text = parseNoteText(rawText, NOTE_MAX_LENGTH);
+    if (!text.ok) {
+      return void (await ctx.reply(text.error === "empty" ? texts.usage.note_edit : noteTextError(rawText, text.error)));
+    }
+    const edited = await notes.edit(userId, id.value, text.value);
+    await ctx.reply(edited ? texts.noteEdited(id.value) : texts.noteNotFound(id.value));
+  });
+
+  composer.command("note_del", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    const rawId = ctx.match.trim();
+    if (rawId === "") return void (await ctx.reply(texts.usage.note_del));
+    const id = parseId(rawId);
+    if (!id.ok) return void (await ctx.reply(`${texts.invalidId(rawId)}\n${texts.usage.note_del}`));
+    const removed = await notes.remove(userId, id.value);
+    await ctx.reply(removed ? texts.noteDeleted(id.value) : texts.noteNotFound(id.value));
+  });
+
+  composer.command("note_count", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("note_count")));
+    await ctx.reply(texts.noteCount(await notes.count(userId)));
+  });
+
+  composer.command("note_export", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("note_export")));
+    const all = await notes.all(userId);
+    if (all.length === 0) return void (await ctx.reply(texts.exportEmpty));
+    const file = new InputFile(Buffer.from(formatExport(all), "utf8"), `notes-${userId}.txt`);
+    await ctx.replyWithDocument(file, { caption: texts.exportCaption(all.length) });
+  });
+
+  composer.command("note_stats", async (ctx) => {
+    const userId = sender(ctx);
+    if (userId === undefined) return;
+    const days = parseCount(ctx.match, { default: STATS_DAYS_DEFAULT, max: STATS_DAYS_MAX });
+    if (!days.ok) return void (await ctx.reply(texts.usage.note_stats));
+    const perDay = await notes.perDay(userId, days.value);
+    await replyInParts(ctx, formatStats(texts, days.value, perDay), "\n");
+  });
+
+  return composer;
+}

@@ -1,0 +1,93 @@
+import type { Db } from "@notesbot/shared/db";
+import type { NoteView } from "@notesbot/shared/texts";
+import { likePattern } from "../arguments.js";
+
+export interface DayCount {
+  day: string;
+  count: number;
+}
+
+interface NoteRow {
+  id: string;
+  text: string;
+  created_at: Date;
+}
+
+const toNote = (row: NoteRow): NoteView => ({ id: row.id, text: row.text, createdAt: row.created_at });
+
+/** Every query is scoped by user_id: another user's note behaves exactly like a missing one. */
+export function createNotesRepository(db: Db) {
+  return {
+    async add(userId: number, chatId: number, text: string): Promise<NoteView> {
+      const { rows } = await db.query<NoteRow>(
+        "INSERT INTO notes (user_id, chat_id, text) VALUES ($1, $2, $3) RETURNING id, text, created_at",
+        [userId, chatId, text],
+      );
+      return toNote(rows[0] as NoteRow);
+    },
+
+    async newest(userId: number, limit: number): Promise<NoteView[]> {
+      const { rows } = await db.query<NoteRow>(
+        `SELECT id, text, created_at FROM notes WHERE user_id = $1
+         ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [userId, limit],
+      );
+      return rows.map(toNote);
+    },
+
+    async find(userId: number, query: string, limit: number): Promise<{ notes: NoteView[]; total: number }> {
+      const { rows } = await db.query<NoteRow & { total: string }>(
+        `SELECT id, text, created_at, count(*) OVER () AS total FROM notes
+         WHERE user_id = $1 AND text ILIKE $2
+         ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [userId, likePattern(query), limit],
+      );
+      return { notes: rows.map(toNote), total: Number(rows[0]?.total ?? 0) };
+    },
+
+    async edit(userId: number, id: string, text: string): Promise<boolean> {
+      const { rowCount } = await db.query(
+        "UPDATE notes SET text = $3, updated_at = now() WHERE id = $2 AND user_id = $1",
+        [userId, id, text],
+      );
+      return rowCount === 1;
+    },
+
+    async remove(userId: number, id: string): Promise<boolean> {
+      const { rowCount } = await db.query("DELETE FROM notes WHERE id = $2 AND user_id = $1", [userId, id]);
+      return rowCount === 1;
+    },
+
+    async count(userId: number): Promise<number> {
+      const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM notes WHERE user_id = $1", [userId]);
+      return Number(rows[0]?.count ?? 0);
+    },
+
+    async all(userId: number): Promise<NoteView[]> {
+      const { rows } = await db.query<NoteRow>(
+        "SELECT id, text, created_at FROM notes WHERE user_id = $1 ORDER BY created_at, id",
+        [userId],
+      );
+      return rows.map(toNote);
+    },
+
+    /** Notes added per UTC day over the last `days` days, today included, zero days included. */
+    async perDay(userId: number, days: number): Promise<DayCount[]> {
+      const { rows } = await db.query<{ day: string; count: string }>(
+        `WITH bounds AS (SELECT (now() AT TIME ZONE 'UTC')::date AS today)
+         SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(n.id) AS count
+         FROM bounds,
+              generate_series(bounds.today - ($2::int - 1), bounds.today, interval '1 day') AS d(day)
+         LEFT JOIN notes n
+           ON n.user_id = $1
+          AND n.created_at >= d.day AT TIME ZONE 'UTC'
+          AND n.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+         GROUP BY d.day ORDER BY d.day`,
+        [userId, days],
+      );
+      return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
+    },
+  };
+}
+
+export type NotesRepository = ReturnType<typeof createNotesRepository>;

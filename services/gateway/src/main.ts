@@ -1,0 +1,34 @@
+import { run } from "@grammyjs/runner";
+import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
+import { createPool } from "@notesbot/shared/db";
+import { onShutdownSignal } from "@notesbot/shared/lifecycle";
+import { createLogger } from "@notesbot/shared/logging";
+import { ru } from "@notesbot/shared/texts";
+import { createBot } from "./bot.js";
+import { botCommands } from "./commands.js";
+import { startWebhookServer } from "./webhook.js";
+
+const config = loadConfigOrExit();
+const logger = createLogger({ level: config.logLevel, service: "gateway", secrets: secretsOf(config) });
+const db = createPool(config.databaseUrl);
+const texts = ru;
+const bot = createBot({ config, db, logger, texts });
+
+await bot.init();
+await bot.api.setMyCommands(botCommands(texts));
+
+let stopIntake: () => Promise<void>;
+if (config.webhook) {
+  const server = await startWebhookServer(bot, config.webhook, logger);
+  stopIntake = server.close;
+} else {
+  await bot.api.deleteWebhook();
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message"] } } });
+  stopIntake = () => runner.stop();
+}
+logger.info({ username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" }, "gateway started");
+
+onShutdownSignal(logger, async () => {
+  await stopIntake();
+  await db.end();
+});

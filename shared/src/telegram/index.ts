@@ -1,0 +1,2 @@
+export { markdownToTelegramHtml } from "./markdown.js";
+export { splitPlainText, splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT, visibleLength } from "./split.js";

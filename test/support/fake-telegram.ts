@@ -1,0 +1,356 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
+
+/**
+ * A fake Telegram Bot API on 127.0.0.1 that speaks the real wire format (`/bot<token>/<method>`, JSON,
+ * form and multipart bodies, the `{ok, result}` / `{ok: false, error_code, description, parameters}`
+ * envelope). It records every call, serves updates to long polling, and injects faults on request.
+ */
+
+export const BOT_USER: User = { id: 700_000_001, is_bot: true, first_name: "Notes", username: "NotesTestBot" };
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+export interface SentDocument {
+  filename: string;
+  content: string;
+}
+
+export interface Fault {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number };
+}
+
+type Result = { ok: true; result: unknown } | ({ ok: false } & Fault);
+
+const ALLOWED_HTML_TAGS = new Set([
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "ins",
+  "s",
+  "strike",
+  "del",
+  "code",
+  "pre",
+  "a",
+  "tg-spoiler",
+  "span",
+  "blockquote",
+  "tg-emoji",
+]);
+
+/** Telegram rejects unknown tags and unbalanced markup in HTML parse mode; so does the fake. */
+export function htmlParseError(html: string): string | undefined {
+  const stack: string[] = [];
+  for (const match of html.matchAll(/<(\/?)([a-zA-Z-]+)[^>]*>|<|&(?![a-zA-Z]+;|#\d+;|#x[\da-fA-F]+;)/g)) {
+    if (match[2] === undefined) return `Unsupported start tag or entity at byte offset ${match.index}`;
+    const [, closing, tag] = match;
+    const name = tag.toLowerCase();
+    if (!ALLOWED_HTML_TAGS.has(name)) return `Unsupported start tag "${name}" at byte offset ${match.index}`;
+    if (closing === "") stack.push(name);
+    else if (stack.pop() !== name) return `Unmatched end tag at byte offset ${match.index}, expected "</${name}>"`;
+  }
+  return stack.length > 0 ? `Can't find end tag corresponding to start tag "${stack.at(-1)}"` : undefined;
+}
+
+export class FakeTelegram {
+  readonly token: string;
+  readonly calls: ApiCall[] = [];
+  private readonly events = new EventEmitter();
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly sockets = new Set<Socket>();
+  private readonly updates: Update[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly chats = new Map<number, Chat>();
+  private readonly messages = new Map<string, Message>();
+  private nextUpdateId = 1;
+  private nextMessageId = 1;
+  private nextUserId = 100_000 + Math.floor(Math.random() * 1_000_000) * 1000;
+  private confirmedOffset = 0;
+  /** When set, every HTML-formatted text is rejected as Telegram does with broken markup. */
+  rejectHtml = false;
+
+  constructor(token = "123456:TEST-fake-telegram-token") {
+    this.token = token;
+    this.events.setMaxListeners(0);
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+  }
+
+  static async start(token?: string): Promise<FakeTelegram> {
+    const fake = new FakeTelegram(token);
+    await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
+    return fake;
+  }
+
+  get apiRoot(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async close(): Promise<void> {
+    this.events.emit("closing");
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** A user id no other test has used in this run. */
+  newUser(firstName = "Тест"): User {
+    this.nextUserId += 1;
+    return { id: this.nextUserId, is_bot: false, first_name: firstName, language_code: "ru" };
+  }
+
+  /** A group chat id (negative, as Telegram's are) no other test has used. */
+  newGroup(): Chat {
+    this.nextUserId += 1;
+    return { id: -this.nextUserId, type: "group", title: "Группа" };
+  }
+
+  /** Queues a text message from `from` (in a private chat unless `chat` is given), as Telegram would deliver it. */
+  sendText(from: User, text: string, chat?: Chat): Update {
+    const target: Chat = chat ?? { id: from.id, type: "private", first_name: from.first_name };
+    this.chats.set(target.id, target);
+    const entities: MessageEntity[] = [];
+    const command = /^\/\S+/.exec(text);
+    if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: target,
+      from,
+      text,
+      ...(entities.length > 0 ? { entities } : {}),
+    } as Message.TextMessage;
+    return this.pushUpdate({ message });
+  }
+
+  pushUpdate(update: Omit<Update, "update_id"> & { update_id?: number }): Update {
+    const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
+    this.updates.push(full);
+    this.events.emit("update");
+    return full;
+  }
+
+  /** The next `count` calls of `method` are answered with `fault` instead of being carried out. */
+  failNext(method: string, fault: Fault, count = 1): void {
+    const queue = this.faults.get(method) ?? [];
+    for (let i = 0; i < count; i++) queue.push(fault);
+    this.faults.set(method, queue);
+  }
+
+  /** Resolves with the first call (already made or coming) that matches; rejects after `timeoutMs`. */
+  waitForCall(predicate: (call: ApiCall) => boolean, timeoutMs = 15_000, since = 0): Promise<ApiCall> {
+    const found = this.calls.slice(since).find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const onCall = (call: ApiCall) => {
+        if (!predicate(call)) return;
+        cleanup();
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no matching Bot API call within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.events.off("call", onCall);
+      };
+      this.events.on("call", onCall);
+    });
+  }
+
+  /** Messages and documents the bot sent to `chatId`, in order. */
+  sentTo(chatId: number): ApiCall[] {
+    return this.calls.filter((c) => isOutgoing(c.method) && Number(c.payload.chat_id) === chatId);
+  }
+
+  /** Waits until the bot has sent `count` messages (or documents) to `chatId` after the first `after`. */
+  async repliesTo(chatId: number, count: number, after: number, timeoutMs = 15_000): Promise<ApiCall[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const sent = this.sentTo(chatId);
+      if (sent.length >= after + count) return sent.slice(after, after + count);
+      const seen = this.calls.length;
+      await this.waitForCall(
+        (c) => isOutgoing(c.method) && Number(c.payload.chat_id) === chatId,
+        Math.max(1, deadline - Date.now()),
+        seen,
+      ).catch(() => {
+        throw new Error(
+          `chat ${chatId}: expected ${count} replies after ${after}, got ${sent.length - after}: ` +
+            JSON.stringify(sent.slice(after).map((c) => c.payload.text ?? c.payload.document)),
+        );
+      });
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? "");
+    if (!match || match[1] !== this.token) {
+      return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    }
+    const method = match[2] as string;
+    const payload = await readPayload(req);
+    const call: ApiCall = { method, payload, at: Date.now() };
+    this.calls.push(call);
+    this.events.emit("call", call);
+
+    const fault = this.faults.get(method)?.shift();
+    const result: Result = fault ? { ok: false, ...fault } : await this.execute(method, payload);
+    if (res.destroyed) return;
+    send(res, result.ok ? 200 : result.error_code, result);
+  }
+
+  private async execute(method: string, p: Record<string, unknown>): Promise<Result> {
+    switch (method) {
+      case "getMe":
+        return ok(BOT_USER);
+      case "getUpdates":
+        return ok(await this.getUpdates(p));
+      case "deleteWebhook":
+      case "setWebhook":
+      case "setMyCommands":
+      case "sendChatAction":
+        return ok(true);
+      case "sendMessage":
+        return this.sendMessage(p);
+      case "editMessageText":
+        return this.editMessageText(p);
+      case "sendDocument":
+        return ok(this.store(Number(p.chat_id), { document: p.document, caption: p.caption }));
+      default:
+        return { ok: false, error_code: 404, description: "Not Found: method not found" };
+    }
+  }
+
+  private async getUpdates(p: Record<string, unknown>): Promise<Update[]> {
+    const offset = Number(p.offset ?? 0);
+    if (offset > this.confirmedOffset) this.confirmedOffset = offset;
+    const pending = () => this.updates.filter((u) => u.update_id >= this.confirmedOffset);
+    const limit = Number(p.limit ?? 100);
+    if (pending().length === 0) {
+      const timeoutMs = Number(p.timeout ?? 0) * 1000;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.events.off("update", done);
+          this.events.off("closing", done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        this.events.on("update", done);
+        this.events.on("closing", done);
+      });
+    }
+    return pending().slice(0, limit);
+  }
+
+  private sendMessage(p: Record<string, unknown>): Result {
+    const text = String(p.text ?? "");
+    const invalid = this.validateText(text, p.parse_mode);
+    if (invalid) return invalid;
+    return ok(this.store(Number(p.chat_id), { text }));
+  }
+
+  private editMessageText(p: Record<string, unknown>): Result {
+    const key = `${p.chat_id}:${p.message_id}`;
+    const message = this.messages.get(key);
+    if (!message) return badRequest("Bad Request: message to edit not found");
+    const text = String(p.text ?? "");
+    const invalid = this.validateText(text, p.parse_mode);
+    if (invalid) return invalid;
+    if ("text" in message && message.text === text) {
+      return badRequest(
+        "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
+    }
+    const edited = { ...message, text, edit_date: Math.floor(Date.now() / 1000) } as Message;
+    this.messages.set(key, edited);
+    return ok(edited);
+  }
+
+  private validateText(text: string, parseMode: unknown): Result | undefined {
+    if (text.trim() === "") return badRequest("Bad Request: message text is empty");
+    if (text.length > 4096) return badRequest("Bad Request: message is too long");
+    if (parseMode === "HTML") {
+      const error = this.rejectHtml ? "Unsupported start tag" : htmlParseError(text);
+      if (error) return badRequest(`Bad Request: can't parse entities: ${error}`);
+    }
+    return undefined;
+  }
+
+  private store(chatId: number, content: Record<string, unknown>): Message {
+    const chat = this.chats.get(chatId) ?? ({ id: chatId, type: "private", first_name: "?" } as Chat);
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: BOT_USER,
+      ...content,
+    } as unknown as Message;
+    this.messages.set(`${chatId}:${message.message_id}`, message);
+    return message;
+  }
+}
+
+const isOutgoing = (method: string) => method === "sendMessage" || method === "sendDocument";
+
+const ok = (result: unknown): Result => ({ ok: true, result });
+const badRequest = (description: string): Result => ({ ok: false, error_code: 400, description });
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** Bot API parameters arrive as JSON, a form, multipart (file uploads) or the query string. */
+async function readPayload(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const payload: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers["content-type"] ?? "";
+  if (body.length === 0) return payload;
+  if (type.startsWith("application/json")) return { ...payload, ...(JSON.parse(body.toString("utf8")) as object) };
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    return { ...payload, ...Object.fromEntries(new URLSearchParams(body.toString("utf8"))) };
+  }
+  if (type.startsWith("multipart/form-data")) {
+    const form = await new Request(url, { method: "POST", headers: { "content-type": type }, body }).formData();
+    const files = new Map<string, SentDocument>();
+    for (const [name, value] of form) {
+      if (typeof value === "string") payload[name] = parseFieldValue(value);
+      else files.set(name, { filename: value.name, content: await value.text() });
+    }
+    // grammY names the file part at random and points the parameter at it: `document: "attach://<name>"`.
+    for (const [name, value] of Object.entries(payload)) {
+      if (typeof value === "string" && value.startsWith("attach://")) payload[name] = files.get(value.slice(9));
+    }
+  }
+  return payload;
+}
+
+/** In multipart bodies grammY sends objects and arrays as JSON strings, and attaches files by name. */
+function parseFieldValue(value: string): unknown {
+  if (value.startsWith("{") || value.startsWith("[")) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}

@@ -1,0 +1,274 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type ChatMessage,
+  createOpenRouterClient,
+  type OpenRouterClientOptions,
+  OpenRouterError,
+} from "../../shared/src/openrouter/index.js";
+import { type FakeOpenRouter, startFakeOpenRouter } from "../support/fake-openrouter.js";
+
+const API_KEY = "sk-or-v1-test-secret";
+const MODEL = "meta-llama/llama-3.3-70b-instruct:free";
+const MESSAGES: ChatMessage[] = [
+  { role: "system", content: "Отвечай кратко." },
+  { role: "user", content: "Сколько будет 2+2?" },
+];
+
+let fake: FakeOpenRouter;
+
+beforeEach(async () => {
+  fake = await startFakeOpenRouter();
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+function client(overrides: Partial<OpenRouterClientOptions> = {}) {
+  return createOpenRouterClient({
+    apiKey: API_KEY,
+    baseUrl: fake.baseUrl,
+    timeoutMs: 5_000,
+    referer: "https://github.com/example/notesbot",
+    title: "Notes bot",
+    ...overrides,
+  });
+}
+
+/** Runs one completion that must fail and returns its OpenRouterError. */
+async function failure(options: Partial<OpenRouterClientOptions> = {}): Promise<OpenRouterError> {
+  const error = await client(options)
+    .complete({ model: MODEL, messages: MESSAGES })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(error).toBeInstanceOf(OpenRouterError);
+  return error as OpenRouterError;
+}
+
+describe("OpenRouter client", () => {
+  it("returns the answer, the model and the token usage", async () => {
+    const completion = await client().complete({ model: MODEL, messages: MESSAGES });
+
+    expect(completion).toEqual({
+      content: "Ответ: Сколько будет 2+2?",
+      model: MODEL,
+      usage: { promptTokens: 12, completionTokens: 7, totalTokens: 19 },
+    });
+  });
+
+  it("sends the key, the app headers, the model and the messages", async () => {
+    fake.enqueue({ kind: "answer", content: "4" });
+    await client({ baseUrl: `${fake.baseUrl}/` }).complete({ model: MODEL, messages: MESSAGES });
+
+    const [request] = await fake.waitForRequests(1);
+    expect(fake.requests).toHaveLength(1);
+    expect(request?.path).toBe("/api/v1/chat/completions");
+    expect(request?.headers).toEqual({
+      authorization: `Bearer ${API_KEY}`,
+      "http-referer": "https://github.com/example/notesbot",
+      "x-title": "Notes bot",
+    });
+    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES });
+  });
+
+  it("reads Retry-After in seconds from a 429", async () => {
+    fake.enqueue({
+      kind: "error",
+      status: 429,
+      message: "Rate limit exceeded: free-models-per-min",
+      retryAfter: "7",
+    });
+
+    const error = await failure();
+
+    expect(error).toMatchObject({ kind: "http", status: 429, retryable: true, retryAfterMs: 7_000 });
+    expect(error.message).toContain("Rate limit exceeded: free-models-per-min");
+  });
+
+  it("reads Retry-After as an HTTP date from a 429", async () => {
+    const retryAt = new Date(Date.now() + 30_000).toUTCString();
+    fake.enqueue({ kind: "error", status: 429, retryAfter: retryAt });
+
+    const error = await failure();
+
+    expect(error).toMatchObject({ kind: "http", status: 429, retryable: true });
+    // The date has whole-second precision, so up to a second (plus the round trip) is lost.
+    expect(error.retryAfterMs).toBeGreaterThan(27_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(30_000);
+  });
+
+  it("leaves retryAfterMs undefined without a Retry-After header", async () => {
+    fake.enqueue({ kind: "error", status: 503 });
+
+    expect((await failure()).retryAfterMs).toBeUndefined();
+  });
+
+  it.each([
+    [400, false],
+    [401, false],
+    [402, false],
+    [403, false],
+    [404, false],
+    [408, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+  ])("reports HTTP %i with retryable=%s", async (status, retryable) => {
+    fake.enqueue({ kind: "error", status, message: `upstream says ${status}` });
+
+    const error = await failure();
+
+    expect(error).toMatchObject({ kind: "http", status, retryable });
+    expect(error.message).toBe(`OpenRouter error ${status}: upstream says ${status}`);
+  });
+
+  it("keeps the API key out of the error message even when the upstream echoes it", async () => {
+    fake.enqueue({ kind: "error", status: 401, message: `Invalid key ${API_KEY}` });
+
+    const error = await failure();
+
+    expect(error.status).toBe(401);
+    expect(error.message).not.toContain(API_KEY);
+  });
+
+  it("treats a top-level error inside an HTTP 200 as an error with its code", async () => {
+    fake.enqueue({ kind: "errorIn200", code: 503, message: "Provider returned error" });
+
+    const error = await failure();
+
+    expect(error).toMatchObject({ kind: "http", status: 503, retryable: true });
+    expect(error.message).toContain("Provider returned error");
+  });
+
+  it("treats a choice with finish_reason error as an error with its code", async () => {
+    fake.enqueue({ kind: "choiceError", code: 502 });
+
+    expect(await failure()).toMatchObject({ kind: "http", status: 502, retryable: true });
+  });
+
+  it("treats a 200 with no answer text as an error", async () => {
+    fake.enqueue({ kind: "empty" });
+
+    expect(await failure()).toMatchObject({ kind: "empty_answer", status: undefined, retryable: false });
+  });
+
+  it("treats a whitespace-only answer as an error", async () => {
+    fake.enqueue({ kind: "answer", content: " \n\t " });
+
+    expect(await failure()).toMatchObject({ kind: "empty_answer", retryable: false });
+  });
+
+  it("gives up on a request that hangs after timeoutMs", async () => {
+    fake.enqueue({ kind: "hang" });
+    const started = performance.now();
+
+    const error = await failure({ timeoutMs: 200 });
+
+    expect(error).toMatchObject({ kind: "timeout", status: undefined, retryable: true });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("reports a dropped connection as a network error", async () => {
+    fake.enqueue({ kind: "drop" });
+
+    const error = await failure();
+
+    expect(error).toMatchObject({ kind: "network", status: undefined, retryable: true });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("reports an unreachable server as a network error", async () => {
+    const gone = await startFakeOpenRouter();
+    await gone.close();
+
+    expect(await failure({ baseUrl: gone.baseUrl })).toMatchObject({ kind: "network", retryable: true });
+  });
+
+  it.each([undefined, "", "   "])("fails with missing_key for key %j and sends nothing", async (apiKey) => {
+    const error = await failure({ apiKey });
+
+    expect(error).toMatchObject({ kind: "missing_key", status: undefined, retryable: false });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("rethrows the caller's abort reason instead of an OpenRouterError", async () => {
+    fake.enqueue({ kind: "hang" });
+    const controller = new AbortController();
+    const reason = new Error("job cancelled");
+
+    const pending = client().complete({ model: MODEL, messages: MESSAGES, signal: controller.signal });
+    await fake.waitForRequests(1);
+    controller.abort(reason);
+
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it("treats a 200 that is not a completion as a retryable upstream failure", async () => {
+    const stub: typeof fetch = async () => new Response("<html>gateway</html>", { status: 200 });
+
+    expect(await failure({ fetch: stub })).toMatchObject({ kind: "http", status: 502, retryable: true });
+  });
+
+  it("reports the HTTP status when the error body is not JSON", async () => {
+    const stub: typeof fetch = async () => new Response("Bad Gateway", { status: 502 });
+
+    const error = await failure({ fetch: stub });
+
+    expect(error).toMatchObject({ kind: "http", status: 502, retryable: true });
+    expect(error.message).toBe("OpenRouter error 502");
+  });
+});
+
+describe("fake OpenRouter", () => {
+  it("serves per-model scripts first, then the shared queue, then the default", async () => {
+    fake.enqueue({ kind: "answer", content: "shared" });
+    fake.enqueueFor("other/model", { kind: "answer", content: "scoped" });
+    fake.setDefault({ kind: "answer", content: "default" });
+    const ask = (model: string) => client().complete({ model, messages: MESSAGES });
+
+    expect((await ask(MODEL)).content).toBe("shared");
+    expect((await ask("other/model")).content).toBe("scoped");
+    expect((await ask("other/model")).content).toBe("default");
+  });
+
+  it("rejects a request without a bearer token with OpenRouter's 401 and keeps the script", async () => {
+    fake.enqueue({ kind: "answer", content: "scripted" });
+
+    const response = await fetch(`${fake.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: MODEL, messages: MESSAGES }),
+    });
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: { code: 401, message: "No auth credentials found" } });
+    expect((await client().complete({ model: MODEL, messages: MESSAGES })).content).toBe("scripted");
+  });
+
+  it("holds a delayed answer back, so a shorter client timeout wins", async () => {
+    fake.enqueue({ kind: "answer", content: "late", delayMs: 1_000 });
+
+    expect(await failure({ timeoutMs: 100 })).toMatchObject({ kind: "timeout" });
+  });
+
+  it("ends a hanging request when it closes", async () => {
+    const closing = await startFakeOpenRouter();
+    closing.enqueue({ kind: "hang" });
+    const pending = client({ baseUrl: closing.baseUrl }).complete({ model: MODEL, messages: MESSAGES });
+    await closing.waitForRequests(1);
+
+    await closing.close();
+
+    await expect(pending).rejects.toMatchObject({ kind: "network" });
+  });
+
+  it("rejects waitForRequests with a clear message when too few requests arrive", async () => {
+    await expect(fake.waitForRequests(1, 50)).rejects.toThrow(
+      "fake OpenRouter: expected 1 request(s) within 50 ms, got 0",
+    );
+  });
+});
