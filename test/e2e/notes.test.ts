@@ -27,7 +27,7 @@ const addedId = (reply: string | undefined) => {
 describe("notes, end to end through the real gateway", () => {
   it("registers the command menu and greets with the list of commands", async () => {
     const setMyCommands = bot.telegram.calls.find((c) => c.method === "setMyCommands");
-    const commands = (setMyCommands?.payload.commands as { command: string }[]).map((c) => c.command);
+    const commands = ((setMyCommands?.payload.commands ?? []) as { command: string }[]).map((c) => c.command);
     expect(commands).toEqual(expect.arrayContaining(["note_add", "note_list", "models", "model", "help"]));
 
     const user = bot.telegram.newUser("Анна");
@@ -48,7 +48,9 @@ describe("notes, end to end through the real gateway", () => {
     ]);
 
     const [list] = await bot.say(user, "/note_list");
-    expect(list).toMatch(new RegExp(`#${second} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\nпозвонить маме\\nвечером 🙂`));
+    expect(list).toMatch(
+      new RegExp(`#${second} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\nпозвонить маме\\nвечером 🙂`),
+    );
     expect(list?.indexOf(`#${second}`)).toBeLessThan(list?.indexOf(`#${first}`) ?? -1);
     expect((await bot.say(user, "/note_list 1"))[0]).not.toContain(`#${first}`);
     expect(await bot.say(user, "/note_count")).toEqual(["У вас 2 заметки."]);
@@ -66,7 +68,9 @@ describe("notes, end to end through the real gateway", () => {
     const missing = String(Number(id) + 1_000_000);
 
     expect(await bot.say(stranger, `/note_edit ${id} взлом`)).toEqual([`Заметки #${id} у вас нет.`]);
-    expect(await bot.say(stranger, `/note_edit ${missing} взлом`)).toEqual([`Заметки #${missing} у вас нет.`]);
+    expect(await bot.say(stranger, `/note_edit ${missing} взлом`)).toEqual([
+      `Заметки #${missing} у вас нет.`,
+    ]);
     expect(await bot.say(stranger, `/note_del ${id}`)).toEqual([`Заметки #${id} у вас нет.`]);
     expect(await bot.say(stranger, "/note_find секрет")).toEqual(["Заметок с «секрет» не найдено."]);
     expect(await bot.say(stranger, "/note_list")).toEqual([expect.stringContaining("нет заметок")]);
@@ -171,19 +175,23 @@ describe("notes, end to end through the real gateway", () => {
     expect(call?.method).toBe("sendDocument");
     const document = call?.payload.document as { filename: string; content: string };
     expect(document.filename).toMatch(/\.txt$/);
-    expect(document.content).toMatch(new RegExp(`^#${a} · .+ UTC\\nпервая\\n\\n#${b} · .+ UTC\\nвторая 🙂\\n$`));
+    expect(document.content).toMatch(
+      new RegExp(`^#${a} · .+ UTC\\nпервая\\n\\n#${b} · .+ UTC\\nвторая 🙂\\n$`),
+    );
     expect(call?.payload.caption).toBe("Ваши заметки: 2. Время UTC.");
   });
 
   it("shows notes per day over the requested days", async () => {
     const user = bot.telegram.newUser();
     for (const text of ["a", "b", "c"]) await bot.say(user, `/note_add ${text}`);
-    await db.query("UPDATE notes SET created_at = now() - interval '2 days' WHERE user_id = $1 AND text = 'a'", [
-      user.id,
-    ]);
-    await db.query("UPDATE notes SET created_at = now() - interval '40 days' WHERE user_id = $1 AND text = 'b'", [
-      user.id,
-    ]);
+    await db.query(
+      "UPDATE notes SET created_at = now() - interval '2 days' WHERE user_id = $1 AND text = 'a'",
+      [user.id],
+    );
+    await db.query(
+      "UPDATE notes SET created_at = now() - interval '40 days' WHERE user_id = $1 AND text = 'b'",
+      [user.id],
+    );
     const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
     const [week] = await bot.say(user, "/note_stats");

@@ -9,7 +9,12 @@ import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
  * envelope). It records every call, serves updates to long polling, and injects faults on request.
  */
 
-export const BOT_USER: User = { id: 700_000_001, is_bot: true, first_name: "Notes", username: "NotesTestBot" };
+export const BOT_USER: User = {
+  id: 700_000_001,
+  is_bot: true,
+  first_name: "Notes",
+  username: "NotesTestBot",
+};
 
 export interface ApiCall {
   method: string;
@@ -58,7 +63,8 @@ export function htmlParseError(html: string): string | undefined {
     const name = tag.toLowerCase();
     if (!ALLOWED_HTML_TAGS.has(name)) return `Unsupported start tag "${name}" at byte offset ${match.index}`;
     if (closing === "") stack.push(name);
-    else if (stack.pop() !== name) return `Unmatched end tag at byte offset ${match.index}, expected "</${name}>"`;
+    else if (stack.pop() !== name)
+      return `Unmatched end tag at byte offset ${match.index}, expected "</${name}>"`;
   }
   return stack.length > 0 ? `Can't find end tag corresponding to start tag "${stack.at(-1)}"` : undefined;
 }
@@ -132,8 +138,8 @@ export class FakeTelegram {
       from,
       text,
       ...(entities.length > 0 ? { entities } : {}),
-    } as Message.TextMessage;
-    return this.pushUpdate({ message });
+    } as unknown as Message.TextMessage;
+    return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
   }
 
   pushUpdate(update: Omit<Update, "update_id"> & { update_id?: number }): Update {
@@ -324,12 +330,17 @@ async function readPayload(req: IncomingMessage): Promise<Record<string, unknown
   const body = Buffer.concat(chunks);
   const type = req.headers["content-type"] ?? "";
   if (body.length === 0) return payload;
-  if (type.startsWith("application/json")) return { ...payload, ...(JSON.parse(body.toString("utf8")) as object) };
+  if (type.startsWith("application/json"))
+    return { ...payload, ...(JSON.parse(body.toString("utf8")) as object) };
   if (type.startsWith("application/x-www-form-urlencoded")) {
     return { ...payload, ...Object.fromEntries(new URLSearchParams(body.toString("utf8"))) };
   }
   if (type.startsWith("multipart/form-data")) {
-    const form = await new Request(url, { method: "POST", headers: { "content-type": type }, body }).formData();
+    const form = await new Request(url, {
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+    }).formData();
     const files = new Map<string, SentDocument>();
     for (const [name, value] of form) {
       if (typeof value === "string") payload[name] = parseFieldValue(value);
@@ -337,7 +348,8 @@ async function readPayload(req: IncomingMessage): Promise<Record<string, unknown
     }
     // grammY names the file part at random and points the parameter at it: `document: "attach://<name>"`.
     for (const [name, value] of Object.entries(payload)) {
-      if (typeof value === "string" && value.startsWith("attach://")) payload[name] = files.get(value.slice(9));
+      if (typeof value === "string" && value.startsWith("attach://"))
+        payload[name] = files.get(value.slice(9));
     }
   }
   return payload;

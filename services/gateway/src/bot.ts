@@ -33,7 +33,11 @@ export function createBot({ config, db, logger, texts }: BotDeps): Bot {
   features.use(createGeneralComposer({ texts }));
   features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
   features.use(
-    createModelsComposer({ models: createModelsRepository(db), texts, adminUserIds: config.access.adminUserIds }),
+    createModelsComposer({
+      models: createModelsRepository(db),
+      texts,
+      adminUserIds: config.access.adminUserIds,
+    }),
   );
   features.use(createFallbackComposer({ texts }));
 

@@ -16,7 +16,10 @@ export function createErrorHandler(logger: Logger, texts: Texts) {
     try {
       await ctx.reply(userTextFor(error, texts));
     } catch (replyError) {
-      logger.warn({ err: replyError, updateId: ctx.update.update_id }, "could not report the failure to the user");
+      logger.warn(
+        { err: replyError, updateId: ctx.update.update_id },
+        "could not report the failure to the user",
+      );
     }
   };
 }

@@ -26,7 +26,10 @@ if (config.webhook) {
   const runner = run(bot, { runner: { fetch: { allowed_updates: ["message"] } } });
   stopIntake = () => runner.stop();
 }
-logger.info({ username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" }, "gateway started");
+logger.info(
+  { username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" },
+  "gateway started",
+);
 
 onShutdownSignal(logger, async () => {
   await stopIntake();

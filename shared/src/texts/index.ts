@@ -74,8 +74,7 @@ export const ru = {
 
   start: (firstName: string | undefined) =>
     `Здравствуйте${firstName ? `, ${firstName}` : ""}! Я храню ваши заметки и отвечаю на вопросы с помощью языковой модели.\n\n${commandList}\n\nДлина заметки — до ${NOTE_MAX_LENGTH} символов. Даты — по UTC.`,
-  help: () =>
-    `Команды:\n${commandList}\n\nДлина заметки — до ${NOTE_MAX_LENGTH} символов. Даты — по UTC.`,
+  help: () => `Команды:\n${commandList}\n\nДлина заметки — до ${NOTE_MAX_LENGTH} символов. Даты — по UTC.`,
   unknownCommand: "Неизвестная команда. Список команд: /help",
   notACommand: "Я понимаю команды. Чтобы сохранить заметку, напишите: /note_add <текст>. Все команды: /help",
   accessDenied: "Извините, этот бот доступен только приглашённым пользователям.",
@@ -118,7 +117,8 @@ export const ru = {
   modelsHeader: "Модели (★ — активная):",
   modelLine: (m: ModelView) => `${m.active ? "★" : "  "} ${m.id}. ${m.label} — ${m.key}`,
   modelsFooter: "Сменить модель: /model <id>",
-  activeModel: (m: ModelView) => `Активная модель: ★ ${m.label} (${m.key}), id ${m.id}.\nСменить: /model <id>, список: /models`,
+  activeModel: (m: ModelView) =>
+    `Активная модель: ★ ${m.label} (${m.key}), id ${m.id}.\nСменить: /model <id>, список: /models`,
   modelSwitched: (m: ModelView) => `Готово. Активная модель: ★ ${m.label} (${m.key}).`,
   modelNotFound: (raw: string) => `Модели с id ${raw} нет. Ничего не изменено. Список: /models`,
   invalidModelId: (raw: string) => `«${raw}» — не id модели. Список моделей с их id: /models`,
@@ -126,7 +126,8 @@ export const ru = {
   noActiveModel: "Активная модель не выбрана. Выберите: /model <id>",
 
   errors: {
-    storageUnavailable: "Хранилище заметок временно недоступно. Попробуйте через минуту — ничего не потеряно.",
+    storageUnavailable:
+      "Хранилище заметок временно недоступно. Попробуйте через минуту — ничего не потеряно.",
     internal: "Что-то пошло не так. Попробуйте ещё раз чуть позже.",
   },
 };

@@ -23,6 +23,10 @@ export function packBlocks(blocks: readonly string[], separator = "\n\n", limit 
   return messages;
 }
 
-export async function replyInParts(ctx: Context, blocks: readonly string[], separator?: string): Promise<void> {
+export async function replyInParts(
+  ctx: Context,
+  blocks: readonly string[],
+  separator?: string,
+): Promise<void> {
   for (const message of packBlocks(blocks, separator)) await ctx.reply(message);
 }

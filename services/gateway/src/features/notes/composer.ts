@@ -66,7 +66,9 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     if (!id.ok) return void (await ctx.reply(`${texts.invalidId(rawId)}\n${texts.usage.note_edit}`));
     const text = parseNoteText(rawText, NOTE_MAX_LENGTH);
     if (!text.ok) {
-      return void (await ctx.reply(text.error === "empty" ? texts.usage.note_edit : noteTextError(rawText, text.error)));
+      return void (await ctx.reply(
+        text.error === "empty" ? texts.usage.note_edit : noteTextError(rawText, text.error),
+      ));
     }
     const edited = await notes.edit(userId, id.value, text.value);
     await ctx.reply(edited ? texts.noteEdited(id.value) : texts.noteNotFound(id.value));

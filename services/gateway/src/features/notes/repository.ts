@@ -59,7 +59,9 @@ export function createNotesRepository(db: Db) {
     },
 
     async count(userId: number): Promise<number> {
-      const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM notes WHERE user_id = $1", [userId]);
+      const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM notes WHERE user_id = $1", [
+        userId,
+      ]);
       return Number(rows[0]?.count ?? 0);
     },
 

@@ -1,0 +1,129 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type RunningGateway, startGateway } from "../support/gateway.js";
+
+let bot: RunningGateway;
+let db: pg.Pool;
+
+beforeAll(async () => {
+  db = new pg.Pool({ connectionString: inject("databaseUrl") });
+  bot = await startGateway();
+});
+
+afterAll(async () => {
+  expect(await bot.stop()).toBe(0);
+  await db.end();
+});
+
+const activeRows = async () => (await db.query("SELECT id FROM models WHERE active")).rows.map((r) => r.id);
+
+describe("the model registry", () => {
+  it("lists at least 10 seeded free models with the active one starred", async () => {
+    const user = bot.telegram.newUser();
+    const [reply] = await bot.say(user, "/models");
+    const lines = reply?.split("\n") ?? [];
+    expect(lines[0]).toBe("Модели (★ — активная):");
+    const modelLines = lines.filter((l) => /^(★| ) {1,2}\d+\. /.test(l));
+    expect(modelLines.length).toBeGreaterThanOrEqual(10);
+    for (const line of modelLines) expect(line).toMatch(/:free$/);
+    const [active] = await activeRows();
+    expect(modelLines.filter((l) => l.startsWith("★"))).toEqual([
+      expect.stringMatching(new RegExp(`^★ ${active}\\. `)),
+    ]);
+    expect(reply).toContain("Сменить модель: /model <id>");
+  });
+
+  it("shows the active model and switches it; bad ids change nothing", async () => {
+    const user = bot.telegram.newUser();
+    expect((await bot.say(user, "/model 3"))[0]).toBe(
+      "Готово. Активная модель: ★ Llama 3.3 70B Instruct (meta-llama/llama-3.3-70b-instruct:free).",
+    );
+    expect(await activeRows()).toEqual([3]);
+    expect((await bot.say(user, "/model"))[0]).toMatch(
+      /^Активная модель: ★ Llama 3\.3 70B Instruct .*id 3\./,
+    );
+    for (const bad of ["999", "abc", "-1", "0", "99999999999999999999", "3 4"]) {
+      expect((await bot.say(user, `/model ${bad}`))[0], bad).toMatch(/Модели с id .* нет|не id модели/);
+    }
+    expect((await bot.say(user, "/models лишнее"))[0]).toMatch(/без аргументов/);
+    expect(await activeRows()).toEqual([3]);
+  });
+
+  it("keeps exactly one active model under 200 concurrent switches from different users", async () => {
+    const ids = (await db.query<{ id: number }>("SELECT id FROM models ORDER BY id")).rows.map((r) => r.id);
+    const users = Array.from({ length: 200 }, () => bot.telegram.newUser());
+
+    // Watch the table on separate connections for the whole burst.
+    let observations = 0;
+    const violations: number[] = [];
+    let bursting = true;
+    const watch = async () => {
+      while (bursting) {
+        const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM models WHERE active");
+        observations++;
+        if (rows[0]?.n !== "1") violations.push(Number(rows[0]?.n));
+      }
+    };
+    const watchers = [watch(), watch(), watch()];
+
+    const replies = await Promise.all(
+      users.map((user, i) => bot.say(user, `/model ${ids[i % ids.length]}`).then(([text]) => text)),
+    );
+    bursting = false;
+    await Promise.all(watchers);
+
+    expect(violations).toEqual([]);
+    expect(observations).toBeGreaterThan(10);
+    for (const reply of replies) expect(reply).toMatch(/^Готово\. Активная модель: ★ /);
+    expect(await activeRows()).toHaveLength(1);
+  });
+
+  it("the database itself refuses a second active model", async () => {
+    await expect(db.query("UPDATE models SET active = true WHERE NOT active")).rejects.toThrow(
+      /models_single_active_idx/,
+    );
+    expect(await activeRows()).toHaveLength(1);
+  });
+});
+
+describe("access control", () => {
+  let restricted: RunningGateway;
+  let allowed: ReturnType<RunningGateway["telegram"]["newUser"]>;
+  let admin: typeof allowed;
+
+  beforeAll(async () => {
+    // Ids are fixed here because the gateway reads them at start-up; far from newUser()'s range.
+    allowed = { id: 42_001, is_bot: false, first_name: "Свой" };
+    admin = { id: 42_002, is_bot: false, first_name: "Админ" };
+    restricted = await startGateway({
+      ALLOWED_USER_IDS: `${allowed.id}, ${admin.id}`,
+      ADMIN_USER_IDS: String(admin.id),
+    });
+  });
+
+  afterAll(async () => {
+    expect(await restricted.stop()).toBe(0);
+  });
+
+  it("refuses users outside ALLOWED_USER_IDS politely and stores nothing of theirs", async () => {
+    const outsider = restricted.telegram.newUser();
+    expect(await restricted.say(outsider, "/note_add чужая заметка")).toEqual([
+      "Извините, этот бот доступен только приглашённым пользователям.",
+    ]);
+    const { rows } = await db.query("SELECT count(*)::int AS n FROM notes WHERE user_id = $1", [outsider.id]);
+    expect(rows[0].n).toBe(0);
+    expect((await restricted.say(allowed, "/note_count"))[0]).toMatch(/^У вас/);
+  });
+
+  it("lets only ADMIN_USER_IDS switch the model", async () => {
+    const [before] = await activeRows();
+    const target = before === 2 ? 5 : 2;
+    expect(await restricted.say(allowed, `/model ${target}`)).toEqual([
+      "Менять модель могут только администраторы бота.",
+    ]);
+    expect(await activeRows()).toEqual([before]);
+    expect((await restricted.say(allowed, "/model"))[0]).toMatch(/^Активная модель/);
+    expect((await restricted.say(admin, `/model ${target}`))[0]).toMatch(/^Готово/);
+    expect(await activeRows()).toEqual([target]);
+  });
+});
