@@ -26,8 +26,14 @@ describe("configuration", () => {
     [{}, "Invalid configuration: TELEGRAM_BOT_TOKEN is required"],
     [{ TELEGRAM_BOT_TOKEN: "nonsense" }, "Invalid configuration: TELEGRAM_BOT_TOKEN must look like"],
     [{ TELEGRAM_BOT_TOKEN: TOKEN, OPENROUTER_RPM: "lots" }, "Invalid configuration: OPENROUTER_RPM"],
-    [{ TELEGRAM_BOT_TOKEN: TOKEN, GATEWAY_METRICS_PORT: "70000" }, "Invalid configuration: GATEWAY_METRICS_PORT"],
-    [{ TELEGRAM_BOT_TOKEN: TOKEN, ALLOWED_USER_IDS: "1,bob" }, 'ALLOWED_USER_IDS "bob" is not a Telegram user id'],
+    [
+      { TELEGRAM_BOT_TOKEN: TOKEN, GATEWAY_METRICS_PORT: "70000" },
+      "Invalid configuration: GATEWAY_METRICS_PORT",
+    ],
+    [
+      { TELEGRAM_BOT_TOKEN: TOKEN, ALLOWED_USER_IDS: "1,bob" },
+      'ALLOWED_USER_IDS "bob" is not a Telegram user id',
+    ],
     [{ TELEGRAM_BOT_TOKEN: TOKEN, DATABASE_URL: "not a url" }, "Invalid configuration: DATABASE_URL"],
     [{ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://x.example/hook" }, "WEBHOOK_SECRET is required"],
   ])("rejects %j with one line naming the variable", (env, message) => {
@@ -80,7 +86,22 @@ describe("logging", () => {
     logger.info(`connecting to ${config.databaseUrl}`);
 
     expect(output).toContain("/bot[REDACTED]/sendMessage");
-    for (const secret of [TOKEN, "sk-test-openrouter-key", "pg-pass-word"]) expect(output).not.toContain(secret);
+    for (const secret of [TOKEN, "sk-test-openrouter-key", "pg-pass-word"])
+      expect(output).not.toContain(secret);
     expect(output.trim().split("\n")).toHaveLength(3);
+  });
+});
+
+describe("configuration from a copied .env.example", () => {
+  it("treats empty values as unset, so the defaults apply", () => {
+    const config = parseConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: "",
+      OPENROUTER_RPM: " ",
+      PORT: "",
+    });
+    expect(config.telegram.apiRoot).toBe("https://api.telegram.org");
+    expect(config.openrouter.requestsPerMinute).toBe(20);
+    expect(() => parseConfig({ TELEGRAM_BOT_TOKEN: "" })).toThrow("TELEGRAM_BOT_TOKEN is required");
   });
 });

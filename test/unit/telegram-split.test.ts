@@ -10,7 +10,9 @@ const ENTITIES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&
 
 /** The text a user sees: tags removed, entities decoded. */
 function visibleText(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/&(?:lt|gt|amp|quot);/g, (entity) => ENTITIES[entity] ?? entity);
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(?:lt|gt|amp|quot);/g, (entity) => ENTITIES[entity] ?? entity);
 }
 
 /** Checks that every tag opened in a chunk is closed in it, in order, and nothing is cut inside markup. */
@@ -62,7 +64,13 @@ describe("splitTelegramHtml", () => {
   it("splits a 9000-character answer of many paragraphs into 3 ordered chunks at blank lines", () => {
     const paragraphs = Array.from({ length: 30 }, (_, index) => {
       const start = `**Point ${index + 1}.** `;
-      return start + "lorem ipsum dolor sit amet ".repeat(11).slice(0, 300 - start.length).trim();
+      return (
+        start +
+        "lorem ipsum dolor sit amet "
+          .repeat(11)
+          .slice(0, 300 - start.length)
+          .trim()
+      );
     });
     const markdown = paragraphs.join("\n\n");
     expect(markdown.length).toBeGreaterThanOrEqual(9000);
@@ -123,7 +131,7 @@ describe("splitTelegramHtml", () => {
     const chunks = splitTelegramHtml(html, 3);
 
     expectValidChunks(chunks, 3);
-    expect(chunks.map(visibleText).join("")).toBe("&".repeat(10) + "<>");
+    expect(chunks.map(visibleText).join("")).toBe(`${"&".repeat(10)}<>`);
   });
 
   it("never cuts an emoji in half", () => {
@@ -146,7 +154,7 @@ describe("splitTelegramHtml", () => {
       "## Section with <tags> & entities",
       "- **bold _and italic_** item with [a link](https://example.com/a?x=1&y=2)",
       "> quoted 😀 text ".repeat(8),
-      "```js\nconst x = a < b && c;\n".repeat(6) + "```",
+      `\`\`\`js\n${"const x = a < b && c;\n".repeat(6)}\`\`\``,
     ].join("\n\n");
     const html = markdownToTelegramHtml(Array.from({ length: 12 }, () => section).join("\n\n"));
 

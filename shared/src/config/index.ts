@@ -82,7 +82,11 @@ export class ConfigError extends Error {
 }
 
 function parseWith<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
-  const result = schema.safeParse(env);
+  // `NAME=` (as in .env.example) means "not set": the default applies.
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const result = schema.safeParse(set);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = issue?.path.join(".") || "environment";

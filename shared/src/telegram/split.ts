@@ -5,7 +5,7 @@ type Piece =
   | { kind: "open"; name: string; source: string }
   | { kind: "close"; name: string; source: string }
   /** One visible unit: a grapheme (never cut, so emoji stay whole) or an HTML entity. */
-  | { kind: "text"; source: string; text: string; length: number };
+  | { kind: "text"; source: string; length: number };
 
 type OpenTag = Extract<Piece, { kind: "open" }>;
 
@@ -46,33 +46,32 @@ export function splitTelegramHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT):
 
 /** Splits plain text into messages of at most `limit` characters with the same preference for boundaries. */
 export function splitPlainText(text: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
-  return splitPieces(textPieces(text), limit);
+  return splitPieces(Array.from(textPieces(text)), limit);
 }
 
 function parseHtml(html: string): Piece[] {
-  const pieces: Piece[] = [];
+  return Array.from(htmlPieces(html));
+}
+
+function* htmlPieces(html: string): Generator<Piece> {
   let position = 0;
   for (const match of html.matchAll(TAG_OR_ENTITY)) {
-    pieces.push(...textPieces(html.slice(position, match.index)));
+    yield* textPieces(html.slice(position, match.index));
     const [source, slash, name] = match;
     if (name === undefined) {
-      pieces.push({ kind: "text", source, text: source, length: entityLength(source) });
+      yield { kind: "text", source, length: entityLength(source) };
     } else {
-      pieces.push({ kind: slash ? "close" : "open", name: name.toLowerCase(), source });
+      yield { kind: slash ? "close" : "open", name: name.toLowerCase(), source };
     }
     position = match.index + source.length;
   }
-  pieces.push(...textPieces(html.slice(position)));
-  return pieces;
+  yield* textPieces(html.slice(position));
 }
 
-function textPieces(text: string): Piece[] {
-  return Array.from(graphemes.segment(text), ({ segment }) => ({
-    kind: "text",
-    source: segment,
-    text: segment,
-    length: segment.length,
-  }));
+function* textPieces(text: string): Generator<Piece> {
+  for (const { segment } of graphemes.segment(text)) {
+    yield { kind: "text", source: segment, length: segment.length };
+  }
 }
 
 /** A numeric entity beyond the BMP is a surrogate pair in Telegram's count; every other entity is one unit. */
@@ -158,11 +157,11 @@ function skipNewlines(pieces: Piece[], index: number): number {
 }
 
 function isNewline(piece: Piece | undefined): boolean {
-  return piece?.kind === "text" && (piece.text === "\n" || piece.text === "\r\n");
+  return piece?.kind === "text" && (piece.source === "\n" || piece.source === "\r\n");
 }
 
 function isSpace(piece: Piece): boolean {
-  return piece.kind === "text" && (piece.text === " " || piece.text === "\t");
+  return piece.kind === "text" && (piece.source === " " || piece.source === "\t");
 }
 
 function renderChunk(pieces: Piece[], start: number, end: number, reopened: OpenTag[], dropped: Set<number>) {
@@ -178,7 +177,7 @@ function renderChunk(pieces: Piece[], start: number, end: number, reopened: Open
       const opened = open.findLastIndex((tag) => tag.name === piece.name);
       if (opened !== -1) open.splice(opened);
     }
-    if (piece.kind === "text" && piece.text.trim() !== "") hasText = true;
+    if (piece.kind === "text" && piece.source.trim() !== "") hasText = true;
   }
   html += open
     .map((tag) => `</${tag.name}>`)
