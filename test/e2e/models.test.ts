@@ -1,21 +1,22 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningGateway, startGateway } from "../support/gateway.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Stack } from "../support/stack.js";
 
-let bot: RunningGateway;
+let bot: Stack;
 let db: pg.Pool;
 
 beforeAll(async () => {
-  db = new pg.Pool({ connectionString: inject("databaseUrl") });
-  bot = await startGateway();
+  bot = await Stack.start();
+  db = new pg.Pool({ connectionString: bot.databaseUrl });
 });
 
 afterAll(async () => {
-  expect(await bot.stop()).toBe(0);
+  expect(await bot.stop()).toEqual([0]);
   await db.end();
 });
 
-const activeRows = async () => (await db.query("SELECT id FROM models WHERE active")).rows.map((r) => r.id);
+const activeRows = async (pool = db) =>
+  (await pool.query("SELECT id FROM models WHERE active")).rows.map((r) => r.id);
 
 describe("the model registry", () => {
   it("lists at least 10 seeded free models with the active one starred", async () => {
@@ -87,22 +88,24 @@ describe("the model registry", () => {
 });
 
 describe("access control", () => {
-  let restricted: RunningGateway;
-  let allowed: ReturnType<RunningGateway["telegram"]["newUser"]>;
+  let restricted: Stack;
+  let rdb: pg.Pool;
+  let allowed: ReturnType<Stack["telegram"]["newUser"]>;
   let admin: typeof allowed;
 
   beforeAll(async () => {
     // Ids are fixed here because the gateway reads them at start-up; far from newUser()'s range.
     allowed = { id: 42_001, is_bot: false, first_name: "Свой" };
     admin = { id: 42_002, is_bot: false, first_name: "Админ" };
-    restricted = await startGateway({
-      ALLOWED_USER_IDS: `${allowed.id}, ${admin.id}`,
-      ADMIN_USER_IDS: String(admin.id),
+    restricted = await Stack.start({
+      env: { ALLOWED_USER_IDS: `${allowed.id}, ${admin.id}`, ADMIN_USER_IDS: String(admin.id) },
     });
+    rdb = new pg.Pool({ connectionString: restricted.databaseUrl });
   });
 
   afterAll(async () => {
-    expect(await restricted.stop()).toBe(0);
+    expect(await restricted.stop()).toEqual([0]);
+    await rdb.end();
   });
 
   it("refuses users outside ALLOWED_USER_IDS politely and stores nothing of theirs", async () => {
@@ -110,20 +113,20 @@ describe("access control", () => {
     expect(await restricted.say(outsider, "/note_add чужая заметка")).toEqual([
       "Извините, этот бот доступен только приглашённым пользователям.",
     ]);
-    const { rows } = await db.query("SELECT count(*)::int AS n FROM notes WHERE user_id = $1", [outsider.id]);
+    const { rows } = await rdb.query("SELECT count(*)::int AS n FROM notes");
     expect(rows[0].n).toBe(0);
     expect((await restricted.say(allowed, "/note_count"))[0]).toMatch(/^У вас/);
   });
 
   it("lets only ADMIN_USER_IDS switch the model", async () => {
-    const [before] = await activeRows();
+    const [before] = await activeRows(rdb);
     const target = before === 2 ? 5 : 2;
     expect(await restricted.say(allowed, `/model ${target}`)).toEqual([
       "Менять модель могут только администраторы бота.",
     ]);
-    expect(await activeRows()).toEqual([before]);
+    expect(await activeRows(rdb)).toEqual([before]);
     expect((await restricted.say(allowed, "/model"))[0]).toMatch(/^Активная модель/);
     expect((await restricted.say(admin, `/model ${target}`))[0]).toMatch(/^Готово/);
-    expect(await activeRows()).toEqual([target]);
+    expect(await activeRows(rdb)).toEqual([target]);
   });
 });

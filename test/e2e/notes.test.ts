@@ -1,17 +1,17 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningGateway, startGateway } from "../support/gateway.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Stack } from "../support/stack.js";
 
-let bot: RunningGateway;
+let bot: Stack;
 let db: pg.Pool;
 
 beforeAll(async () => {
-  db = new pg.Pool({ connectionString: inject("databaseUrl") });
-  bot = await startGateway();
+  bot = await Stack.start();
+  db = new pg.Pool({ connectionString: bot.databaseUrl });
 });
 
 afterAll(async () => {
-  expect(await bot.stop()).toBe(0);
+  expect(await bot.stop()).toEqual([0]);
   await db.end();
 });
 

@@ -1,31 +1,55 @@
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrateUp } from "../../shared/src/db/migrate.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    databaseUrl: string;
+    /** A migrated database to copy (CREATE DATABASE … TEMPLATE) for each stack of services. */
+    templateDatabaseUrl: string;
+    /** Prefix of every database and BullMQ prefix this run creates. */
+    runId: string;
+    redisUrl: string;
   }
 }
 
+export const adminUrl = (databaseUrl: string) => {
+  const url = new URL(databaseUrl);
+  url.pathname = "/postgres";
+  return url.toString();
+};
+
 /**
- * One database per test run, created from DATABASE_URL's server and migrated with the real migrations,
- * dropped at the end. Tests isolate themselves further with fresh Telegram users.
+ * Once per run: migrate a template database with the real migrations. Stacks copy it, so each test
+ * file has a database of its own; everything this run created is dropped at the end, nothing else.
  */
 export default async function setup(project: TestProject) {
-  const base = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-  const name = `notesbot_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const databaseUrl = new URL(base);
-  databaseUrl.pathname = `/${name}`;
-  await migrateUp(databaseUrl.toString());
-  project.provide("databaseUrl", databaseUrl.toString());
+  const runId = `notesbot_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const base = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const template = new URL(base);
+  template.pathname = `/${runId}_template`;
+  await migrateUp(template.toString());
+  project.provide("templateDatabaseUrl", template.toString());
+  project.provide("runId", runId);
+  project.provide("redisUrl", redisUrl);
 
   return async () => {
-    base.pathname = "/postgres";
-    const admin = new pg.Client({ connectionString: base.toString() });
+    const admin = new pg.Client({ connectionString: adminUrl(base) });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1",
+      [`${runId}%`],
+    );
+    for (const { datname } of rows)
+      await admin.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     await admin.end();
+
+    const redis = new Redis(redisUrl);
+    for await (const keys of redis.scanStream({ match: `${runId}*`, count: 1000 })) {
+      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+    }
+    redis.disconnect();
   };
 }

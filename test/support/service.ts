@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -9,9 +9,13 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export class ServiceProcess {
   output = "";
   private readonly child: ChildProcess;
+  private readonly events = new EventEmitter();
   private readonly exited: Promise<number | null>;
 
-  constructor(name: "gateway" | "worker", env: Record<string, string>) {
+  constructor(
+    readonly name: "gateway" | "worker",
+    env: Record<string, string>,
+  ) {
     this.child = spawn(process.execPath, [`${ROOT}services/${name}/dist/main.js`], {
       // Started outside the repository, with only what the test gives: no developer .env, no inherited secrets.
       cwd: tmpdir(),
@@ -21,6 +25,7 @@ export class ServiceProcess {
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding("utf8").on("data", (chunk: string) => {
         this.output += chunk;
+        this.events.emit("output");
       });
     }
     this.exited = once(this.child, "exit").then(([code]) => code as number | null);
@@ -34,6 +39,32 @@ export class ServiceProcess {
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.exited;
+  }
+
+  /** Resolves once the output matches `pattern`; rejects if the process exits first or after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(this.output)) return;
+        cleanup();
+        resolve();
+      };
+      const fail = (why: string) => () => {
+        cleanup();
+        reject(new Error(`${this.name}: ${why} before ${pattern}:\n${this.output}`));
+      };
+      const onExit = fail("exited");
+      const timer = setTimeout(fail(`no output in ${timeoutMs} ms`), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.events.off("output", check);
+        this.child.off("exit", onExit);
+      };
+      this.events.on("output", check);
+      this.child.once("exit", onExit);
+      check();
+      if (this.child.exitCode !== null || this.child.signalCode !== null) onExit();
+    });
   }
 
   /** Resolves with the exit code when the process ends by itself. */

@@ -3,9 +3,11 @@ import { sequentialize } from "@grammyjs/runner";
 import type { Config } from "@notesbot/shared/config";
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
+import type { AskProducer } from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
 import { Bot } from "grammy";
 import { createErrorHandler } from "./errors.js";
+import { createAskComposer } from "./features/ask/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
@@ -18,9 +20,10 @@ export interface BotDeps {
   db: Db;
   logger: Logger;
   texts: Texts;
+  askQueue: AskProducer;
 }
 
-export function createBot({ config, db, logger, texts }: BotDeps): Bot {
+export function createBot({ config, db, logger, texts, askQueue }: BotDeps): Bot {
   const bot = new Bot(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
   // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
@@ -31,14 +34,10 @@ export function createBot({ config, db, logger, texts }: BotDeps): Bot {
 
   const features = bot.errorBoundary(createErrorHandler(logger, texts));
   features.use(createGeneralComposer({ texts }));
+  const models = createModelsRepository(db);
   features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
-  features.use(
-    createModelsComposer({
-      models: createModelsRepository(db),
-      texts,
-      adminUserIds: config.access.adminUserIds,
-    }),
-  );
+  features.use(createModelsComposer({ models, texts, adminUserIds: config.access.adminUserIds }));
+  features.use(createAskComposer({ queue: askQueue, models, texts }));
   features.use(createFallbackComposer({ texts }));
 
   bot.catch(createErrorHandler(logger, texts));

@@ -3,6 +3,7 @@ import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
 import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
+import { createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
 import { ru } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { botCommands } from "./commands.js";
@@ -12,7 +13,15 @@ const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "gateway", secrets: secretsOf(config) });
 const db = createPool(config.databaseUrl);
 const texts = ru;
-const bot = createBot({ config, db, logger, texts });
+const redis = createProducerConnection(config.redis.url);
+// Reconnects go on in the background; while Redis is down /ask says so and notes keep working.
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+const askQueue = createAskProducer({
+  connection: redis,
+  prefix: config.redis.queuePrefix,
+  retry: { attempts: config.ask.maxAttempts },
+});
+const bot = createBot({ config, db, logger, texts, askQueue });
 
 await bot.init();
 await bot.api.setMyCommands(botCommands(texts));
@@ -33,5 +42,7 @@ logger.info(
 
 onShutdownSignal(logger, async () => {
   await stopIntake();
+  await askQueue.close();
+  redis.disconnect();
   await db.end();
 });

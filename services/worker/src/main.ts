@@ -1,11 +1,72 @@
+import { autoRetry } from "@grammyjs/auto-retry";
 import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
+import { createOpenRouterClient } from "@notesbot/shared/openrouter";
+import { createWorkerConnection } from "@notesbot/shared/queue";
+import { ru } from "@notesbot/shared/texts";
+import { Api } from "grammy";
+import { createModelBreakers } from "./ask/model-breakers.js";
+import { createAskProcessor } from "./ask/processor.js";
+import { createAskWorker } from "./ask/worker.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "worker", secrets: secretsOf(config) });
 
-// The ask queue is not wired yet: the worker starts, waits, and stops cleanly on a signal.
-const idle = setInterval(() => {}, 1 << 30);
-logger.info("worker started");
-onShutdownSignal(logger, async () => clearInterval(idle));
+const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+// Telegram's 429 (retry_after) and 5xx are waited out, so an answer is never lost to them.
+api.config.use(autoRetry({ maxRetryAttempts: 5 }));
+
+const openrouter = createOpenRouterClient({
+  apiKey: config.openrouter.apiKey,
+  baseUrl: config.openrouter.baseUrl,
+  timeoutMs: config.ask.timeoutMs,
+  referer: "https://github.com/notesbot/notesbot",
+  title: "notesbot",
+});
+const llm = createModelBreakers(openrouter, config.breaker, (model, state) =>
+  logger.info({ model, state }, "breaker state changed"),
+);
+
+const connection = createWorkerConnection(config.redis.url);
+connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+
+const worker = createAskWorker(
+  createAskProcessor({
+    api,
+    llm,
+    texts: ru,
+    logger,
+    retry: {
+      maxAttempts: config.ask.maxAttempts,
+      baseMs: config.ask.retryBaseMs,
+      deadlineMs: config.ask.deadlineMs,
+    },
+    timeoutMs: config.ask.timeoutMs,
+    hasApiKey: config.openrouter.apiKey !== undefined,
+  }),
+  {
+    connection,
+    prefix: config.redis.queuePrefix,
+    concurrency: config.worker.concurrency,
+    requestsPerMinute: config.openrouter.requestsPerMinute,
+    lockMs: config.worker.lockMs,
+  },
+);
+worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
+worker.on("failed", (job, error) => {
+  if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+    logger.info({ jobId: job.id, err: error }, "ask job failed");
+});
+await worker.waitUntilReady();
+logger.info({ concurrency: config.worker.concurrency }, "worker started");
+
+onShutdownSignal(logger, async () => {
+  // In-flight jobs get a bounded grace period; past it they are released and another worker takes them.
+  const graceful = worker.close();
+  const timer = setTimeout(() => void worker.close(true), config.worker.shutdownGraceMs);
+  await graceful;
+  clearTimeout(timer);
+  llm.shutdown();
+  await connection.quit();
+});

@@ -19,6 +19,11 @@ const userIdList = z
   });
 
 const port = z.coerce.number().int().min(1).max(65535);
+const ms = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 3600 * 1000);
 const optionalString = z
   .string()
   .optional()
@@ -50,6 +55,17 @@ const envSchema = z.object({
       .optional(),
   ),
   PORT: port.default(8080),
+  // Tuning of /ask; the defaults are documented in README.md ("How /ask fails").
+  OPENROUTER_TIMEOUT_MS: ms.default(60_000),
+  ASK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  ASK_RETRY_BASE_MS: ms.default(2_000),
+  ASK_DEADLINE_MS: ms.default(180_000),
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(10),
+  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  BREAKER_WINDOW_MS: ms.default(60_000),
+  BREAKER_RESET_MS: ms.default(30_000),
+  JOB_LOCK_MS: ms.default(30_000),
+  SHUTDOWN_GRACE_MS: ms.default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -70,7 +86,9 @@ export interface Config {
   openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
   databaseUrl: string;
   redis: { url: string; queuePrefix: string };
-  workerConcurrency: number;
+  ask: { maxAttempts: number; retryBaseMs: number; deadlineMs: number; timeoutMs: number };
+  breaker: { volumeThreshold: number; errorPercent: number; windowMs: number; resetMs: number };
+  worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   metricsPort: { gateway: number; worker: number };
   access: { allowedUserIds: ReadonlySet<number>; adminUserIds: ReadonlySet<number> };
   webhook: { url: string; secret: string; port: number } | undefined;
@@ -105,7 +123,23 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     databaseUrl: e.DATABASE_URL,
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
-    workerConcurrency: e.WORKER_CONCURRENCY,
+    ask: {
+      maxAttempts: e.ASK_MAX_ATTEMPTS,
+      retryBaseMs: e.ASK_RETRY_BASE_MS,
+      deadlineMs: e.ASK_DEADLINE_MS,
+      timeoutMs: e.OPENROUTER_TIMEOUT_MS,
+    },
+    breaker: {
+      volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,
+      errorPercent: e.BREAKER_ERROR_PERCENT,
+      windowMs: e.BREAKER_WINDOW_MS,
+      resetMs: e.BREAKER_RESET_MS,
+    },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.JOB_LOCK_MS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
     metricsPort: { gateway: e.GATEWAY_METRICS_PORT, worker: e.WORKER_METRICS_PORT },
     access: { allowedUserIds: e.ALLOWED_USER_IDS, adminUserIds: e.ADMIN_USER_IDS },
     webhook:

@@ -1,2 +1,3 @@
+export { escapeHtml, htmlToPlainText } from "./html.js";
 export { markdownToTelegramHtml } from "./markdown.js";
 export { splitPlainText, splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT, visibleLength } from "./split.js";

@@ -1,9 +1,8 @@
 import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
+import { escapeHtml } from "./html.js";
 
 /** Schemes Telegram opens safely; anything else (javascript:, data:, relative paths) stays plain text. */
 const LINK_PROTOCOLS = new Set(["http:", "https:", "mailto:", "tg:", "tel:"]);
-
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
 interface RenderContext {
   /** Telegram rejects nested blockquotes, so inner quotes are flattened into the outer one. */
@@ -20,10 +19,6 @@ interface RenderContext {
 export function markdownToTelegramHtml(markdown: string): string {
   const context: RenderContext = { inQuote: false, inLink: false, listDepth: 0 };
   return renderBlocks(Lexer.lex(markdown), context, "\n\n").trim();
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
 function renderBlocks(tokens: Token[], context: RenderContext, separator: string): string {

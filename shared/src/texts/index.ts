@@ -9,6 +9,7 @@ export const NOTE_LIST_MAX = 50;
 export const NOTE_FIND_MAX = 50;
 export const STATS_DAYS_DEFAULT = 7;
 export const STATS_DAYS_MAX = 365;
+export const QUESTION_MAX_LENGTH = 3000;
 
 export interface NoteView {
   id: string;
@@ -124,6 +125,43 @@ export const ru = {
   invalidModelId: (raw: string) => `«${raw}» — не id модели. Список моделей с их id: /models`,
   modelSwitchForbidden: "Менять модель могут только администраторы бота.",
   noActiveModel: "Активная модель не выбрана. Выберите: /model <id>",
+
+  ask: {
+    usage: "Напишите вопрос после команды: /ask <вопрос>.",
+    tooLong: (length: number) =>
+      `Вопрос слишком длинный: ${length} символов, можно до ${QUESTION_MAX_LENGTH}. Сократите его, пожалуйста.`,
+    placeholder: "⏳ Думаю над ответом…",
+    unavailable:
+      "Вопросы к модели сейчас недоступны: очередь не отвечает. Попробуйте через минуту. Заметки работают как обычно.",
+    systemPrompt:
+      "Ты — полезный ассистент в Telegram. Отвечай на языке вопроса, по делу и без лишних вступлений. Можно использовать Markdown.",
+    retrying: (label: string, attempt: number, attempts: number) =>
+      `⏳ Модель ответила ошибкой [${label}], пробую ещё раз (попытка ${attempt} из ${attempts})…`,
+    footer: (latencyMs: number, modelKey: string) => `(${latencyMs} мс; модель: ${modelKey})`,
+    failure: (label: string, explanation: string) => `Ошибка: [${label}] ${explanation}`,
+    statusExplanations: {
+      400: "Запрос к модели некорректен — например, вопрос слишком длинный для неё. Переформулируйте или выберите другую модель: /models",
+      401: "OpenRouter не принял ключ API. Сообщите администратору бота.",
+      402: "На счёте OpenRouter не хватает средств для этой модели. Выберите бесплатную модель: /models",
+      403: "Запрос отклонён модерацией OpenRouter. Переформулируйте вопрос.",
+      404: "Модель не найдена в OpenRouter. Выберите другую: /models",
+      408: "Модель не успела ответить. Попробуйте ещё раз.",
+      429: "Слишком много запросов к модели. Подождите минуту и спросите снова.",
+      500: "Внутренняя ошибка OpenRouter. Попробуйте позже.",
+      502: "Провайдер модели вернул ошибку или недоступен. Попробуйте позже или выберите другую модель: /models",
+      503: "Сервис OpenRouter временно недоступен. Попробуйте позже.",
+      504: "Провайдер модели не ответил вовремя. Попробуйте позже.",
+    } as Record<number, string>,
+    unknownStatus: "OpenRouter ответил неожиданной ошибкой. Попробуйте позже.",
+    timeout: (seconds: number) =>
+      `Модель не ответила за ${seconds} с. Попробуйте позже или выберите другую: /models`,
+    network: "Не удалось связаться с OpenRouter. Попробуйте позже.",
+    emptyAnswer: "Модель вернула пустой ответ. Попробуйте переформулировать вопрос.",
+    missingKey:
+      "Ошибка: ключ OpenRouter (OPENROUTER_API_KEY) не настроен, вопросы к модели недоступны. Сообщите администратору бота.",
+    breakerOpen: (modelKey: string) =>
+      `Ошибка: модель ${modelKey} временно недоступна — у неё слишком много сбоев подряд. Попробуйте через минуту или выберите другую: /models`,
+  },
 
   errors: {
     storageUnavailable:

@@ -1,0 +1,74 @@
+import type { ChatMessage, Completion, OpenRouterClient } from "@notesbot/shared/openrouter";
+import { OpenRouterError } from "@notesbot/shared/openrouter";
+import CircuitBreaker from "opossum";
+import { BreakerOpenError } from "./failure.js";
+
+export interface BreakerSettings {
+  volumeThreshold: number;
+  errorPercent: number;
+  windowMs: number;
+  resetMs: number;
+}
+
+export type BreakerState = "closed" | "half_open" | "open";
+
+/** The user's own faults say nothing about the model's health. */
+const USERS_FAULT: ReadonlySet<number> = new Set([400, 401, 402, 403, 404]);
+const isUsersFault = (error: unknown) =>
+  error instanceof OpenRouterError &&
+  (error.kind === "missing_key" || (error.status !== undefined && USERS_FAULT.has(error.status)));
+
+/**
+ * One opossum breaker per model, created on first use: a failing model fails fast while the others
+ * keep answering. It judges a model by its failure rate over at least `volumeThreshold` calls in the
+ * window, so one question's own retries cannot open it.
+ */
+export function createModelBreakers(
+  client: OpenRouterClient,
+  settings: BreakerSettings,
+  onStateChange: (model: string, state: BreakerState) => void = () => {},
+) {
+  const breakers = new Map<string, CircuitBreaker<[ChatMessage[], AbortSignal | undefined], Completion>>();
+
+  const breakerFor = (model: string) => {
+    let breaker = breakers.get(model);
+    if (breaker) return breaker;
+    breaker = new CircuitBreaker(
+      (messages: ChatMessage[], signal: AbortSignal | undefined) =>
+        client.complete({ model, messages, ...(signal ? { signal } : {}) }),
+      {
+        name: model,
+        timeout: false, // the client bounds each request itself
+        volumeThreshold: settings.volumeThreshold,
+        errorThresholdPercentage: settings.errorPercent,
+        rollingCountTimeout: settings.windowMs,
+        rollingCountBuckets: 10,
+        resetTimeout: settings.resetMs,
+        errorFilter: isUsersFault,
+      },
+    );
+    breaker.on("open", () => onStateChange(model, "open"));
+    breaker.on("halfOpen", () => onStateChange(model, "half_open"));
+    breaker.on("close", () => onStateChange(model, "closed"));
+    breakers.set(model, breaker);
+    onStateChange(model, "closed");
+    return breaker;
+  };
+
+  return {
+    async complete(model: string, messages: ChatMessage[], signal?: AbortSignal): Promise<Completion> {
+      try {
+        return await breakerFor(model).fire(messages, signal);
+      } catch (error) {
+        if ((error as { code?: string }).code === "EOPENBREAKER")
+          throw new BreakerOpenError(`breaker open: ${model}`);
+        throw error;
+      }
+    },
+    shutdown(): void {
+      for (const breaker of breakers.values()) breaker.shutdown();
+    },
+  };
+}
+
+export type ModelBreakers = ReturnType<typeof createModelBreakers>;

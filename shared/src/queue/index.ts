@@ -1,0 +1,3 @@
+export * from "./ask-job.js";
+export * from "./producer.js";
+export * from "./redis.js";

@@ -1,0 +1,81 @@
+import type { Chat, User } from "grammy/types";
+import { inject } from "vitest";
+import { createQueuePrefix, createTestDatabase } from "./database.js";
+import { type FakeOpenRouter, startFakeOpenRouter } from "./fake-openrouter.js";
+import { FakeTelegram } from "./fake-telegram.js";
+import { ServiceProcess } from "./service.js";
+
+export interface StackOptions {
+  /** Extra environment for both services (e.g. ALLOWED_USER_IDS, ASK_MAX_ATTEMPTS). */
+  env?: Record<string, string>;
+  /** Worker processes to start now (more can be added with `addWorker`). */
+  workers?: number;
+}
+
+/**
+ * The real gateway and workers as processes, against a fake Telegram, a fake OpenRouter, a database
+ * of their own and a BullMQ prefix of their own.
+ */
+export class Stack {
+  readonly workers: ServiceProcess[] = [];
+  gateway!: ServiceProcess;
+
+  private constructor(
+    readonly telegram: FakeTelegram,
+    readonly openrouter: FakeOpenRouter,
+    readonly databaseUrl: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const [telegram, openrouter, databaseUrl] = await Promise.all([
+      FakeTelegram.start(),
+      startFakeOpenRouter(),
+      createTestDatabase(),
+    ]);
+    const env = {
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      OPENROUTER_API_KEY: "test-openrouter-key",
+      OPENROUTER_BASE_URL: openrouter.baseUrl,
+      OPENROUTER_RPM: "0",
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: inject("redisUrl"),
+      QUEUE_PREFIX: createQueuePrefix(),
+      // Fast retries, so tests of retries take fractions of a second.
+      ASK_RETRY_BASE_MS: "50",
+      ...options.env,
+    };
+    const stack = new Stack(telegram, openrouter, databaseUrl, env);
+    stack.gateway = new ServiceProcess("gateway", env);
+    await Promise.all([
+      stack.gateway.waitForOutput(/"msg":"gateway started"/),
+      ...Array.from({ length: options.workers ?? 0 }, () => stack.addWorker()),
+    ]);
+    return stack;
+  }
+
+  /** Starts one more worker process and resolves once it takes jobs. */
+  async addWorker(env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const worker = new ServiceProcess("worker", { ...this.env, ...env });
+    this.workers.push(worker);
+    await worker.waitForOutput(/"msg":"worker started"/);
+    return worker;
+  }
+
+  /** Sends `text` as `user` (in `chat`, default their private chat) and returns the bot's next `replies` texts. */
+  async say(user: User, text: string, { chat, replies = 1 }: { chat?: Chat; replies?: number } = {}) {
+    const chatId = chat?.id ?? user.id;
+    const before = this.telegram.sentTo(chatId).length;
+    this.telegram.sendText(user, text, chat);
+    const calls = await this.telegram.repliesTo(chatId, replies, before);
+    return calls.map((c) => String(c.payload.text ?? c.payload.caption ?? ""));
+  }
+
+  /** SIGTERM to every process; resolves with their exit codes (gateway first). */
+  async stop(): Promise<(number | null)[]> {
+    const codes = await Promise.all([this.gateway.stop(), ...this.workers.map((w) => w.stop())]);
+    await Promise.all([this.telegram.close(), this.openrouter.close()]);
+    return codes;
+  }
+}
