@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter, once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
@@ -20,6 +20,9 @@ export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
   at: number;
+  /** Set once answered: the outcome, and the id of the message sent, if one was. */
+  ok?: boolean;
+  messageId?: number;
 }
 
 export interface SentDocument {
@@ -76,6 +79,7 @@ export class FakeTelegram {
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly sockets = new Set<Socket>();
   private readonly updates: Update[] = [];
+  private readonly redeliveries: Update[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly chats = new Map<number, Chat>();
   private readonly messages = new Map<string, Message>();
@@ -149,6 +153,57 @@ export class FakeTelegram {
     return full;
   }
 
+  /** Delivers `update` once more with its original id, as Telegram does when a poll was not confirmed. */
+  redeliver(update: Update): void {
+    this.redeliveries.push(update);
+    this.events.emit("update");
+  }
+
+  /** Resolves once the fake has answered `call`. */
+  async answered(call: ApiCall): Promise<ApiCall> {
+    while (call.ok === undefined) await once(this.events, "handled");
+    return call;
+  }
+
+  /** The current text of a message the bot sent (after its edits). */
+  textOf(chatId: number, messageId: number): string | undefined {
+    const message = this.messages.get(`${chatId}:${messageId}`);
+    return message && "text" in message ? message.text : undefined;
+  }
+
+  /** Waits until the text of message `messageId` satisfies `predicate`; resolves with that text. */
+  async waitForText(
+    chatId: number,
+    messageId: number,
+    predicate: (text: string) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<string> {
+    const matches = () => {
+      const text = this.textOf(chatId, messageId);
+      return text !== undefined && predicate(text);
+    };
+    if (!matches()) {
+      await new Promise<void>((resolve, reject) => {
+        const onHandled = () => {
+          if (!matches()) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          const text = JSON.stringify(this.textOf(chatId, messageId));
+          reject(new Error(`message ${chatId}:${messageId} still reads ${text} after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          this.events.off("handled", onHandled);
+        };
+        this.events.on("handled", onHandled);
+      });
+    }
+    return this.textOf(chatId, messageId) as string;
+  }
+
   /** The next `count` calls of `method` are answered with `fault` instead of being carried out. */
   failNext(method: string, fault: Fault, count = 1): void {
     const queue = this.faults.get(method) ?? [];
@@ -216,6 +271,12 @@ export class FakeTelegram {
 
     const fault = this.faults.get(method)?.shift();
     const result: Result = fault ? { ok: false, ...fault } : await this.execute(method, payload);
+    call.ok = result.ok;
+    if (result.ok && method !== "editMessageText") {
+      const id = (result.result as { message_id?: unknown }).message_id;
+      if (typeof id === "number") call.messageId = id;
+    }
+    this.events.emit("handled", call);
     if (res.destroyed) return;
     send(res, result.ok ? 200 : result.error_code, result);
   }
@@ -245,7 +306,10 @@ export class FakeTelegram {
   private async getUpdates(p: Record<string, unknown>): Promise<Update[]> {
     const offset = Number(p.offset ?? 0);
     if (offset > this.confirmedOffset) this.confirmedOffset = offset;
-    const pending = () => this.updates.filter((u) => u.update_id >= this.confirmedOffset);
+    const pending = () => [
+      ...this.redeliveries,
+      ...this.updates.filter((u) => u.update_id >= this.confirmedOffset),
+    ];
     const limit = Number(p.limit ?? 100);
     if (pending().length === 0) {
       const timeoutMs = Number(p.timeout ?? 0) * 1000;
@@ -261,23 +325,26 @@ export class FakeTelegram {
         this.events.on("closing", done);
       });
     }
-    return pending().slice(0, limit);
+    const batch = pending().slice(0, limit);
+    this.redeliveries.splice(0, batch.length);
+    return batch;
   }
 
   private sendMessage(p: Record<string, unknown>): Result {
     const text = String(p.text ?? "");
     const invalid = this.validateText(text, p.parse_mode);
     if (invalid) return invalid;
-    return ok(this.store(Number(p.chat_id), { text }));
+    return ok(this.store(Number(p.chat_id), { text: visibleText(text, p.parse_mode) }));
   }
 
   private editMessageText(p: Record<string, unknown>): Result {
     const key = `${p.chat_id}:${p.message_id}`;
     const message = this.messages.get(key);
     if (!message) return badRequest("Bad Request: message to edit not found");
-    const text = String(p.text ?? "");
-    const invalid = this.validateText(text, p.parse_mode);
+    const source = String(p.text ?? "");
+    const invalid = this.validateText(source, p.parse_mode);
     if (invalid) return invalid;
+    const text = visibleText(source, p.parse_mode);
     if ("text" in message && message.text === text) {
       return badRequest(
         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
@@ -290,7 +357,7 @@ export class FakeTelegram {
 
   private validateText(text: string, parseMode: unknown): Result | undefined {
     if (text.trim() === "") return badRequest("Bad Request: message text is empty");
-    if (text.length > 4096) return badRequest("Bad Request: message is too long");
+    if (visibleText(text, parseMode).length > 4096) return badRequest("Bad Request: message is too long");
     if (parseMode === "HTML") {
       const error = this.rejectHtml ? "Unsupported start tag" : htmlParseError(text);
       if (error) return badRequest(`Bad Request: can't parse entities: ${error}`);
@@ -310,6 +377,18 @@ export class FakeTelegram {
     this.messages.set(`${chatId}:${message.message_id}`, message);
     return message;
   }
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"' };
+
+/** What Telegram stores and shows as the message text: the markup parsed away. */
+function visibleText(text: string, parseMode: unknown): string {
+  if (parseMode !== "HTML") return text;
+  return text
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(amp|lt|gt|quot|#\d+);/g, (_, name: string) =>
+      name.startsWith("#") ? String.fromCodePoint(Number(name.slice(1))) : (ENTITIES[name] ?? ""),
+    );
 }
 
 const isOutgoing = (method: string) => method === "sendMessage" || method === "sendDocument";

@@ -1,0 +1,29 @@
+import type { Chat, User } from "grammy/types";
+import type { Stack } from "./stack.js";
+
+export const PLACEHOLDER = "⏳ Думаю над ответом…";
+
+/** A final text: neither the placeholder nor a "retrying" status. */
+export const isFinal = (text: string) => !text.startsWith("⏳");
+
+/**
+ * Sends `/ask question` and waits for the placeholder; `answer()` then waits until the placeholder
+ * has been edited into something final and returns that text.
+ */
+export async function ask(stack: Stack, user: User, question: string, chat?: Chat) {
+  const chatId = chat?.id ?? user.id;
+  const before = stack.telegram.sentTo(chatId).length;
+  const update = stack.telegram.sendText(user, `/ask ${question}`, chat);
+  const [call] = await stack.telegram.repliesTo(chatId, 1, before);
+  if (call?.payload.text !== PLACEHOLDER) {
+    throw new Error(`expected the placeholder, got ${JSON.stringify(call?.payload.text)}`);
+  }
+  const messageId = (await stack.telegram.answered(call)).messageId;
+  if (messageId === undefined) throw new Error("the placeholder was not delivered");
+  return {
+    update,
+    chatId,
+    messageId,
+    answer: (timeoutMs?: number) => stack.telegram.waitForText(chatId, messageId, isFinal, timeoutMs),
+  };
+}
