@@ -67,6 +67,11 @@ export class ServiceProcess {
     });
   }
 
+  /** Resolves at the next chunk of output. */
+  async nextOutput(): Promise<void> {
+    await once(this.events, "output");
+  }
+
   /** Resolves with the exit code when the process ends by itself. */
   exit(): Promise<number | null> {
     return this.exited;

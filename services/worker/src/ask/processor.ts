@@ -48,8 +48,11 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     if (!parsed.success) throw new UnrecoverableError(`invalid ask job: ${parsed.error.issues[0]?.message}`);
     const ask = parsed.data;
     const messenger = createAskMessenger(api, ask.chatId, ask.placeholderMessageId);
-    const finish = (outcome: AskOutcome["outcome"]) =>
-      deps.onFinished?.({ outcome, modelKey: ask.modelKey, durationMs: Date.now() - ask.enqueuedAt });
+    const finish = (outcome: AskOutcome["outcome"]) => {
+      const durationMs = Date.now() - ask.enqueuedAt;
+      logger.info({ jobId: job.id, modelKey: ask.modelKey, outcome, durationMs }, "ask finished");
+      deps.onFinished?.({ outcome, modelKey: ask.modelKey, durationMs });
+    };
 
     const stored = askProgressSchema.safeParse(job.progress);
     if (stored.success) {
@@ -87,7 +90,6 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         await messenger.status(texts.ask.retrying(failureLabel(failure), attempt + 1, retry.maxAttempts));
         throw new RetryLaterError(delayMs, failure);
       }
-      logger.info({ jobId: job.id, attempt, failure: failureLabel(failure) }, "ask failed");
       await messenger.status(
         failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs }),
       );
