@@ -67,6 +67,13 @@ export class ServiceProcess {
     });
   }
 
+  /** Base URL of the service's /metrics, /healthz and /readyz, from the port it logged. */
+  async metricsUrl(): Promise<string> {
+    await this.waitForOutput(/"port":\d+,"msg":"metrics server listening"/);
+    const port = /"port":(\d+),"msg":"metrics server listening"/.exec(this.output)?.[1];
+    return `http://127.0.0.1:${port}`;
+  }
+
   /** Resolves at the next chunk of output. */
   async nextOutput(): Promise<void> {
     await once(this.events, "output");

@@ -44,6 +44,9 @@ export class Stack {
       QUEUE_PREFIX: createQueuePrefix(),
       // Fast retries, so tests of retries take fractions of a second.
       ASK_RETRY_BASE_MS: "50",
+      // Free ports picked by the system; ServiceProcess.metricsUrl() reads them from the log.
+      GATEWAY_METRICS_PORT: "0",
+      WORKER_METRICS_PORT: "0",
       ...options.env,
     };
     const stack = new Stack(telegram, openrouter, databaseUrl, env);

@@ -3,6 +3,7 @@ import { sequentialize } from "@grammyjs/runner";
 import type { Config } from "@notesbot/shared/config";
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
+import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
 import { Bot } from "grammy";
@@ -14,6 +15,7 @@ import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { restrictTo } from "./middleware/access.js";
+import { measureUpdates } from "./middleware/metrics.js";
 
 export interface BotDeps {
   config: Config;
@@ -21,13 +23,17 @@ export interface BotDeps {
   logger: Logger;
   texts: Texts;
   askQueue: AskProducer;
+  metrics: GatewayMetrics;
 }
 
-export function createBot({ config, db, logger, texts, askQueue }: BotDeps): Bot {
+export function createBot({ config, db, logger, texts, askQueue, metrics }: BotDeps): Bot {
   const bot = new Bot(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
+  // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
+  bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
   // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
 
+  bot.use(measureUpdates(metrics, new Set(Object.keys(texts.commandDescriptions))));
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(restrictTo(config.access.allowedUserIds, texts));
@@ -37,7 +43,7 @@ export function createBot({ config, db, logger, texts, askQueue }: BotDeps): Bot
   const models = createModelsRepository(db);
   features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
   features.use(createModelsComposer({ models, texts, adminUserIds: config.access.adminUserIds }));
-  features.use(createAskComposer({ queue: askQueue, models, texts }));
+  features.use(createAskComposer({ queue: askQueue, models, texts, enqueued: metrics.askEnqueued }));
   features.use(createFallbackComposer({ texts }));
 
   bot.catch(createErrorHandler(logger, texts));

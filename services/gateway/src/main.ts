@@ -3,6 +3,7 @@ import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
 import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
+import { createGatewayMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
 import { ru } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
@@ -21,7 +22,16 @@ const askQueue = createAskProducer({
   prefix: config.redis.queuePrefix,
   retry: { attempts: config.ask.maxAttempts },
 });
-const bot = createBot({ config, db, logger, texts, askQueue });
+const metrics = createGatewayMetrics(() =>
+  askQueue.queue.getJobCounts("waiting", "active", "delayed", "failed"),
+);
+const bot = createBot({ config, db, logger, texts, askQueue, metrics });
+const metricsServer = await startMetricsServer({
+  port: config.metricsPort.gateway,
+  registry: metrics.registry,
+  readiness: { postgres: () => db.query("SELECT 1"), redis: () => redis.ping() },
+  logger,
+});
 
 await bot.init();
 await bot.api.setMyCommands(botCommands(texts));
@@ -42,6 +52,7 @@ logger.info(
 
 onShutdownSignal(logger, async () => {
   await stopIntake();
+  await metricsServer.close();
   await askQueue.close();
   redis.disconnect();
   await db.end();

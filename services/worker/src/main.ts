@@ -2,10 +2,12 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
+import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { createOpenRouterClient } from "@notesbot/shared/openrouter";
 import { createWorkerConnection } from "@notesbot/shared/queue";
 import { ru } from "@notesbot/shared/texts";
 import { Api } from "grammy";
+import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createAskProcessor } from "./ask/processor.js";
 import { createAskWorker } from "./ask/worker.js";
@@ -13,8 +15,12 @@ import { createAskWorker } from "./ask/worker.js";
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "worker", secrets: secretsOf(config) });
 
+const metrics = createWorkerMetrics();
+
 const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
 // Telegram's 429 (retry_after) and 5xx are waited out, so an answer is never lost to them.
+// Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
+api.config.use(countTelegramErrors(metrics.telegramErrors));
 api.config.use(autoRetry({ maxRetryAttempts: 5 }));
 
 const openrouter = createOpenRouterClient({
@@ -24,9 +30,10 @@ const openrouter = createOpenRouterClient({
   referer: "https://github.com/notesbot/notesbot",
   title: "notesbot",
 });
-const llm = createModelBreakers(openrouter, config.breaker, (model, state) =>
-  logger.info({ model, state }, "breaker state changed"),
-);
+const llm = createModelBreakers(instrument(openrouter, metrics), config.breaker, (model, state) => {
+  metrics.breakerState.set({ model }, BREAKER_STATE_VALUE[state]);
+  logger.info({ model, state }, "breaker state changed");
+});
 
 const connection = createWorkerConnection(config.redis.url);
 connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
@@ -44,6 +51,9 @@ const worker = createAskWorker(
     },
     timeoutMs: config.ask.timeoutMs,
     hasApiKey: config.openrouter.apiKey !== undefined,
+    onFinished: ({ outcome, modelKey, durationMs }) =>
+      metrics.askDuration.observe({ model: modelKey, outcome }, durationMs / 1000),
+    onBreakerOpen: (modelKey) => metrics.openrouterRequests.inc({ model: modelKey, status: "breaker_open" }),
   }),
   {
     connection,
@@ -58,6 +68,12 @@ worker.on("failed", (job, error) => {
   if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
     logger.info({ jobId: job.id, err: error }, "ask job failed");
 });
+const metricsServer = await startMetricsServer({
+  port: config.metricsPort.worker,
+  registry: metrics.registry,
+  readiness: { redis: () => connection.ping() },
+  logger,
+});
 await worker.waitUntilReady();
 logger.info({ concurrency: config.worker.concurrency }, "worker started");
 
@@ -68,5 +84,6 @@ onShutdownSignal(logger, async () => {
   await graceful;
   clearTimeout(timer);
   llm.shutdown();
+  await metricsServer.close();
   await connection.quit();
 });

@@ -19,6 +19,8 @@ const userIdList = z
   });
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** 0 lets the system pick a free port (tests); the service logs the port it got. */
+const metricsPort = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce
   .number()
   .int()
@@ -43,8 +45,8 @@ const envSchema = z.object({
   OPENROUTER_RPM: z.coerce.number().int().min(0).default(20),
   // LLM calls mostly wait on the network, so one process keeps a 2-core machine busy with many.
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
-  GATEWAY_METRICS_PORT: port.default(9101),
-  WORKER_METRICS_PORT: port.default(9102),
+  GATEWAY_METRICS_PORT: metricsPort.default(9101),
+  WORKER_METRICS_PORT: metricsPort.default(9102),
   ALLOWED_USER_IDS: userIdList,
   ADMIN_USER_IDS: userIdList,
   WEBHOOK_URL: optionalString.pipe(z.url().optional()),

@@ -34,6 +34,8 @@ export interface AskProcessorDeps {
   timeoutMs: number;
   hasApiKey: boolean;
   onFinished?: (outcome: AskOutcome) => void;
+  /** An ask failed fast because its model's breaker is open (no request was sent). */
+  onBreakerOpen?: (modelKey: string) => void;
 }
 
 /**
@@ -80,6 +82,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure === undefined) throw error; // not OpenRouter's: let BullMQ retry it as it is
+      if (failure.kind === "breaker_open") deps.onBreakerOpen?.(ask.modelKey);
       const attempt = job.attemptsMade + 1;
       const delayMs = retryDelayMs(retry, attempt, failure);
       if (isRetryable(failure) && mayRetry(retry, attempt, delayMs, ask.enqueuedAt, Date.now())) {

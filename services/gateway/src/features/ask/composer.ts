@@ -8,13 +8,15 @@ interface Deps {
   queue: AskProducer;
   models: ModelsRepository;
   texts: Texts;
+  /** Counts jobs added (ask_jobs_enqueued_total). */
+  enqueued: { inc(): void };
 }
 
 /**
  * /ask answers at once with a placeholder and leaves the question to the LLM workers; the job id comes
  * from the Telegram update, so a repeated delivery never makes a second job (or a second placeholder).
  */
-export function createAskComposer({ queue, models, texts }: Deps): Composer<Context> {
+export function createAskComposer({ queue, models, texts, enqueued }: Deps): Composer<Context> {
   const composer = new Composer<Context>();
 
   composer.command("ask", async (ctx) => {
@@ -48,6 +50,7 @@ export function createAskComposer({ queue, models, texts }: Deps): Composer<Cont
         modelKey: model.key,
         enqueuedAt: Date.now(),
       });
+      enqueued.inc();
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       await ctx.api.editMessageText(ctx.chat.id, placeholder.message_id, texts.ask.unavailable);

@@ -1,0 +1,28 @@
+import type { GatewayMetrics } from "@notesbot/shared/metrics";
+import type { Context, MiddlewareFn } from "grammy";
+
+/**
+ * The command label of an update: a known command's name, `other_command`, `text` for plain
+ * messages and `other` for the rest, so the label set stays small whatever users type.
+ */
+export function commandLabel(ctx: Context, known: ReadonlySet<string>): string {
+  const text = ctx.message?.text;
+  if (text === undefined) return "other";
+  const entity = ctx.message?.entities?.[0];
+  if (entity?.type !== "bot_command" || entity.offset !== 0) return "text";
+  const name = text.slice(1, entity.length).split("@")[0]?.toLowerCase() ?? "";
+  return known.has(name) ? name : "other_command";
+}
+
+export function measureUpdates(metrics: GatewayMetrics, known: ReadonlySet<string>): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const command = commandLabel(ctx, known);
+    metrics.updates.inc({ command });
+    const stop = metrics.commandDuration.startTimer({ command });
+    try {
+      await next();
+    } finally {
+      stop();
+    }
+  };
+}

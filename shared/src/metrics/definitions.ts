@@ -1,0 +1,101 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Labels stay low-cardinality: commands, models, statuses — never a user or a chat. */
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const LLM_BUCKETS = [0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+
+function createRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+const telegramErrors = (registry: Registry) =>
+  new Counter({
+    name: "telegram_api_errors_total",
+    help: "Bot API calls answered with an error, by method and error code",
+    labelNames: ["method", "code"] as const,
+    registers: [registry],
+  });
+
+export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
+
+/** `queueCounts` is read at every scrape; when it fails the last known values stay. */
+export function createGatewayMetrics(queueCounts: () => Promise<Record<string, number>>) {
+  const registry = createRegistry("gateway");
+  return {
+    registry,
+    updates: new Counter({
+      name: "bot_updates_total",
+      help: "Updates handled, by command",
+      labelNames: ["command"] as const,
+      registers: [registry],
+    }),
+    commandDuration: new Histogram({
+      name: "bot_command_duration_seconds",
+      help: "Time to handle an update, by command",
+      labelNames: ["command"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    askEnqueued: new Counter({
+      name: "ask_jobs_enqueued_total",
+      help: "Ask jobs added to the queue",
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: "ask_queue_jobs",
+      help: "Jobs in the ask queue, by state (refreshed at every scrape)",
+      labelNames: ["state"] as const,
+      registers: [registry],
+      async collect() {
+        try {
+          const counts = await queueCounts();
+          for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+        } catch {
+          // Redis is down: /readyz says so; the gauge keeps its last values.
+        }
+      },
+    }),
+    telegramErrors: telegramErrors(registry),
+  };
+}
+
+export function createWorkerMetrics() {
+  const registry = createRegistry("worker");
+  return {
+    registry,
+    askDuration: new Histogram({
+      name: "ask_duration_seconds",
+      help: "From enqueue to the answer (or the final error) posted, by model and outcome",
+      labelNames: ["model", "outcome"] as const,
+      buckets: LLM_BUCKETS,
+      registers: [registry],
+    }),
+    openrouterRequests: new Counter({
+      name: "openrouter_requests_total",
+      help: "OpenRouter requests, by model and HTTP status (or timeout, network, breaker_open)",
+      labelNames: ["model", "status"] as const,
+      registers: [registry],
+    }),
+    openrouterDuration: new Histogram({
+      name: "openrouter_request_duration_seconds",
+      help: "Duration of OpenRouter requests, by model",
+      labelNames: ["model"] as const,
+      buckets: LLM_BUCKETS,
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: "openrouter_breaker_state",
+      help: "Circuit breaker per model: 0 closed, 1 half-open, 2 open",
+      labelNames: ["model"] as const,
+      registers: [registry],
+    }),
+    telegramErrors: telegramErrors(registry),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

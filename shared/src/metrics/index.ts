@@ -1,0 +1,3 @@
+export * from "./definitions.js";
+export * from "./server.js";
+export * from "./telegram.js";
