@@ -13,6 +13,8 @@ import { startWebhookServer } from "./webhook.js";
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "gateway", secrets: secretsOf(config) });
 const db = createPool(config.databaseUrl);
+// An idle connection dropped by the server must not crash the process: the pool replaces it.
+db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const texts = ru;
 const redis = createProducerConnection(config.redis.url);
 // Reconnects go on in the background; while Redis is down /ask says so and notes keep working.
