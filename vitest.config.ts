@@ -2,13 +2,22 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     // End-to-end tests start real processes and wait for real Telegram round trips.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Each file runs its own services; two at a time keeps a 2-core machine responsive.
-    maxWorkers: 2,
     reporters: ["verbose"],
+    projects: [
+      // `npm test`: unit and end-to-end tests; two files at a time keeps a 2-core machine responsive.
+      {
+        extends: true,
+        test: { name: "main", include: ["test/unit/**/*.test.ts", "test/e2e/**/*.test.ts"], maxWorkers: 2 },
+      },
+      // `npm run test:faults`: restarts, outages and load; one file at a time, each bounded in time.
+      {
+        extends: true,
+        test: { name: "faults", include: ["test/faults/**/*.test.ts"], maxWorkers: 1, testTimeout: 180_000 },
+      },
+    ],
   },
 });

@@ -1,6 +1,6 @@
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { freePort } from "../support/ports.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
@@ -66,12 +66,7 @@ describe("workers", () => {
 
 describe("Redis unavailable", () => {
   it("says /ask is unavailable within seconds while notes keep working", async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const closedPort = await freePort();
     stack = await Stack.start({ env: { REDIS_URL: `redis://127.0.0.1:${closedPort}` } });
     const user = stack.telegram.newUser();
     const started = Date.now();

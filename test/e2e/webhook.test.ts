@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/prometheus.js";
+import { freePort } from "../support/ports.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack;

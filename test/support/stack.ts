@@ -5,11 +5,19 @@ import { type FakeOpenRouter, startFakeOpenRouter } from "./fake-openrouter.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { ServiceProcess } from "./service.js";
 
+const withPort = (url: string, port: number) => {
+  const changed = new URL(url);
+  changed.port = String(port);
+  return changed.toString();
+};
+
 export interface StackOptions {
   /** Extra environment for both services (e.g. ALLOWED_USER_IDS, ASK_MAX_ATTEMPTS). */
   env?: Record<string, string>;
   /** Worker processes to start now (more can be added with `addWorker`). */
   workers?: number;
+  /** The services reach PostgreSQL on this port (e.g. a proxy the test can cut) instead of the server's. */
+  databasePort?: number;
 }
 
 /**
@@ -39,11 +47,13 @@ export class Stack {
       OPENROUTER_API_KEY: "test-openrouter-key",
       OPENROUTER_BASE_URL: openrouter.baseUrl,
       OPENROUTER_RPM: "0",
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: options.databasePort === undefined ? databaseUrl : withPort(databaseUrl, options.databasePort),
       REDIS_URL: inject("redisUrl"),
       QUEUE_PREFIX: createQueuePrefix(),
       // Fast retries, so tests of retries take fractions of a second.
       ASK_RETRY_BASE_MS: "50",
+      // Tests ask a lot from one user; the per-user limit has a test of its own.
+      ASK_USER_LIMIT_PER_MINUTE: "0",
       // Free ports picked by the system; ServiceProcess.metricsUrl() reads them from the log.
       GATEWAY_METRICS_PORT: "0",
       WORKER_METRICS_PORT: "0",

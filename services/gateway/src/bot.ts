@@ -43,7 +43,15 @@ export function createBot({ config, db, logger, texts, askQueue, metrics }: BotD
   const models = createModelsRepository(db);
   features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
   features.use(createModelsComposer({ models, texts, adminUserIds: config.access.adminUserIds }));
-  features.use(createAskComposer({ queue: askQueue, models, texts, enqueued: metrics.askEnqueued }));
+  features.use(
+    createAskComposer({
+      queue: askQueue,
+      models,
+      texts,
+      enqueued: metrics.askEnqueued,
+      perUserPerMinute: config.ask.perUserPerMinute,
+    }),
+  );
   features.use(createFallbackComposer({ texts }));
 
   bot.catch(createErrorHandler(logger, texts));

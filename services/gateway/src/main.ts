@@ -23,6 +23,7 @@ const askQueue = createAskProducer({
   connection: redis,
   prefix: config.redis.queuePrefix,
   retry: { attempts: config.ask.maxAttempts },
+  perUserPerMinute: config.ask.perUserPerMinute,
 });
 const metrics = createGatewayMetrics(() =>
   askQueue.queue.getJobCounts("waiting", "active", "delayed", "failed"),

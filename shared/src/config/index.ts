@@ -59,6 +59,7 @@ const envSchema = z.object({
   PORT: port.default(8080),
   // Tuning of /ask; the defaults are documented in README.md ("How /ask fails").
   OPENROUTER_TIMEOUT_MS: ms.default(60_000),
+  ASK_USER_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   ASK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   ASK_RETRY_BASE_MS: ms.default(2_000),
   ASK_DEADLINE_MS: ms.default(180_000),
@@ -88,7 +89,7 @@ export interface Config {
   openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
   databaseUrl: string;
   redis: { url: string; queuePrefix: string };
-  ask: { maxAttempts: number; retryBaseMs: number; deadlineMs: number; timeoutMs: number };
+  ask: { maxAttempts: number; retryBaseMs: number; deadlineMs: number; timeoutMs: number; perUserPerMinute: number };
   breaker: { volumeThreshold: number; errorPercent: number; windowMs: number; resetMs: number };
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   metricsPort: { gateway: number; worker: number };
@@ -130,6 +131,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       retryBaseMs: e.ASK_RETRY_BASE_MS,
       deadlineMs: e.ASK_DEADLINE_MS,
       timeoutMs: e.OPENROUTER_TIMEOUT_MS,
+      perUserPerMinute: e.ASK_USER_LIMIT_PER_MINUTE,
     },
     breaker: {
       volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,

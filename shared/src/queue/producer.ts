@@ -14,7 +14,15 @@ export interface AskRetryPolicy {
   attempts: number;
 }
 
-export function createAskProducer(options: { connection: Redis; prefix: string; retry: AskRetryPolicy }) {
+export interface AskProducerOptions {
+  connection: Redis;
+  prefix: string;
+  retry: AskRetryPolicy;
+  /** Asks one user may add per minute; 0 = no limit. */
+  perUserPerMinute: number;
+}
+
+export function createAskProducer(options: AskProducerOptions) {
   const queue = new Queue<AskJob>(ASK_QUEUE, { connection: options.connection, prefix: options.prefix });
   // Connection errors surface through the calls below; without a listener they would crash the process.
   queue.on("error", () => {});
@@ -43,6 +51,17 @@ export function createAskProducer(options: { connection: Redis; prefix: string; 
     /** True when a job for this Telegram update exists already (a repeated delivery). */
     async has(updateId: number): Promise<boolean> {
       return (await withDeadline(queue.getJob(askJobId(updateId)))) !== undefined;
+    },
+    /**
+     * Counts an ask against the user's limit for the current minute (a Redis counter, so it holds
+     * across gateway instances); false when the user is over it.
+     */
+    async admit(userId: number): Promise<boolean> {
+      if (options.perUserPerMinute === 0) return true;
+      const key = `${options.prefix}:ask-limit:${userId}:${Math.floor(Date.now() / 60_000)}`;
+      const results = await withDeadline(options.connection.multi().incr(key).pexpire(key, 60_000).exec());
+      const count = Number(results?.[0]?.[1] ?? 0);
+      return count <= options.perUserPerMinute;
     },
     async enqueue(updateId: number, job: AskJob): Promise<void> {
       await withDeadline(

@@ -8,6 +8,8 @@ interface Deps {
   queue: AskProducer;
   models: ModelsRepository;
   texts: Texts;
+  /** Shown in the "too many asks" reply. */
+  perUserPerMinute: number;
   /** Counts jobs added (ask_jobs_enqueued_total). */
   enqueued: { inc(): void };
 }
@@ -16,7 +18,7 @@ interface Deps {
  * /ask answers at once with a placeholder and leaves the question to the LLM workers; the job id comes
  * from the Telegram update, so a repeated delivery never makes a second job (or a second placeholder).
  */
-export function createAskComposer({ queue, models, texts, enqueued }: Deps): Composer<Context> {
+export function createAskComposer({ queue, models, texts, enqueued, perUserPerMinute }: Deps): Composer<Context> {
   const composer = new Composer<Context>();
 
   composer.command("ask", async (ctx) => {
@@ -33,6 +35,7 @@ export function createAskComposer({ queue, models, texts, enqueued }: Deps): Com
     const updateId = ctx.update.update_id;
     try {
       if (await queue.has(updateId)) return;
+      if (!(await queue.admit(userId))) return void (await ctx.reply(texts.ask.tooMany(perUserPerMinute)));
     } catch (error) {
       if (error instanceof QueueUnavailableError) return void (await ctx.reply(texts.ask.unavailable));
       throw error;

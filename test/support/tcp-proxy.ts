@@ -1,0 +1,49 @@
+import { createConnection, createServer, type Socket } from "node:net";
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a real server, which the test can cut: while blocked, live
+ * connections are reset and new ones are dropped at once, as when a database host goes away.
+ */
+export class TcpProxy {
+  private blocked = false;
+  private readonly sockets = new Set<Socket>();
+  private readonly server = createServer((client) => {
+    if (this.blocked) return void client.destroy();
+    const upstream = createConnection(this.target.port, this.target.host);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+
+  private constructor(private readonly target: { host: string; port: number }) {}
+
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target);
+    await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.server.address() as { port: number }).port;
+  }
+
+  block(): void {
+    this.blocked = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  unblock(): void {
+    this.blocked = false;
+  }
+
+  async close(): Promise<void> {
+    this.block();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
