@@ -31,6 +31,11 @@ export class ServiceProcess {
     this.exited = once(this.child, "exit").then(([code]) => code as number | null);
   }
 
+  /** True until the process ends. */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }

@@ -47,7 +47,8 @@ export class Stack {
       OPENROUTER_API_KEY: "test-openrouter-key",
       OPENROUTER_BASE_URL: openrouter.baseUrl,
       OPENROUTER_RPM: "0",
-      DATABASE_URL: options.databasePort === undefined ? databaseUrl : withPort(databaseUrl, options.databasePort),
+      DATABASE_URL:
+        options.databasePort === undefined ? databaseUrl : withPort(databaseUrl, options.databasePort),
       REDIS_URL: inject("redisUrl"),
       QUEUE_PREFIX: createQueuePrefix(),
       // Fast retries, so tests of retries take fractions of a second.
@@ -60,12 +61,18 @@ export class Stack {
       ...options.env,
     };
     const stack = new Stack(telegram, openrouter, databaseUrl, env);
-    stack.gateway = new ServiceProcess("gateway", env);
     await Promise.all([
-      stack.gateway.waitForOutput(/"msg":"gateway started"/),
+      stack.startGateway(),
       ...Array.from({ length: options.workers ?? 0 }, () => stack.addWorker()),
     ]);
     return stack;
+  }
+
+  /** Starts a gateway process (again, after a stop) and resolves once it takes updates. */
+  async startGateway(): Promise<ServiceProcess> {
+    this.gateway = new ServiceProcess("gateway", this.env);
+    await this.gateway.waitForOutput(/"msg":"gateway started"/);
+    return this.gateway;
   }
 
   /** Starts one more worker process and resolves once it takes jobs. */

@@ -15,6 +15,7 @@ import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { restrictTo } from "./middleware/access.js";
+import type { InFlightTracker } from "./middleware/in-flight.js";
 import { measureUpdates } from "./middleware/metrics.js";
 
 export interface BotDeps {
@@ -24,15 +25,17 @@ export interface BotDeps {
   texts: Texts;
   askQueue: AskProducer;
   metrics: GatewayMetrics;
+  inFlight: InFlightTracker;
 }
 
-export function createBot({ config, db, logger, texts, askQueue, metrics }: BotDeps): Bot {
+export function createBot({ config, db, logger, texts, askQueue, metrics, inFlight }: BotDeps): Bot {
   const bot = new Bot(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
   // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
   bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
   // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
 
+  bot.use(inFlight.middleware);
   bot.use(measureUpdates(metrics, new Set(Object.keys(texts.commandDescriptions))));
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));

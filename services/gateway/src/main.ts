@@ -8,6 +8,7 @@ import { createAskProducer, createProducerConnection } from "@notesbot/shared/qu
 import { ru } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { botCommands } from "./commands.js";
+import { createInFlightTracker } from "./middleware/in-flight.js";
 import { startWebhookServer } from "./webhook.js";
 
 const config = loadConfigOrExit();
@@ -28,7 +29,8 @@ const askQueue = createAskProducer({
 const metrics = createGatewayMetrics(() =>
   askQueue.queue.getJobCounts("waiting", "active", "delayed", "failed"),
 );
-const bot = createBot({ config, db, logger, texts, askQueue, metrics });
+const inFlight = createInFlightTracker();
+const bot = createBot({ config, db, logger, texts, askQueue, metrics, inFlight });
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.gateway,
   registry: metrics.registry,
@@ -46,7 +48,13 @@ if (config.webhook) {
 } else {
   await bot.api.deleteWebhook();
   const runner = run(bot, { runner: { fetch: { allowed_updates: ["message"] } } });
-  stopIntake = () => runner.stop();
+  stopIntake = async () => {
+    await runner.stop();
+    await inFlight.idle();
+    // Confirm what was handled, so a restart does not get (and handle) those updates again.
+    const last = inFlight.lastUpdateId;
+    if (last !== undefined) await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 });
+  };
 }
 logger.info(
   { username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" },

@@ -18,7 +18,13 @@ interface Deps {
  * /ask answers at once with a placeholder and leaves the question to the LLM workers; the job id comes
  * from the Telegram update, so a repeated delivery never makes a second job (or a second placeholder).
  */
-export function createAskComposer({ queue, models, texts, enqueued, perUserPerMinute }: Deps): Composer<Context> {
+export function createAskComposer({
+  queue,
+  models,
+  texts,
+  enqueued,
+  perUserPerMinute,
+}: Deps): Composer<Context> {
   const composer = new Composer<Context>();
 
   composer.command("ask", async (ctx) => {
