@@ -18,8 +18,7 @@ export async function ask(stack: Stack, user: User, question: string, chat?: Cha
   if (call?.payload.text !== PLACEHOLDER) {
     throw new Error(`expected the placeholder, got ${JSON.stringify(call?.payload.text)}`);
   }
-  const messageId = (await stack.telegram.answered(call)).messageId;
-  if (messageId === undefined) throw new Error("the placeholder was not delivered");
+  const messageId = call.messageId as number;
   return {
     update,
     chatId,

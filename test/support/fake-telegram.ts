@@ -1,4 +1,4 @@
-import { EventEmitter, once } from "node:events";
+import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
@@ -160,8 +160,8 @@ export class FakeTelegram {
   }
 
   /** Resolves once the fake has answered `call`. */
-  async answered(call: ApiCall): Promise<ApiCall> {
-    while (call.ok === undefined) await once(this.events, "handled");
+  async answered(call: ApiCall, timeoutMs = 15_000): Promise<ApiCall> {
+    await this.until(() => call.ok !== undefined, timeoutMs, () => `${call.method} was never answered`);
     return call;
   }
 
@@ -178,29 +178,14 @@ export class FakeTelegram {
     predicate: (text: string) => boolean,
     timeoutMs = 15_000,
   ): Promise<string> {
-    const matches = () => {
-      const text = this.textOf(chatId, messageId);
-      return text !== undefined && predicate(text);
-    };
-    if (!matches()) {
-      await new Promise<void>((resolve, reject) => {
-        const onHandled = () => {
-          if (!matches()) return;
-          cleanup();
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const text = JSON.stringify(this.textOf(chatId, messageId));
-          reject(new Error(`message ${chatId}:${messageId} still reads ${text} after ${timeoutMs} ms`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          this.events.off("handled", onHandled);
-        };
-        this.events.on("handled", onHandled);
-      });
-    }
+    await this.until(
+      () => {
+        const text = this.textOf(chatId, messageId);
+        return text !== undefined && predicate(text);
+      },
+      timeoutMs,
+      () => `message ${chatId}:${messageId} still reads ${JSON.stringify(this.textOf(chatId, messageId))}`,
+    );
     return this.textOf(chatId, messageId) as string;
   }
 
@@ -233,29 +218,44 @@ export class FakeTelegram {
     });
   }
 
-  /** Messages and documents the bot sent to `chatId`, in order. */
+  /** Messages and documents delivered to `chatId` (calls that succeeded), in order. */
   sentTo(chatId: number): ApiCall[] {
-    return this.calls.filter((c) => isOutgoing(c.method) && Number(c.payload.chat_id) === chatId);
+    return this.calls.filter((c) => c.ok === true && isOutgoing(c.method) && Number(c.payload.chat_id) === chatId);
   }
 
-  /** Waits until the bot has sent `count` messages (or documents) to `chatId` after the first `after`. */
+  /** Waits until `count` more messages (or documents) than the first `after` were delivered to `chatId`. */
   async repliesTo(chatId: number, count: number, after: number, timeoutMs = 15_000): Promise<ApiCall[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const sent = this.sentTo(chatId);
-      if (sent.length >= after + count) return sent.slice(after, after + count);
-      const seen = this.calls.length;
-      await this.waitForCall(
-        (c) => isOutgoing(c.method) && Number(c.payload.chat_id) === chatId,
-        Math.max(1, deadline - Date.now()),
-        seen,
-      ).catch(() => {
-        throw new Error(
-          `chat ${chatId}: expected ${count} replies after ${after}, got ${sent.length - after}: ` +
-            JSON.stringify(sent.slice(after).map((c) => c.payload.text ?? c.payload.document)),
-        );
-      });
-    }
+    await this.until(
+      () => this.sentTo(chatId).length >= after + count,
+      timeoutMs,
+      () => {
+        const sent = this.sentTo(chatId).slice(after);
+        const texts = JSON.stringify(sent.map((c) => c.payload.text ?? c.payload.document));
+        return `chat ${chatId}: expected ${count} replies after ${after}, got ${sent.length}: ${texts}`;
+      },
+    );
+    return this.sentTo(chatId).slice(after, after + count);
+  }
+
+  /** Resolves once `condition` holds after some call was answered; rejects with `failure()` after `timeoutMs`. */
+  private until(condition: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onHandled = () => {
+        if (!condition()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(failure()));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.events.off("handled", onHandled);
+      };
+      this.events.on("handled", onHandled);
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

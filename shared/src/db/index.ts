@@ -6,9 +6,10 @@ export type Db = pg.Pool;
 export function createPool(databaseUrl: string, options: { max?: number } = {}): Db {
   return new pg.Pool({
     connectionString: databaseUrl,
-    max: options.max ?? 10,
-    // Fail fast when the database is unreachable instead of queueing requests forever.
-    connectionTimeoutMillis: 5_000,
+    max: options.max ?? 20,
+    // Bounds both a new connection and the wait for a free one: an unreachable database fails a
+    // command within seconds (a refused connection at once), while bursts still get served.
+    connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: "notesbot",
   });
