@@ -17,9 +17,9 @@ afterAll(async () => {
 });
 
 const breakerStates = async (url: string) =>
-  [...(await (await fetch(`${url}/metrics`)).text()).matchAll(/^openrouter_breaker_state\{[^}]*\} (\d)$/gm)].map(
-    (m) => Number(m[1]),
-  );
+  [
+    ...(await (await fetch(`${url}/metrics`)).text()).matchAll(/^openrouter_breaker_state\{[^}]*\} (\d)$/gm),
+  ].map((m) => Number(m[1]));
 
 describe("OpenRouter flapping between 503 and 200", () => {
   it("opens the breaker and closes it again, and the metrics show it", async () => {
@@ -45,6 +45,8 @@ describe("OpenRouter flapping between 503 and 200", () => {
 
     const metrics = await (await fetch(`${metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/openrouter_requests_total\{[^}]*status="breaker_open"[^}]*\} 1/);
-    console.info(`openrouter flapping: outcomes ${outcomes.map((o) => o.slice(0, 12)).join(" | ")}; breaker 2 → 1 → 0`);
+    console.info(
+      `openrouter flapping: outcomes ${outcomes.map((o) => o.slice(0, 12)).join(" | ")}; breaker 2 → 1 → 0`,
+    );
   });
 });

@@ -12,7 +12,11 @@ afterAll(async () => {
   expect(await stack.stop()).toEqual([0, 0]);
 });
 
-const tooMany = { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } };
+const tooMany = {
+  error_code: 429,
+  description: "Too Many Requests: retry after 1",
+  parameters: { retry_after: 1 },
+};
 const serverError = { error_code: 500, description: "Internal Server Error" };
 
 describe("Telegram answering 429 and 500", () => {
@@ -26,7 +30,8 @@ describe("Telegram answering 429 and 500", () => {
     stack.telegram.failNext("editMessageText", serverError, 2);
 
     // Five commands per user, sent at once; each chat must see its replies in order.
-    for (const user of users) for (let i = 1; i <= 5; i++) stack.telegram.sendText(user, `/note_add заметка ${i}`);
+    for (const user of users)
+      for (let i = 1; i <= 5; i++) stack.telegram.sendText(user, `/note_add заметка ${i}`);
     const askers = Array.from({ length: 3 }, () => stack.telegram.newUser());
     const asks = await Promise.all(askers.map((user) => ask(stack, user, "вопрос сквозь ошибки")));
     for (const user of users) {

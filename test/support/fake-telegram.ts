@@ -161,7 +161,11 @@ export class FakeTelegram {
 
   /** Resolves once the fake has answered `call`. */
   async answered(call: ApiCall, timeoutMs = 15_000): Promise<ApiCall> {
-    await this.until(() => call.ok !== undefined, timeoutMs, () => `${call.method} was never answered`);
+    await this.until(
+      () => call.ok !== undefined,
+      timeoutMs,
+      () => `${call.method} was never answered`,
+    );
     return call;
   }
 
@@ -220,7 +224,9 @@ export class FakeTelegram {
 
   /** Messages and documents delivered to `chatId` (calls that succeeded), in order. */
   sentTo(chatId: number): ApiCall[] {
-    return this.calls.filter((c) => c.ok === true && isOutgoing(c.method) && Number(c.payload.chat_id) === chatId);
+    return this.calls.filter(
+      (c) => c.ok === true && isOutgoing(c.method) && Number(c.payload.chat_id) === chatId,
+    );
   }
 
   /** Waits until `count` more messages (or documents) than the first `after` were delivered to `chatId`. */

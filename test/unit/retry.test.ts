@@ -12,7 +12,9 @@ const status = (code: number, retryAfterMs?: number): AskFailure => ({
 
 describe("retry policy", () => {
   it("backs off exponentially with up to 50% jitter", () => {
-    expect([1, 2, 3].map((n) => retryDelayMs(policy, n, status(503), () => 0))).toEqual([2_000, 4_000, 8_000]);
+    expect([1, 2, 3].map((n) => retryDelayMs(policy, n, status(503), () => 0))).toEqual([
+      2_000, 4_000, 8_000,
+    ]);
     expect(retryDelayMs(policy, 1, status(503), () => 1)).toBe(3_000);
   });
 

@@ -89,7 +89,13 @@ export interface Config {
   openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
   databaseUrl: string;
   redis: { url: string; queuePrefix: string };
-  ask: { maxAttempts: number; retryBaseMs: number; deadlineMs: number; timeoutMs: number; perUserPerMinute: number };
+  ask: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    deadlineMs: number;
+    timeoutMs: number;
+    perUserPerMinute: number;
+  };
   breaker: { volumeThreshold: number; errorPercent: number; windowMs: number; resetMs: number };
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   metricsPort: { gateway: number; worker: number };

@@ -1,0 +1,422 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=s1,s2,s3,s4]`: what the queue costs, what it buys and how far
+ * it scales, measured on this machine against the real services, PostgreSQL and Redis, with fake Telegram
+ * and OpenRouter servers on 127.0.0.1. Prints a table, writes it as JSON to bench/results/, and after a
+ * full run puts the table into BENCHMARKS.md.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { Redis } from "ioredis";
+import { SCALE_COMMANDS, type ScaleOptions, type ScaleResult, scale } from "./scenarios/scale.js";
+import { type SteadyOptions, type SteadyResult, steady } from "./scenarios/steady.js";
+import { type ThroughputResult, throughput } from "./scenarios/throughput.js";
+import { BenchEnv, REDIS_URL, withAdmin } from "./support/env.js";
+import { killAll, Proc, ROOT } from "./support/process.js";
+import { TARGET_LABEL, type TargetKind } from "./support/stack.js";
+import { type Figure, figure, type Sample } from "./support/stats.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",") ?? ["s1", "s2", "s3", "s4"];
+const selected = (scenario: string) => only.includes(scenario);
+if (args.includes("--profile")) Proc.profileDir = `${ROOT}bench/results/profiles`;
+
+const CONFIG = {
+  runs: quick ? 1 : 3,
+  throughput: { asks: 2000, users: 500, warmup: 200 },
+  steady: {
+    seconds: quick ? 5 : 20,
+    askRate: 100,
+    noteRate: 50,
+    latencyMs: 1000,
+    drainMs: quick ? 5_000 : 10_000,
+  } satisfies SteadyOptions,
+  scale: (quick
+    ? { notes: 100_000, users: 1_000, heavyNotes: 10_000, commands: 50, passes: 1 }
+    : {
+        notes: 1_000_000,
+        users: 10_000,
+        heavyNotes: 100_000,
+        commands: 200,
+        passes: 3,
+      }) satisfies ScaleOptions,
+};
+
+interface Row {
+  scenario: string;
+  figure: string;
+  unit: "asks/s" | "ms" | "×" | "MiB" | "";
+  value: Figure;
+  target?: { at: "most" | "least"; value: number };
+  met?: boolean;
+}
+
+const rows: Row[] = [];
+
+function add(scenario: string, name: string, unit: Row["unit"], value: Figure, target?: Row["target"]): void {
+  const row: Row = { scenario, figure: name, unit, value };
+  if (target) {
+    row.target = target;
+    // A latency known only as a lower bound meets an "at most" target only if the bound is already past it: never.
+    const v = value.median;
+    row.met = target.at === "most" ? v <= target.value && value.bound !== "≥" : v >= target.value;
+  }
+  rows.push(row);
+  console.log(`  ${scenario} · ${name}: ${format(value, unit)}`);
+}
+
+const at = {
+  most: (value: number) => ({ at: "most" as const, value }),
+  least: (value: number) => ({ at: "least" as const, value }),
+};
+
+function number(value: number, unit: Row["unit"]): string {
+  if (!Number.isFinite(value)) return "–";
+  if (unit === "×") return value.toFixed(2);
+  if (unit === "ms" && Math.abs(value) < 100) return value.toFixed(1);
+  return Math.round(value).toLocaleString("en-US");
+}
+
+function format(value: Figure, unit: Row["unit"]): string {
+  return `${value.bound ?? ""}${number(value.median, unit)}${unit === "" || unit === "×" ? "" : ` ${unit}`}`;
+}
+
+/** The machine the figures come from. */
+async function machine() {
+  const redis = new Redis(REDIS_URL);
+  const redisVersion = /redis_version:(\S+)/.exec(await redis.info("server"))?.[1] ?? "?";
+  redis.disconnect();
+  const postgres = await withAdmin(
+    async (admin) =>
+      (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v,
+  );
+  return {
+    nproc: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    cpu: os.cpus()[0]?.model.trim() ?? "?",
+    node: process.version,
+    postgres: postgres ?? "?",
+    redis: redisVersion,
+    kernel: os.release(),
+  };
+}
+
+/** Runs `work` `runs` times in a row, logging each. */
+async function repeat<T>(label: string, work: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let run = 1; run <= CONFIG.runs; run++) {
+    const started = performance.now();
+    results.push(await work());
+    console.log(
+      `  ${label}: run ${run}/${CONFIG.runs} done in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  return results;
+}
+
+const raw: {
+  throughput?: Record<string, ThroughputResult[]>;
+  steady?: Partial<Record<TargetKind, SteadyResult[]>>;
+  scale?: ScaleResult;
+} = {};
+
+async function scenario1(env: BenchEnv): Promise<void> {
+  console.log(
+    `\nS1 throughput: ${CONFIG.throughput.asks} asks from ${CONFIG.throughput.users} users, answered at once`,
+  );
+  const one = await repeat("1 worker", () => throughput(env, { ...CONFIG.throughput, workers: 1 }));
+  const two = await repeat("2 workers", () => throughput(env, { ...CONFIG.throughput, workers: 2 }));
+  raw.throughput = { oneWorker: one, twoWorkers: two };
+  const rate = (results: ThroughputResult[]) => figure(results.map((r) => r.asksPerSecond));
+  add("S1 throughput", "asks answered per second, gateway + 1 worker", "asks/s", rate(one), at.least(500));
+  add("S1 throughput", "asks answered per second, gateway + 2 workers", "asks/s", rate(two));
+}
+
+async function scenarios2and3(env: BenchEnv): Promise<void> {
+  const { seconds, askRate, noteRate, latencyMs } = CONFIG.steady;
+  const kinds: TargetKind[] = selected("s3") ? ["ours", "runner", "bot-start"] : ["ours"];
+  console.log(
+    `\nS2/S3 steady load: ${askRate} asks/s for ${seconds} s (OpenRouter answers in ${latencyMs} ms) + ${noteRate} note commands/s`,
+  );
+  const results: Record<TargetKind, SteadyResult[]> = { ours: [], runner: [], "bot-start": [] };
+  // The targets take turns within each run, so a slower moment of the machine does not favour one of them.
+  for (let run = 1; run <= CONFIG.runs; run++) {
+    for (const kind of kinds) {
+      const started = performance.now();
+      const result = await steady(env, kind, CONFIG.steady);
+      results[kind].push(result);
+      console.log(
+        `  ${kind}: run ${run}/${CONFIG.runs} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+          `${result.asks.answered}/${result.asks.sent} asks, ${result.notes.answered}/${result.notes.sent} notes answered`,
+      );
+    }
+  }
+  raw.steady = results;
+  const ours = results.ours;
+  const pick = (list: SteadyResult[], get: (r: SteadyResult) => Sample | number) => figure(list.map(get));
+  const S2 = "S2 steady load, ours";
+  add(
+    S2,
+    "load achieved: asks per second",
+    "asks/s",
+    pick(ours, (r) => r.asks.perSecond),
+  );
+  add(
+    S2,
+    "load achieved: note commands per second",
+    "",
+    pick(ours, (r) => r.notes.perSecond),
+  );
+  add(
+    S2,
+    "ask overhead p50 (delivery → answer, less 1000 ms)",
+    "ms",
+    pick(ours, (r) => r.askOverhead.p50),
+  );
+  add(
+    S2,
+    "ask overhead p95",
+    "ms",
+    pick(ours, (r) => r.askOverhead.p95),
+  );
+  add(
+    S2,
+    "ask overhead p99",
+    "ms",
+    pick(ours, (r) => r.askOverhead.p99),
+    at.most(50),
+  );
+  add(
+    S2,
+    "note reply p50 (delivery → reply)",
+    "ms",
+    pick(ours, (r) => r.note.p50),
+  );
+  add(
+    S2,
+    "note reply p99",
+    "ms",
+    pick(ours, (r) => r.note.p99),
+    at.most(50),
+  );
+  if (!selected("s3")) return;
+
+  const total = (s: Sample): Sample => ({ ms: s.ms + latencyMs, censored: s.censored });
+  /** Ours ÷ the baseline's, run by run; a baseline figure that is only a lower bound makes the ratio an upper bound. */
+  const ratio = (baseline: SteadyResult[], get: (r: SteadyResult) => Sample) =>
+    figure(
+      ours.map((r, i) => get(r).ms / get(baseline[i] as SteadyResult).ms),
+      baseline.some((r) => get(r).censored) ? "≤" : undefined,
+    );
+  for (const kind of ["runner", "bot-start"] as const) {
+    const base = results[kind];
+    const S3 = `S3 vs ${kind === "runner" ? "run(bot)" : "bot.start()"}`;
+    console.log(`  (${TARGET_LABEL[kind]})`);
+    add(
+      S3,
+      "baseline: asks answered of those sent",
+      "",
+      pick(base, (r) => r.asks.answered / r.asks.sent),
+    );
+    add(
+      S3,
+      "baseline: ask latency p50 (delivery → answer)",
+      "ms",
+      pick(base, (r) => total(r.askOverhead.p50)),
+    );
+    add(
+      S3,
+      "baseline: ask latency p99",
+      "ms",
+      pick(base, (r) => total(r.askOverhead.p99)),
+    );
+    add(
+      S3,
+      "baseline: note reply p50",
+      "ms",
+      pick(base, (r) => r.note.p50),
+    );
+    add(
+      S3,
+      "baseline: note reply p99",
+      "ms",
+      pick(base, (r) => r.note.p99),
+    );
+    if (kind === "runner") {
+      add(
+        S3,
+        "ask latency p50, ours ÷ baseline",
+        "×",
+        ratio(base, (r) => total(r.askOverhead.p50)),
+        at.most(1.05),
+      );
+      add(
+        S3,
+        "ask latency p99, ours ÷ baseline",
+        "×",
+        ratio(base, (r) => total(r.askOverhead.p99)),
+        at.most(1.05),
+      );
+      add(
+        S3,
+        "note reply p99, ours ÷ baseline",
+        "×",
+        ratio(base, (r) => r.note.p99),
+        at.most(1),
+      );
+    } else {
+      add(
+        S3,
+        "ask latency p99, ours ÷ baseline",
+        "×",
+        ratio(base, (r) => total(r.askOverhead.p99)),
+      );
+      // "Far below": at least ten times lower.
+      add(
+        S3,
+        "note reply p99, ours ÷ baseline",
+        "×",
+        ratio(base, (r) => r.note.p99),
+        at.most(0.1),
+      );
+    }
+  }
+}
+
+async function scenario4(env: BenchEnv): Promise<void> {
+  const { notes, users, heavyNotes, commands, passes } = CONFIG.scale;
+  console.log(
+    `\nS4 database scale: ${notes.toLocaleString("en-US")} notes of ${users.toLocaleString("en-US")} users, ` +
+      `one with ${heavyNotes.toLocaleString("en-US")}; ${commands} of each command per pass, ${passes} pass(es)`,
+  );
+  const result = await scale(env, CONFIG.scale);
+  raw.scale = result;
+  console.log(`  populated in ${result.populateSeconds.toFixed(1)} s`);
+  const S4 = `S4 ${notes.toLocaleString("en-US")} notes, user with ${heavyNotes.toLocaleString("en-US")}`;
+  for (const text of SCALE_COMMANDS) {
+    const pick = (p: "p50" | "p99") => figure(result.passes.map((pass) => pass[text]?.[p] ?? Number.NaN));
+    add(S4, `${text} p50`, "ms", pick("p50"));
+    add(S4, `${text} p99`, "ms", pick("p99"), at.most(text.startsWith("/note_find") ? 50 : 20));
+  }
+}
+
+function scenario5(): void {
+  const S5 = "S5 peak RSS (VmHWM)";
+  const limit = at.most(150);
+  const s1 = [...(raw.throughput?.oneWorker ?? []), ...(raw.throughput?.twoWorkers ?? [])];
+  const s2 = raw.steady?.ours ?? [];
+  if (s1.length > 0) {
+    add(S5, "gateway during S1", "MiB", figure(s1.map((r) => r.peakRssMb.gateway)), limit);
+    add(S5, "worker during S1", "MiB", figure(s1.map((r) => r.peakRssMb.worker)), limit);
+  }
+  if (s2.length > 0) {
+    add(S5, "gateway during S2", "MiB", figure(s2.map((r) => r.peakRssMb?.gateway ?? Number.NaN)), limit);
+    add(S5, "worker during S2", "MiB", figure(s2.map((r) => r.peakRssMb?.worker ?? Number.NaN)), limit);
+  }
+}
+
+function table(): string {
+  const lines = [
+    "| Scenario | Figure | Median | Spread (min–max) | Target | Met |",
+    "| --- | --- | ---: | ---: | --- | --- |",
+  ];
+  for (const r of rows) {
+    const spread =
+      r.value.runs.length > 1 ? `${number(r.value.min, r.unit)}–${number(r.value.max, r.unit)}` : "";
+    const target = r.target ? `${r.target.at === "most" ? "≤" : "≥"} ${number(r.target.value, r.unit)}` : "";
+    const met = r.met === undefined ? "" : r.met ? "met" : "**missed**";
+    lines.push(
+      `| ${r.scenario} | ${r.figure} | ${format(r.value, r.unit)} | ${spread} | ${target} | ${met} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const env = new BenchEnv();
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the processes and removing what the run created`);
+    killAll();
+    void env.cleanup().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+
+  const host = await machine();
+  console.log(
+    `bench (${quick ? "quick" : "full"}, ${CONFIG.runs} run(s) per figure) on ${host.nproc} cores, ${host.memoryGiB} GiB, ` +
+      `${host.cpu}, Node ${host.node}, PostgreSQL ${host.postgres}, Redis ${host.redis}`,
+  );
+  try {
+    await env.init();
+    if (selected("s1")) await scenario1(env);
+    if (selected("s2") || selected("s3")) await scenarios2and3(env);
+    if (selected("s4")) await scenario4(env);
+    scenario5();
+  } finally {
+    killAll();
+    await env.cleanup();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const markdown = table();
+  const machineLine =
+    `${host.nproc} cores (${host.cpu}), ${host.memoryGiB} GiB memory, Linux ${host.kernel}; ` +
+    `Node ${host.node}, PostgreSQL ${host.postgres}, Redis ${host.redis}`;
+  console.log(
+    `\n${machineLine}\n\n${markdown}\n\n${rows.filter((r) => r.met === false).length} target(s) missed; took ${seconds.toFixed(0)} s`,
+  );
+
+  const complete = !quick && only.length === 4;
+  const file = `bench/results/${complete ? "latest" : "quick"}.json`;
+  const json = {
+    mode: quick ? "quick" : "full",
+    scenarios: only,
+    date: new Date().toISOString(),
+    seconds: Math.round(seconds),
+    machine: host,
+    config: CONFIG,
+    rows,
+    raw,
+  };
+  writeFileSync(`${ROOT}${file}`, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`wrote ${file}`);
+  if (complete) updateBenchmarksMd(machineLine, markdown, json.date, seconds);
+}
+
+/** Replaces the table between the markers in BENCHMARKS.md. */
+function updateBenchmarksMd(machineLine: string, markdown: string, date: string, seconds: number): void {
+  const path = `${ROOT}BENCHMARKS.md`;
+  const start = "<!-- bench:results:start -->";
+  const end = "<!-- bench:results:end -->";
+  const text = readFileSync(path, "utf8");
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) {
+    console.log("BENCHMARKS.md has no results markers: left as it is");
+    return;
+  }
+  const commit = (() => {
+    try {
+      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+      return "?";
+    }
+  })();
+  const section = `${start}\nRun of ${date.slice(0, 10)} at commit ${commit}, ${Math.round(seconds / 60)} min, on ${machineLine}.\n\n${markdown}\n`;
+  writeFileSync(path, text.slice(0, from) + section + text.slice(to));
+  console.log("updated BENCHMARKS.md");
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}

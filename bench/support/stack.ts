@@ -1,0 +1,129 @@
+import { type FakeOpenRouter, startFakeOpenRouter } from "../../test/support/fake-openrouter.js";
+import { type BenchEnv, REDIS_URL } from "./env.js";
+import { Proc } from "./process.js";
+import { LoadTelegram } from "./telegram.js";
+import { ANSWER, Tracker } from "./tracker.js";
+
+/** The fake Telegram and OpenRouter of one run, and the tracker of the bot's replies. */
+export class Fakes {
+  private constructor(
+    readonly telegram: LoadTelegram,
+    readonly openrouter: FakeOpenRouter,
+    public tracker: Tracker,
+  ) {}
+
+  static async start(): Promise<Fakes> {
+    const [telegram, openrouter] = await Promise.all([LoadTelegram.start(), startFakeOpenRouter()]);
+    openrouter.setDefault({ kind: "answer", content: ANSWER });
+    return new Fakes(telegram, openrouter, new Tracker(telegram));
+  }
+
+  /** OpenRouter answers every request after `delayMs`. */
+  latency(delayMs: number): void {
+    this.openrouter.setDefault({ kind: "answer", content: ANSWER, delayMs });
+  }
+
+  /** Starts tracking afresh (after a warm-up). */
+  resetTracker(): Tracker {
+    this.tracker = new Tracker(this.telegram);
+    return this.tracker;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.telegram.close(), this.openrouter.close()]);
+  }
+}
+
+export type TargetKind = "ours" | "runner" | "bot-start";
+
+export const TARGET_LABEL: Record<TargetKind, string> = {
+  ours: "gateway + queue + worker",
+  runner: "baseline: grammY + @grammyjs/runner, LLM call in the handler",
+  "bot-start": "baseline: grammY bot.start(), LLM call in the handler",
+};
+
+/** The bot under test as processes: our gateway and workers, or one baseline bot (as `gateway`). */
+export class Target {
+  private constructor(
+    readonly kind: TargetKind,
+    readonly gateway: Proc,
+    readonly workers: Proc[],
+  ) {}
+
+  /** The compiled gateway and `workers` workers, as test/support/stack.ts starts them. */
+  static async ours(
+    env: BenchEnv,
+    fakes: Fakes,
+    options: { workers: number; concurrency: number; databaseUrl?: string },
+  ): Promise<Target> {
+    const vars = {
+      TELEGRAM_BOT_TOKEN: fakes.telegram.token,
+      TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
+      OPENROUTER_API_KEY: "bench-openrouter-key",
+      OPENROUTER_BASE_URL: fakes.openrouter.baseUrl,
+      OPENROUTER_RPM: "0",
+      DATABASE_URL: options.databaseUrl ?? (await env.createDatabase()),
+      REDIS_URL,
+      QUEUE_PREFIX: env.queuePrefix(),
+      GATEWAY_METRICS_PORT: "0",
+      WORKER_METRICS_PORT: "0",
+      WORKER_CONCURRENCY: String(options.concurrency),
+    };
+    const target = new Target(
+      "ours",
+      Proc.service("gateway", vars),
+      Array.from({ length: options.workers }, () => Proc.service("worker", vars)),
+    );
+    await target.started([
+      target.gateway.waitFor(/"msg":"gateway started"/),
+      ...target.workers.map((w) => w.waitFor(/"msg":"worker started"/)),
+    ]);
+    return target;
+  }
+
+  /** A baseline bot from bench/baselines, run with tsx. */
+  static async baseline(env: BenchEnv, fakes: Fakes, kind: Exclude<TargetKind, "ours">): Promise<Target> {
+    const bot = Proc.typescript(kind, `bench/baselines/${kind}.ts`, {
+      TELEGRAM_BOT_TOKEN: fakes.telegram.token,
+      TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
+      OPENROUTER_API_KEY: "bench-openrouter-key",
+      OPENROUTER_BASE_URL: fakes.openrouter.baseUrl,
+      DATABASE_URL: await env.createDatabase(),
+    });
+    const target = new Target(kind, bot, []);
+    await target.started([bot.waitFor(/baseline started/)]);
+    return target;
+  }
+
+  /** Waits for every process to start; stops them all if one does not. */
+  private async started(ready: Promise<void>[]): Promise<void> {
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Peak RSS (MiB) of the gateway, and of the largest worker. */
+  peakRss(): { gateway: number; worker: number } {
+    return {
+      gateway: this.gateway.peakRssMb(),
+      worker: this.workers.length > 0 ? Math.max(...this.workers.map((w) => w.peakRssMb())) : Number.NaN,
+    };
+  }
+
+  /** CPU seconds used so far by the gateway and by all workers together. */
+  cpuSeconds(): { gateway: number; workers: number } {
+    return {
+      gateway: this.gateway.cpuSeconds(),
+      workers: this.workers.reduce((sum, w) => sum + w.cpuSeconds(), 0),
+    };
+  }
+
+  async stop(): Promise<void> {
+    // A baseline stuck in a backlog of slow handlers gets little grace: its figures are taken already.
+    const grace = this.kind === "ours" ? 10_000 : 1_000;
+    await Promise.all([this.gateway, ...this.workers].map((p) => p.stop(grace)));
+  }
+}
