@@ -37,6 +37,12 @@ const plural = (n: number, one: string, few: string, many: string): string => {
   return many;
 };
 
+/** User input echoed back in a reply, shortened so the reply stays well within Telegram's limit. */
+const echo = (raw: string, max = 40): string => {
+  const characters = Array.from(raw);
+  return characters.length > max ? `${characters.slice(0, max).join("")}…` : raw;
+};
+
 const notesWord = (n: number) => plural(n, "заметка", "заметки", "заметок");
 
 const commandList = [
@@ -91,10 +97,12 @@ export const ru = {
     model: "Использование: /model — активная модель; /model <id> — сделать модель активной. Список: /models",
   },
 
-  invalidId: (raw: string) => `«${raw}» — не номер заметки. Номер — целое положительное число, например 12.`,
+  invalidId: (raw: string) =>
+    `«${echo(raw)}» — не номер заметки. Номер — целое положительное число, например 12.`,
   noteTooLong: (length: number) =>
     `Заметка слишком длинная: ${length} символов, можно до ${NOTE_MAX_LENGTH}. Ничего не сохранено.`,
-  noteEmpty: "Заметка не может быть пустой.",
+  unstorableCharacters:
+    "В тексте есть нулевой символ (NUL), его нельзя сохранить. Уберите его и попробуйте снова.",
 
   noteAdded: (id: string) => `Заметка #${id} сохранена.`,
   noteEdited: (id: string) => `Заметка #${id} изменена.`,
@@ -106,9 +114,9 @@ export const ru = {
   listHeader: (shown: number) => `Ваши последние заметки (${shown}), время UTC:`,
   findHeader: (query: string, shown: number, total: number) =>
     total > shown
-      ? `Найдено ${total} ${notesWord(total)} с «${query}», показаны ${shown} новейших:`
-      : `Найдено ${total} ${notesWord(total)} с «${query}»:`,
-  findNothing: (query: string) => `Заметок с «${query}» не найдено.`,
+      ? `Найдено ${total} ${notesWord(total)} с «${echo(query, 200)}», показаны ${shown} новейших:`
+      : `Найдено ${total} ${notesWord(total)} с «${echo(query, 200)}»:`,
+  findNothing: (query: string) => `Заметок с «${echo(query, 200)}» не найдено.`,
   exportCaption: (n: number) => `Ваши заметки: ${n}. Время UTC.`,
   exportEmpty: "Выгружать нечего: у вас пока нет заметок.",
   statsHeader: (days: number, total: number) =>
@@ -121,8 +129,8 @@ export const ru = {
   activeModel: (m: ModelView) =>
     `Активная модель: ★ ${m.label} (${m.key}), id ${m.id}.\nСменить: /model <id>, список: /models`,
   modelSwitched: (m: ModelView) => `Готово. Активная модель: ★ ${m.label} (${m.key}).`,
-  modelNotFound: (raw: string) => `Модели с id ${raw} нет. Ничего не изменено. Список: /models`,
-  invalidModelId: (raw: string) => `«${raw}» — не id модели. Список моделей с их id: /models`,
+  modelNotFound: (raw: string) => `Модели с id ${echo(raw)} нет. Ничего не изменено. Список: /models`,
+  invalidModelId: (raw: string) => `«${echo(raw)}» — не id модели. Список моделей с их id: /models`,
   modelSwitchForbidden: "Менять модель могут только администраторы бота.",
   noActiveModel: "Активная модель не выбрана. Выберите: /model <id>",
 

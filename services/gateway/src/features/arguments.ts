@@ -26,9 +26,16 @@ export function parseCount(
 }
 
 /** Note text: trimmed, non-empty, at most `maxLength` characters (code points, as PostgreSQL counts). */
-export function parseNoteText(raw: string, maxLength: number): Parsed<string, "empty" | "too_long"> {
+/** PostgreSQL text cannot hold NUL; such input is refused rather than silently altered. */
+export const hasUnstorableCharacters = (text: string) => text.includes("\u0000");
+
+export function parseNoteText(
+  raw: string,
+  maxLength: number,
+): Parsed<string, "empty" | "too_long" | "unstorable"> {
   const text = raw.trim();
   if (text === "") return fail("empty");
+  if (hasUnstorableCharacters(text)) return fail("unstorable");
   return characterCount(text) <= maxLength ? ok(text) : fail("too_long");
 }
 

@@ -8,7 +8,14 @@ import {
   type Texts,
 } from "@notesbot/shared/texts";
 import { Composer, type Context, InputFile } from "grammy";
-import { characterCount, parseCount, parseId, parseNoteText, splitFirstWord } from "../arguments.js";
+import {
+  characterCount,
+  hasUnstorableCharacters,
+  parseCount,
+  parseId,
+  parseNoteText,
+  splitFirstWord,
+} from "../arguments.js";
 import { replyInParts } from "../reply.js";
 import { formatExport, formatStats } from "./format.js";
 import type { NotesRepository } from "./repository.js";
@@ -24,8 +31,11 @@ const sender = (ctx: Context) => ctx.from?.id;
 export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
   const composer = new Composer<Context>();
 
-  const noteTextError = (raw: string, error: "empty" | "too_long") =>
-    error === "empty" ? texts.usage.note_add : texts.noteTooLong(characterCount(raw.trim()));
+  const noteTextError = (raw: string, error: "empty" | "too_long" | "unstorable") => {
+    if (error === "empty") return texts.usage.note_add;
+    if (error === "unstorable") return texts.unstorableCharacters;
+    return texts.noteTooLong(characterCount(raw.trim()));
+  };
 
   composer.command("note_add", async (ctx) => {
     const userId = sender(ctx);
@@ -52,6 +62,7 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     const query = ctx.match.trim();
     if (query === "") return void (await ctx.reply(texts.usage.note_find));
     if (characterCount(query) > NOTE_MAX_LENGTH) return void (await ctx.reply(texts.usage.note_find));
+    if (hasUnstorableCharacters(query)) return void (await ctx.reply(texts.unstorableCharacters));
     const { notes: found, total } = await notes.find(userId, query, NOTE_FIND_MAX);
     if (total === 0) return void (await ctx.reply(texts.findNothing(query)));
     await replyInParts(ctx, [texts.findHeader(query, found.length, total), ...found.map(texts.note)]);
