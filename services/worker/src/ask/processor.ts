@@ -93,6 +93,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         await messenger.status(texts.ask.retrying(failureLabel(failure), attempt + 1, retry.maxAttempts));
         throw new RetryLaterError(delayMs, failure);
       }
+      logger.warn({ jobId: job.id, attempt, err: error }, "ask failed for good");
       await messenger.status(
         failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs }),
       );
