@@ -8,7 +8,7 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await Stack.start({
     workers: 1,
-    env: { ASK_MAX_ATTEMPTS: "1", OPENROUTER_TIMEOUT_MS: "300", BREAKER_VOLUME_THRESHOLD: "1000" },
+    env: { ASK_MAX_ATTEMPTS: "1", OPENROUTER_TIMEOUT_MS: "1500", BREAKER_VOLUME_THRESHOLD: "1000" },
   });
 });
 

@@ -15,7 +15,8 @@ export async function ask(stack: Stack, user: User, question: string, chat?: Cha
   const before = stack.telegram.sentTo(chatId).length;
   const update = stack.telegram.sendText(user, `/ask ${question}`, chat);
   const [call] = await stack.telegram.repliesTo(chatId, 1, before);
-  if (call?.payload.text !== PLACEHOLDER) {
+  // The placeholder, or its queued variant when the user has other asks pending.
+  if (!call || !String(call.payload.text).startsWith("⏳")) {
     throw new Error(`expected the placeholder, got ${JSON.stringify(call?.payload.text)}`);
   }
   const messageId = call.messageId as number;

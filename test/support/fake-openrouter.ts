@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** What the fake does with one chat completion request. */
+/**
+ * What the fake does with one chat completion request. A request with `stream: true` gets the same
+ * behaviour as server-sent events: answers stream their content in a few chunks, errors inside a 200
+ * become error events, "error", "hang" and "drop" act before any event.
+ */
 export type Behaviour =
   /** 200 with "Ответ: " + the last user message (the initial default). */
   | { kind: "echo" }
@@ -15,7 +19,17 @@ export type Behaviour =
   /** Never answers; ends when the client aborts or the server closes. */
   | { kind: "hang" }
   /** Destroys the socket without any response. */
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /**
+   * Streams one chunk per element, `chunkDelayMs` apart, then per `andThen` (not `then`, which
+   * Biome rejects as a thenable): "done" (the default) sends finish_reason "stop", the usage and
+   * [DONE]; `{ error }` an error event, then ends; "stall" keeps the connection open and silent;
+   * "end" ends without [DONE]. A request without `stream: true` gets the same outcome in one piece:
+   * the joined answer, an error in a 200, a hang or a drop.
+   */
+  | { kind: "stream"; chunks: string[]; chunkDelayMs?: number; andThen?: StreamEnd };
+
+export type StreamEnd = "done" | { error: number } | "stall" | "end";
 
 export interface RecordedMessage {
   role: string;
@@ -34,6 +48,8 @@ export interface RecordedRequest {
   };
   /** The parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
+  /** The body asked for server-sent events (`stream: true`). */
+  stream: boolean;
   /** Date.now() when the request arrived. */
   at: number;
 }
@@ -56,12 +72,25 @@ export interface FakeOpenRouter {
 
 const COMPLETIONS_PATH = "/api/v1/chat/completions";
 
-type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" } | { kind: "drop" }>;
+type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" }>;
+
+const USAGE = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
+
+/** How many chunks a plain answer is cut into when it is streamed. */
+const ANSWER_CHUNKS = 3;
 
 interface Reply {
   status: number;
   payload: unknown;
   headers?: Record<string, string>;
+}
+
+interface EventScript {
+  /** `data:` payloads in order; a string ([DONE]) is sent as is. */
+  events: unknown[];
+  delayMs?: number | undefined;
+  /** Leaves the connection open after the last event. */
+  stall?: boolean;
 }
 
 interface Waiter {
@@ -102,7 +131,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       created: Math.floor(Date.now() / 1000),
       model: model ?? "unknown",
       choices: [{ index: 0, logprobs: null, native_finish_reason: choice.finish_reason, ...choice }],
-      usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
+      usage: USAGE,
     };
   }
 
@@ -114,12 +143,9 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   function replyFor(behaviour: RespondingBehaviour, recorded: RecordedRequest): Reply {
     const { model } = recorded;
     switch (behaviour.kind) {
-      case "echo": {
-        const lastUser = recorded.messages.findLast((m) => m.role === "user");
-        return { status: 200, payload: answer(model, `Ответ: ${String(lastUser?.content ?? "")}`) };
-      }
+      case "echo":
       case "answer":
-        return { status: 200, payload: answer(model, behaviour.content) };
+        return { status: 200, payload: answer(model, answerText(behaviour, recorded)) };
       case "error": {
         const message = behaviour.message ?? `Fake error ${behaviour.status}`;
         const headers: Record<string, string> =
@@ -147,29 +173,115 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     }
   }
 
+  /** One `data:` chunk of a streamed answer, in OpenAI's chunk format. */
+  function chunk(id: string, model: string | undefined, choice: Record<string, unknown>) {
+    return {
+      id,
+      provider: "Fake",
+      object: "chat.completion.chunk",
+      created: Math.floor(Date.now() / 1000),
+      model: model ?? "unknown",
+      choices: [{ index: 0, delta: { content: "" }, finish_reason: null, ...choice }],
+    };
+  }
+
+  /** The `data:` events a behaviour stands for when the request asked for a stream. */
+  function eventsFor(
+    behaviour: Exclude<Behaviour, { kind: "error" | "hang" | "drop" }>,
+    recorded: RecordedRequest,
+  ): EventScript {
+    const { model } = recorded;
+    generation += 1;
+    const id = `gen-fake-${generation}`;
+    const deltas = (pieces: readonly string[]) =>
+      pieces.map((content) => chunk(id, model, { delta: { content } }));
+    const done = [
+      chunk(id, model, { finish_reason: "stop" }),
+      { ...chunk(id, model, {}), choices: [], usage: USAGE },
+      "[DONE]",
+    ];
+    switch (behaviour.kind) {
+      case "echo":
+      case "answer":
+        return { events: [...deltas(splitInto(answerText(behaviour, recorded), ANSWER_CHUNKS)), ...done] };
+      case "empty":
+        return { events: done };
+      case "errorIn200":
+        return { events: [replyFor(behaviour, recorded).payload] };
+      case "choiceError": {
+        const error = { code: behaviour.code, message: `Fake provider error ${behaviour.code}` };
+        return { events: [chunk(id, model, { finish_reason: "error", error })] };
+      }
+      case "stream": {
+        const then = behaviour.andThen ?? "done";
+        const tail =
+          typeof then === "object"
+            ? [{ error: { code: then.error, message: `Fake stream error ${then.error}` } }]
+            : then === "done"
+              ? done
+              : [];
+        return {
+          events: [...deltas(behaviour.chunks), ...tail],
+          delayMs: behaviour.chunkDelayMs,
+          stall: then === "stall",
+        };
+      }
+    }
+  }
+
+  /** Writes the events as server-sent events, each `delayMs` after the previous one. */
+  async function sendEvents(res: ServerResponse, script: EventScript): Promise<void> {
+    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+    // OpenRouter's keep-alive comment, which clients must ignore.
+    res.write(": OPENROUTER PROCESSING\n\n");
+    for (const event of script.events) {
+      if (script.delayMs !== undefined) await pause(script.delayMs);
+      if (res.destroyed) return; // the client gave up meanwhile
+      res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
+    }
+    if (script.stall !== true) res.end();
+  }
+
+  /** A timer close() cancels; a writer waiting on it then simply never resumes. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
   function respond(
     req: IncomingMessage,
     res: ServerResponse,
-    behaviour: Behaviour,
+    requested: Behaviour,
     recorded: RecordedRequest,
   ): void {
+    const behaviour = requested.kind === "stream" && !recorded.stream ? inOnePiece(requested) : requested;
     if (behaviour.kind === "hang") return;
     if (behaviour.kind === "drop") {
       req.socket.destroy();
       return;
     }
-    const { status, payload, headers } = replyFor(behaviour, recorded);
+    // A "stream" behaviour is left only for a streaming request; HTTP errors come before any event.
+    const send =
+      behaviour.kind === "stream" || (recorded.stream && behaviour.kind !== "error")
+        ? () => void sendEvents(res, eventsFor(behaviour, recorded))
+        : () => {
+            const { status, payload, headers } = replyFor(behaviour, recorded);
+            sendJson(res, status, payload, headers);
+          };
     const delayMs = behaviour.kind === "answer" ? behaviour.delayMs : undefined;
     if (delayMs === undefined) {
-      sendJson(res, status, payload, headers);
+      send();
       return;
     }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      // The client may have given up meanwhile.
-      if (!res.destroyed) sendJson(res, status, payload, headers);
-    }, delayMs);
-    timers.add(timer);
+    // The client may have given up meanwhile.
+    void pause(delayMs).then(() => {
+      if (!res.destroyed) send();
+    });
   }
 
   const server = createServer(async (req, res) => {
@@ -189,6 +301,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
         "x-title": headerValue(req.headers["x-title"]),
       },
       body: body === undefined ? text : body,
+      stream: fields.stream === true,
       at,
     };
     record(recorded);
@@ -256,6 +369,32 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
         server.closeAllConnections();
       }),
   };
+}
+
+function answerText(behaviour: Extract<Behaviour, { kind: "echo" | "answer" }>, recorded: RecordedRequest) {
+  if (behaviour.kind === "answer") return behaviour.content;
+  const lastUser = recorded.messages.findLast((m) => m.role === "user");
+  return `Ответ: ${String(lastUser?.content ?? "")}`;
+}
+
+/** The outcome of a stream behaviour for a request that did not ask for a stream. */
+function inOnePiece(
+  behaviour: Extract<Behaviour, { kind: "stream" }>,
+): Exclude<Behaviour, { kind: "stream" }> {
+  const then = behaviour.andThen ?? "done";
+  if (typeof then === "object") return { kind: "errorIn200", code: then.error };
+  if (then === "stall") return { kind: "hang" };
+  if (then === "end") return { kind: "drop" };
+  return { kind: "answer", content: behaviour.chunks.join("") };
+}
+
+/** Cuts text into about `parts` pieces, never inside a character. */
+function splitInto(text: string, parts: number): string[] {
+  const characters = Array.from(text);
+  const size = Math.ceil(characters.length / parts);
+  const pieces: string[] = [];
+  for (let i = 0; i < characters.length; i += size) pieces.push(characters.slice(i, i + size).join(""));
+  return pieces;
 }
 
 function sendJson(

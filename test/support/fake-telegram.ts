@@ -146,6 +146,22 @@ export class FakeTelegram {
     return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
   }
 
+  /** Queues a text message from `from` that replies to the bot's message `replyTo` in `chat`. */
+  sendReply(from: User, text: string, chat: Chat, replyTo: number): Update {
+    const original = this.messages.get(`${chat.id}:${replyTo}`);
+    if (!original) throw new Error(`no message ${replyTo} in chat ${chat.id}`);
+    this.chats.set(chat.id, chat);
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      text,
+      reply_to_message: original,
+    };
+    return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
+  }
+
   pushUpdate(update: Omit<Update, "update_id"> & { update_id?: number }): Update {
     const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
     this.updates.push(full);

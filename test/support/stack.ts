@@ -55,6 +55,8 @@ export class Stack {
       ASK_RETRY_BASE_MS: "50",
       // Tests ask a lot from one user; the per-user limit has a test of its own.
       ASK_USER_LIMIT_PER_MINUTE: "0",
+      // A failure is the active model's own; fallbacks have a test of their own.
+      FALLBACK_MODELS: "none",
       // Free ports picked by the system; ServiceProcess.metricsUrl() reads them from the log.
       GATEWAY_METRICS_PORT: "0",
       WORKER_METRICS_PORT: "0",

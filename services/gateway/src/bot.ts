@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import type { Config } from "@notesbot/shared/config";
+import { createConversationStore } from "@notesbot/shared/conversations";
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
 import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
@@ -43,13 +44,14 @@ export function createBot({ config, db, logger, texts, askQueue, metrics, inFlig
 
   const features = bot.errorBoundary(createErrorHandler(logger, texts));
   features.use(createGeneralComposer({ texts }));
-  const models = createModelsRepository(db);
+  const models = createModelsRepository(db, config.ask.fallbackModels);
   features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
   features.use(createModelsComposer({ models, texts, adminUserIds: config.access.adminUserIds }));
   features.use(
     createAskComposer({
       queue: askQueue,
       models,
+      conversations: createConversationStore(db, config.memory),
       texts,
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,

@@ -26,9 +26,7 @@ const askQueue = createAskProducer({
   retry: { attempts: config.ask.maxAttempts },
   perUserPerMinute: config.ask.perUserPerMinute,
 });
-const metrics = createGatewayMetrics(() =>
-  askQueue.queue.getJobCounts("waiting", "active", "delayed", "failed"),
-);
+const metrics = createGatewayMetrics(() => askQueue.counts());
 const inFlight = createInFlightTracker();
 const bot = createBot({ config, db, logger, texts, askQueue, metrics, inFlight });
 const metricsServer = await startMetricsServer({

@@ -1,12 +1,15 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
+import { createConversationStore } from "@notesbot/shared/conversations";
+import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { createOpenRouterClient } from "@notesbot/shared/openrouter";
-import { createWorkerConnection } from "@notesbot/shared/queue";
+import { createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { ru } from "@notesbot/shared/texts";
 import { Api } from "grammy";
+import { createCancellations } from "./ask/cancellations.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createAskProcessor } from "./ask/processor.js";
@@ -37,11 +40,22 @@ const llm = createModelBreakers(instrument(openrouter, metrics), config.breaker,
 
 const connection = createWorkerConnection(config.redis.url);
 connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+const subscriber = connection.duplicate();
+subscriber.on("error", (error) => logger.warn({ err: error }, "redis subscriber error"));
+const db = createPool(config.databaseUrl, { max: 5 });
+db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
+const asks = userAsks(connection, config.redis.queuePrefix);
+const cancellations = createCancellations();
+await cancellations.listen(subscriber, asks.cancelChannel);
 
 const worker = createAskWorker(
   createAskProcessor({
     api,
     llm,
+    conversations: createConversationStore(db, config.memory),
+    userAsks: asks,
+    cancellations,
+    perUserInFlight: config.ask.perUserInFlight,
     texts: ru,
     logger,
     retry: {
@@ -54,6 +68,7 @@ const worker = createAskWorker(
     onFinished: ({ outcome, modelKey, durationMs }) =>
       metrics.askDuration.observe({ model: modelKey, outcome }, durationMs / 1000),
     onBreakerOpen: (modelKey) => metrics.openrouterRequests.inc({ model: modelKey, status: "breaker_open" }),
+    onFallback: (modelKey) => metrics.fallbacks.inc({ model: modelKey }),
   }),
   {
     connection,
@@ -71,7 +86,7 @@ worker.on("failed", (job, error) => {
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.worker,
   registry: metrics.registry,
-  readiness: { redis: () => connection.ping() },
+  readiness: { redis: () => connection.ping(), postgres: () => db.query("SELECT 1") },
   logger,
 });
 await worker.waitUntilReady();
@@ -85,5 +100,7 @@ onShutdownSignal(logger, async () => {
   clearTimeout(timer);
   llm.shutdown();
   await metricsServer.close();
+  subscriber.disconnect();
   await connection.quit();
+  await db.end();
 });

@@ -60,6 +60,23 @@ const envSchema = z.object({
   // Tuning of /ask; the defaults are documented in README.md ("How /ask fails").
   OPENROUTER_TIMEOUT_MS: ms.default(60_000),
   ASK_USER_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
+  ASK_USER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(2),
+  // Empty: the registry's models marked as fallbacks; "none": no fallback; else comma-separated keys.
+  FALLBACK_MODELS: z
+    .string()
+    .optional()
+    .transform((raw) =>
+      raw === undefined
+        ? undefined
+        : raw.trim() === "none"
+          ? []
+          : raw
+              .split(",")
+              .map((key) => key.trim())
+              .filter((key) => key !== ""),
+    ),
+  MEMORY_CHAR_BUDGET: z.coerce.number().int().min(0).default(8_000),
+  MEMORY_IDLE_MS: ms.default(3_600_000),
   ASK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   ASK_RETRY_BASE_MS: ms.default(2_000),
   ASK_DEADLINE_MS: ms.default(180_000),
@@ -95,7 +112,11 @@ export interface Config {
     deadlineMs: number;
     timeoutMs: number;
     perUserPerMinute: number;
+    perUserInFlight: number;
+    /** Undefined: the registry's models marked as fallbacks. */
+    fallbackModels: string[] | undefined;
   };
+  memory: { charBudget: number; idleMs: number };
   breaker: { volumeThreshold: number; errorPercent: number; windowMs: number; resetMs: number };
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   metricsPort: { gateway: number; worker: number };
@@ -138,7 +159,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       deadlineMs: e.ASK_DEADLINE_MS,
       timeoutMs: e.OPENROUTER_TIMEOUT_MS,
       perUserPerMinute: e.ASK_USER_LIMIT_PER_MINUTE,
+      perUserInFlight: e.ASK_USER_MAX_IN_FLIGHT,
+      fallbackModels: e.FALLBACK_MODELS,
     },
+    memory: { charBudget: e.MEMORY_CHAR_BUDGET, idleMs: e.MEMORY_IDLE_MS },
     breaker: {
       volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,
       errorPercent: e.BREAKER_ERROR_PERCENT,

@@ -69,7 +69,7 @@ export function createWorkerMetrics() {
     registry,
     askDuration: new Histogram({
       name: "ask_duration_seconds",
-      help: "From enqueue to the answer (or the final error) posted, by model and outcome",
+      help: "From enqueue to the answer (or the final error, or the cancellation) posted, by model and outcome",
       labelNames: ["model", "outcome"] as const,
       buckets: LLM_BUCKETS,
       registers: [registry],
@@ -85,6 +85,12 @@ export function createWorkerMetrics() {
       help: "Duration of OpenRouter requests, by model",
       labelNames: ["model"] as const,
       buckets: LLM_BUCKETS,
+      registers: [registry],
+    }),
+    fallbacks: new Counter({
+      name: "ask_fallbacks_total",
+      help: "Asks answered by a fallback model after the active one failed, by the model that answered",
+      labelNames: ["model"] as const,
       registers: [registry],
     }),
     breakerState: new Gauge({

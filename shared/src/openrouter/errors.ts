@@ -7,6 +7,8 @@ export interface OpenRouterErrorDetails {
   /** The HTTP status, or the code carried by an error inside an HTTP 200. */
   status?: number | undefined;
   retryAfterMs?: number | undefined;
+  /** Answer text a stream delivered before it failed. */
+  partialText?: string | undefined;
   cause?: unknown;
 }
 
@@ -17,6 +19,11 @@ export class OpenRouterError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly retryable: boolean;
+  /**
+   * The answer text received before the failure: "" means nothing reached the user yet, so the
+   * request can be retried like any other; otherwise the caller may keep what it already has.
+   */
+  readonly partialText: string;
 
   constructor(kind: OpenRouterErrorKind, message: string, details: OpenRouterErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -24,6 +31,7 @@ export class OpenRouterError extends Error {
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = isRetryable(kind, details.status);
+    this.partialText = details.partialText ?? "";
   }
 }
 

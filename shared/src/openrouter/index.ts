@@ -8,3 +8,4 @@ export {
   type TokenUsage,
 } from "./client.js";
 export { OpenRouterError, type OpenRouterErrorKind } from "./errors.js";
+export type { StreamingOpenRouterClient, StreamRequest } from "./stream.js";

@@ -14,11 +14,16 @@ export const askJobSchema = z.object({
   // Telegram's own message limit bounds a question; the gateway enforces the user-facing limit.
   question: z.string().min(1).max(4096),
   modelKey: z.string().min(1),
+  /** Tried in order when the active model fails for good with a fault that is not the user's. */
+  fallbackModelKeys: z.array(z.string().min(1)).default([]),
+  /** The user's own asks that were pending when this one was added (shown in the placeholder). */
+  queuedBehind: z.number().int().min(0).default(0),
   /** Epoch ms of the enqueue: the answer's latency and `ask_duration_seconds` count from here. */
   enqueuedAt: z.number().int().positive(),
 });
 
 export type AskJob = z.infer<typeof askJobSchema>;
+export type NewAskJob = z.input<typeof askJobSchema>;
 
 /**
  * Progress the worker records so that a re-run after a crash resumes delivery instead of

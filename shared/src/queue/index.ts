@@ -1,3 +1,4 @@
 export * from "./ask-job.js";
 export * from "./producer.js";
 export * from "./redis.js";
+export * from "./user-asks.js";

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { ASK_QUEUE, type AskJob, askJobId } from "./ask-job.js";
+import { ASK_QUEUE, type AskJob, askJobId, type NewAskJob } from "./ask-job.js";
+import { userAsks } from "./user-asks.js";
 
 /** How long the gateway waits for Redis before telling the user /ask is unavailable. */
 const REDIS_DEADLINE_MS = 3_000;
@@ -26,6 +27,8 @@ export function createAskProducer(options: AskProducerOptions) {
   const queue = new Queue<AskJob>(ASK_QUEUE, { connection: options.connection, prefix: options.prefix });
   // Connection errors surface through the calls below; without a listener they would crash the process.
   queue.on("error", () => {});
+
+  const asks = userAsks(options.connection, options.prefix);
 
   const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
@@ -63,10 +66,17 @@ export function createAskProducer(options: AskProducerOptions) {
       const count = Number(results?.[0]?.[1] ?? 0);
       return count <= options.perUserPerMinute;
     },
-    async enqueue(updateId: number, job: AskJob): Promise<void> {
+    /**
+     * Adds the ask. Its priority is the number of the user's asks already pending (+1), so one user's
+     * burst waits behind everyone else's single questions instead of in front of them.
+     */
+    async enqueue(updateId: number, job: Omit<NewAskJob, "queuedBehind">): Promise<{ queuedBehind: number }> {
+      const jobId = askJobId(updateId);
+      const queuedBehind = await withDeadline(asks.addPending(job.userId, jobId));
       await withDeadline(
-        queue.add("ask", job, {
-          jobId: askJobId(updateId),
+        queue.add("ask", { ...job, queuedBehind } as AskJob, {
+          jobId,
+          priority: Math.min(queuedBehind + 1, 2_000_000),
           attempts: options.retry.attempts,
           backoff: { type: "openrouter" },
           // Kept a day so a late repeated delivery of the update still finds it.
@@ -74,6 +84,47 @@ export function createAskProducer(options: AskProducerOptions) {
           removeOnFail: { age: 7 * 24 * 3600 },
         }),
       );
+      return { queuedBehind };
+    },
+
+    /**
+     * Cancels the user's pending and running asks. Waiting ones are removed here and returned (the
+     * caller edits their placeholders); running ones are flagged, and their worker aborts them.
+     */
+    async cancel(userId: number): Promise<{ removed: AskJob[]; signalled: number }> {
+      const removed: AskJob[] = [];
+      let signalled = 0;
+      for (const jobId of await withDeadline(asks.pending(userId))) {
+        const job = await withDeadline(queue.getJob(jobId));
+        if (!job) continue;
+        const state = await withDeadline(job.getState());
+        if (state === "completed" || state === "failed" || state === "unknown") continue;
+        await withDeadline(asks.markCancelled(jobId));
+        if (state === "active") {
+          signalled++;
+          continue;
+        }
+        try {
+          await withDeadline(job.remove());
+          await withDeadline(asks.finish(userId, jobId));
+          removed.push(job.data);
+        } catch {
+          signalled++; // a worker took it meanwhile: the cancel flag stops it there
+        }
+      }
+      return { removed, signalled };
+    },
+    /** Jobs by state for the ask_queue_jobs gauge; prioritized jobs are waiting too. */
+    async counts(): Promise<Record<"waiting" | "active" | "delayed" | "failed", number>> {
+      const c = await withDeadline(
+        queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"),
+      );
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+      };
     },
     close: () => queue.close(),
   };

@@ -10,8 +10,8 @@ export function createGeneralComposer({ texts }: { texts: Texts }): Composer<Con
 }
 
 /**
- * What nothing else handled. In private chats the user gets a hint; in groups the bot stays quiet
- * unless the unknown command was addressed to it by name.
+ * Unknown commands. In private chats the user gets a hint; in groups the bot stays quiet unless the
+ * command was addressed to it by name. (Plain text is a question: see the ask feature.)
  */
 export function createFallbackComposer({ texts }: { texts: Texts }): Composer<Context> {
   const composer = new Composer<Context>();
@@ -21,6 +21,5 @@ export function createFallbackComposer({ texts }: { texts: Texts }): Composer<Co
     const addressedToMe = command.text.toLowerCase().endsWith(`@${ctx.me.username.toLowerCase()}`);
     if (ctx.chat.type === "private" || addressedToMe) await ctx.reply(texts.unknownCommand);
   });
-  composer.chatType("private").on("message:text", (ctx) => ctx.reply(texts.notACommand));
   return composer;
 }

@@ -1,8 +1,17 @@
+import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import { type AskJob, type AskProgress, askJobSchema, askProgressSchema } from "@notesbot/shared/queue";
+import type { ChatMessage } from "@notesbot/shared/openrouter";
+import {
+  type AskJob,
+  type AskProgress,
+  askJobSchema,
+  askProgressSchema,
+  type UserAsks,
+} from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
-import { type Job, UnrecoverableError } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Api } from "grammy";
+import type { Cancellations } from "./cancellations.js";
 import { type AskFailure, classifyFailure, failureLabel, failureText, isRetryable } from "./failure.js";
 import type { ModelBreakers } from "./model-breakers.js";
 import { mayRetry, type RetryPolicy, retryDelayMs } from "./retry.js";
@@ -20,7 +29,7 @@ export class RetryLaterError extends Error {
 }
 
 export interface AskOutcome {
-  outcome: "ok" | "error";
+  outcome: "ok" | "error" | "cancelled";
   modelKey: string;
   durationMs: number;
 }
@@ -28,88 +37,154 @@ export interface AskOutcome {
 export interface AskProcessorDeps {
   api: Api;
   llm: ModelBreakers;
+  conversations: ConversationStore;
+  userAsks: UserAsks;
+  cancellations: Cancellations;
   texts: Texts;
   logger: Logger;
   retry: RetryPolicy;
   timeoutMs: number;
   hasApiKey: boolean;
+  /** A user's asks that may run at once; the others wait (moved back to the queue for a moment). */
+  perUserInFlight: number;
   onFinished?: (outcome: AskOutcome) => void;
   /** An ask failed fast because its model's breaker is open (no request was sent). */
   onBreakerOpen?: (modelKey: string) => void;
+  /** A fallback model answered in place of the active one. */
+  onFallback?: (modelKey: string) => void;
 }
 
+/** How long a job waits when its user already has the most asks running. */
+const IN_FLIGHT_WAIT_MS = 500;
+
+/** User faults are not the model's: another model would refuse the same request. */
+const isUsersFault = (failure: AskFailure) =>
+  failure.kind === "missing_key" ||
+  (failure.kind === "status" && [400, 401, 402, 403].includes(failure.status));
+
 /**
- * Processes one ask: asks the model, then edits the placeholder into the answer. Delivery progress is
- * stored on the job, so a job re-run after a crash resumes delivery instead of answering twice.
+ * Processes one ask: asks the model (with the chat's recent turns, retries and fallbacks), then edits the
+ * placeholder into the answer. Delivery progress is stored on the job, so a job re-run after a crash
+ * resumes delivery instead of answering twice; a cancelled ask is never answered.
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
-  const { api, llm, texts, logger, retry } = deps;
+  const { api, llm, texts, logger, retry, userAsks, cancellations } = deps;
 
-  return async (job: Job<AskJob>, _token?: string, signal?: AbortSignal): Promise<void> => {
+  return async (job: Job<AskJob>, token?: string, signal?: AbortSignal): Promise<void> => {
     const parsed = askJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ask job: ${parsed.error.issues[0]?.message}`);
     const ask = parsed.data;
+    const jobId = job.id as string;
     const messenger = createAskMessenger(api, ask.chatId, ask.placeholderMessageId);
-    const finish = (outcome: AskOutcome["outcome"]) => {
+    const finish = async (outcome: AskOutcome["outcome"], modelKey = ask.modelKey) => {
+      await userAsks.finish(ask.userId, jobId); // no-op when already released before delivery
       const durationMs = Date.now() - ask.enqueuedAt;
-      logger.info({ jobId: job.id, modelKey: ask.modelKey, outcome, durationMs }, "ask finished");
-      deps.onFinished?.({ outcome, modelKey: ask.modelKey, durationMs });
+      logger.info({ jobId, modelKey, outcome, durationMs }, "ask finished");
+      deps.onFinished?.({ outcome, modelKey, durationMs });
     };
+    const cancelled = async () => {
+      await messenger.status(texts.ask.cancelled);
+      await finish("cancelled");
+    };
+
+    if (await userAsks.isCancelled(jobId)) return cancelled();
 
     const stored = askProgressSchema.safeParse(job.progress);
     if (stored.success) {
+      await userAsks.finish(ask.userId, jobId);
       await deliver(job, messenger, stored.data);
       return finish("ok");
     }
 
     if (!deps.hasApiKey) {
       await messenger.status(texts.ask.missingKey);
-      finish("error");
+      await finish("error");
       throw new UnrecoverableError("OPENROUTER_API_KEY is not set");
     }
 
-    let answer: string;
-    try {
-      const completion = await llm.complete(
-        ask.modelKey,
-        [
-          { role: "system", content: texts.ask.systemPrompt },
-          { role: "user", content: ask.question },
-        ],
-        signal,
-      );
-      answer = completion.content;
-    } catch (error) {
-      const failure = classifyFailure(error);
-      if (failure === undefined) throw error; // not OpenRouter's: let BullMQ retry it as it is
-      if (failure.kind === "breaker_open") deps.onBreakerOpen?.(ask.modelKey);
-      const attempt = job.attemptsMade + 1;
-      const delayMs = retryDelayMs(retry, attempt, failure);
-      if (isRetryable(failure) && mayRetry(retry, attempt, delayMs, ask.enqueuedAt, Date.now())) {
-        logger.warn(
-          { jobId: job.id, attempt, delayMs, failure: failureLabel(failure) },
-          "ask will be retried",
-        );
-        await messenger.status(texts.ask.retrying(failureLabel(failure), attempt + 1, retry.maxAttempts));
-        throw new RetryLaterError(delayMs, failure);
-      }
-      logger.warn({ jobId: job.id, attempt, err: error }, "ask failed for good");
-      await messenger.status(
-        failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs }),
-      );
-      finish("error");
-      throw new UnrecoverableError(`ask failed: ${failureLabel(failure)}`);
+    if (!(await userAsks.startRunning(ask.userId, jobId, deps.perUserInFlight, deps.timeoutMs + 60_000))) {
+      await job.moveToDelayed(Date.now() + IN_FLIGHT_WAIT_MS, token);
+      throw new DelayedError();
     }
+    const controller = cancellations.register(jobId);
+    const aborted = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    try {
+      if (ask.queuedBehind > 0 && job.attemptsMade === 0) await messenger.status(texts.ask.placeholder);
+      const history = await deps.conversations.recent(ask.chatId);
+      const messages: ChatMessage[] = [
+        { role: "system", content: texts.ask.systemPrompt },
+        ...history,
+        { role: "user", content: ask.question },
+      ];
 
-    const latencyMs = Date.now() - ask.enqueuedAt;
-    const progress: AskProgress = {
-      parts: renderAnswer(answer, texts.ask.footer(latencyMs, ask.modelKey)),
-      sent: 0,
-    };
-    await job.updateProgress(progress);
-    await deliver(job, messenger, progress);
-    finish("ok");
+      let answer: { content: string; modelKey: string };
+      try {
+        answer = {
+          content: (await llm.complete(ask.modelKey, messages, aborted)).content,
+          modelKey: ask.modelKey,
+        };
+      } catch (error) {
+        if (controller.signal.aborted) return await cancelled();
+        const failure = classifyFailure(error);
+        if (failure === undefined) throw error; // not OpenRouter's: let BullMQ retry it as it is
+        if (failure.kind === "breaker_open") deps.onBreakerOpen?.(ask.modelKey);
+        const attempt = job.attemptsMade + 1;
+        const delayMs = retryDelayMs(retry, attempt, failure);
+        if (isRetryable(failure) && mayRetry(retry, attempt, delayMs, ask.enqueuedAt, Date.now())) {
+          logger.warn({ jobId, attempt, delayMs, failure: failureLabel(failure) }, "ask will be retried");
+          await messenger.status(texts.ask.retrying(failureLabel(failure), attempt + 1, retry.maxAttempts));
+          throw new RetryLaterError(delayMs, failure);
+        }
+        const fallback = isUsersFault(failure) ? undefined : await tryFallbacks(ask, messages, aborted);
+        if (controller.signal.aborted) return await cancelled();
+        if (!fallback) {
+          logger.warn({ jobId, attempt, err: error }, "ask failed for good");
+          await messenger.status(
+            failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs }),
+          );
+          await finish("error");
+          throw new UnrecoverableError(`ask failed: ${failureLabel(failure)}`);
+        }
+        answer = fallback;
+      }
+
+      // A /cancel that came while the model was answering: the user does not get a late answer.
+      if (controller.signal.aborted || (await userAsks.isCancelled(jobId))) return await cancelled();
+      const latencyMs = Date.now() - ask.enqueuedAt;
+      const progress: AskProgress = {
+        parts: renderAnswer(answer.content, texts.ask.footer(latencyMs, answer.modelKey)),
+        sent: 0,
+      };
+      await job.updateProgress(progress);
+      // Remembered before the user sees it, so a follow-up question always finds this turn; and no longer
+      // pending, so a /cancel sent once the answer shows finds nothing left to cancel.
+      await deps.conversations.append(ask.chatId, ask.question, answer.content);
+      await userAsks.finish(ask.userId, jobId);
+      await deliver(job, messenger, progress);
+      await finish("ok", answer.modelKey);
+    } finally {
+      cancellations.unregister(jobId);
+      await userAsks.stopRunning(ask.userId, jobId);
+    }
   };
+
+  /** The fallback models in order, one attempt each, until one answers or the user's own fault shows. */
+  async function tryFallbacks(ask: AskJob, messages: ChatMessage[], signal: AbortSignal) {
+    for (const modelKey of ask.fallbackModelKeys) {
+      if (signal.aborted) return undefined;
+      try {
+        const completion = await llm.complete(modelKey, messages, signal);
+        logger.info({ from: ask.modelKey, to: modelKey }, "answered by a fallback model");
+        deps.onFallback?.(modelKey);
+        return { content: completion.content, modelKey };
+      } catch (error) {
+        const failure = classifyFailure(error);
+        if (failure === undefined || isUsersFault(failure)) return undefined;
+        if (failure.kind === "breaker_open") deps.onBreakerOpen?.(modelKey);
+      }
+    }
+    return undefined;
+  }
 }
 
 async function deliver(

@@ -1,3 +1,4 @@
+import type { ConversationStore } from "@notesbot/shared/conversations";
 import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
 import { QUESTION_MAX_LENGTH, type Texts } from "@notesbot/shared/texts";
 import { Composer, type Context } from "grammy";
@@ -7,6 +8,7 @@ import type { ModelsRepository } from "../models/repository.js";
 interface Deps {
   queue: AskProducer;
   models: ModelsRepository;
+  conversations: ConversationStore;
   texts: Texts;
   /** Shown in the "too many asks" reply. */
   perUserPerMinute: number;
@@ -15,55 +17,102 @@ interface Deps {
 }
 
 /**
- * /ask answers at once with a placeholder and leaves the question to the LLM workers; the job id comes
- * from the Telegram update, so a repeated delivery never makes a second job (or a second placeholder).
+ * Questions to the model: `/ask`, any plain text in a private chat, and in groups a reply to one of the
+ * bot's answers. Each gets a placeholder at once and a job for the LLM workers; the job id comes from the
+ * Telegram update, so a repeated delivery never makes a second job (or a second placeholder).
+ * Also `/cancel` (the sender's pending asks) and `/reset` (the chat's conversation memory).
  */
-export function createAskComposer({
-  queue,
-  models,
-  texts,
-  enqueued,
-  perUserPerMinute,
-}: Deps): Composer<Context> {
+export function createAskComposer(deps: Deps): Composer<Context> {
+  const { queue, models, conversations, texts } = deps;
   const composer = new Composer<Context>();
 
-  composer.command("ask", async (ctx) => {
+  const unavailable = async (ctx: Context, error: unknown) => {
+    if (!(error instanceof QueueUnavailableError)) throw error;
+    await ctx.reply(texts.ask.unavailable);
+  };
+
+  const askQuestion = async (
+    ctx: Context & { chat: { id: number }; msg: { message_id: number } },
+    raw: string,
+  ) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
-    const question = ctx.match.trim();
+    const question = raw.trim();
     if (question === "") return void (await ctx.reply(texts.ask.usage));
     const length = characterCount(question);
     if (length > QUESTION_MAX_LENGTH) return void (await ctx.reply(texts.ask.tooLong(length)));
 
-    const model = await models.active();
-    if (!model) return void (await ctx.reply(texts.noActiveModel));
+    const active = await models.active();
+    if (!active) return void (await ctx.reply(texts.noActiveModel));
+    const fallbacks = await models.fallbackKeys(active.key);
 
     const updateId = ctx.update.update_id;
     try {
       if (await queue.has(updateId)) return;
-      if (!(await queue.admit(userId))) return void (await ctx.reply(texts.ask.tooMany(perUserPerMinute)));
+      if (!(await queue.admit(userId)))
+        return void (await ctx.reply(texts.ask.tooMany(deps.perUserPerMinute)));
     } catch (error) {
-      if (error instanceof QueueUnavailableError) return void (await ctx.reply(texts.ask.unavailable));
-      throw error;
+      return unavailable(ctx, error);
     }
 
     const placeholder = await ctx.reply(texts.ask.placeholder, {
       reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
     });
     try {
-      await queue.enqueue(updateId, {
+      const { queuedBehind } = await queue.enqueue(updateId, {
         chatId: ctx.chat.id,
         placeholderMessageId: placeholder.message_id,
         userId,
         question,
-        modelKey: model.key,
+        modelKey: active.key,
+        fallbackModelKeys: fallbacks,
         enqueuedAt: Date.now(),
       });
-      enqueued.inc();
+      deps.enqueued.inc();
+      if (queuedBehind > 0) {
+        await ctx.api.editMessageText(ctx.chat.id, placeholder.message_id, texts.ask.queued(queuedBehind));
+      }
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
       await ctx.api.editMessageText(ctx.chat.id, placeholder.message_id, texts.ask.unavailable);
     }
+  };
+
+  composer.command("ask", (ctx) => askQuestion(ctx, ctx.match));
+
+  composer.command("cancel", async (ctx) => {
+    const userId = ctx.from?.id;
+    if (userId === undefined) return;
+    let result: Awaited<ReturnType<AskProducer["cancel"]>>;
+    try {
+      result = await queue.cancel(userId);
+    } catch (error) {
+      return unavailable(ctx, error);
+    }
+    for (const job of result.removed) {
+      await ctx.api
+        .editMessageText(job.chatId, job.placeholderMessageId, texts.ask.cancelled)
+        .catch(() => {});
+    }
+    const total = result.removed.length + result.signalled;
+    await ctx.reply(total === 0 ? texts.ask.nothingToCancel : texts.ask.cancelledCount(total));
+  });
+
+  composer.command("reset", async (ctx) => {
+    await conversations.reset(ctx.chat.id);
+    await ctx.reply(texts.ask.memoryReset);
+  });
+
+  // Plain text in a private chat is a question, as in other LLM bots.
+  composer.chatType("private").on("message:text", async (ctx, next) => {
+    if (ctx.msg.text.startsWith("/")) return next();
+    await askQuestion(ctx, ctx.msg.text);
+  });
+
+  // In groups, a reply to one of the bot's messages continues the conversation.
+  composer.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
+    if (ctx.msg.text.startsWith("/") || ctx.msg.reply_to_message?.from?.id !== ctx.me.id) return next();
+    await askQuestion(ctx, ctx.msg.text);
   });
 
   return composer;

@@ -3,7 +3,7 @@ import type { ModelView } from "@notesbot/shared/texts";
 
 const COLUMNS = "id, key, label, active";
 
-export function createModelsRepository(db: Db) {
+export function createModelsRepository(db: Db, configured?: readonly string[]) {
   return {
     async list(): Promise<ModelView[]> {
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
@@ -13,6 +13,16 @@ export function createModelsRepository(db: Db) {
     async active(): Promise<ModelView | undefined> {
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
       return rows[0];
+    },
+
+    /** Keys to fall back to from `activeKey`: FALLBACK_MODELS when set, else the registry's marked ones. */
+    async fallbackKeys(activeKey: string): Promise<string[]> {
+      if (configured !== undefined) return configured.filter((key) => key !== activeKey);
+      const { rows } = await db.query<{ key: string }>(
+        "SELECT key FROM models WHERE fallback AND key <> $1 ORDER BY id",
+        [activeKey],
+      );
+      return rows.map((r) => r.key);
     },
 
     /**

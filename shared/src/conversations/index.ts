@@ -1,0 +1,68 @@
+import type { Db } from "../db/index.js";
+
+export interface Turn {
+  role: "user" | "assistant";
+  content: string;
+}
+
+export interface MemoryOptions {
+  /** Characters of past turns sent with a question; 0 turns memory off. */
+  charBudget: number;
+  /** A conversation idle this long is forgotten. */
+  idleMs: number;
+}
+
+/** Turns kept per chat; older ones are deleted as new ones arrive. */
+const KEPT_TURNS = 100;
+
+/** Each chat's recent turns with the model, in PostgreSQL so they survive restarts. */
+export function createConversationStore(db: Db, options: MemoryOptions) {
+  return {
+    /** The chat's recent turns, oldest first, whole question–answer pairs within the budget. */
+    async recent(chatId: number): Promise<Turn[]> {
+      if (options.charBudget === 0) return [];
+      const { rows } = await db.query<Turn & { idle: boolean }>(
+        `SELECT role, content, max(created_at) OVER () < now() - make_interval(secs => $2 / 1000.0) AS idle
+         FROM conversation_turns WHERE chat_id = $1 ORDER BY id DESC LIMIT $3`,
+        [chatId, options.idleMs, KEPT_TURNS],
+      );
+      if (rows[0]?.idle) return [];
+      const kept: Turn[] = [];
+      let used = 0;
+      // Newest first, a pair at a time (answer, then its question), so no question loses its answer.
+      for (let i = 0; i + 1 < rows.length; i++) {
+        const [answer, question] = [rows[i] as Turn, rows[i + 1] as Turn];
+        if (answer.role !== "assistant" || question.role !== "user") continue; // interleaved writes
+        used += answer.content.length + question.content.length;
+        if (used > options.charBudget) break;
+        kept.push(
+          { role: answer.role, content: answer.content },
+          { role: question.role, content: question.content },
+        );
+        i++;
+      }
+      return kept.reverse();
+    },
+
+    async append(chatId: number, question: string, answer: string): Promise<void> {
+      if (options.charBudget === 0) return;
+      await db.query(
+        `WITH added AS (
+           INSERT INTO conversation_turns (chat_id, role, content) VALUES ($1, 'user', $2), ($1, 'assistant', $3)
+         )
+         DELETE FROM conversation_turns WHERE chat_id = $1 AND id <= (
+           SELECT id FROM conversation_turns WHERE chat_id = $1 ORDER BY id DESC OFFSET $4 LIMIT 1
+         )`,
+        [chatId, question, answer, KEPT_TURNS],
+      );
+    },
+
+    /** Forgets the chat's conversation; returns how many turns were dropped. */
+    async reset(chatId: number): Promise<number> {
+      const { rowCount } = await db.query("DELETE FROM conversation_turns WHERE chat_id = $1", [chatId]);
+      return rowCount ?? 0;
+    },
+  };
+}
+
+export type ConversationStore = ReturnType<typeof createConversationStore>;

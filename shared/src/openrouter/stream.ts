@@ -1,0 +1,111 @@
+import type { ReadableStreamReadResult } from "node:stream/web";
+import { createParser } from "eventsource-parser";
+import type { Completion, CompletionRequest, OpenRouterClient, OpenRouterClientOptions } from "./client.js";
+import { OpenRouterError } from "./errors.js";
+import { StreamedAnswer } from "./streamed-answer.js";
+import { type Deadline, failureOf, type Transport } from "./transport.js";
+import { errorEnvelope, parseJson } from "./wire.js";
+
+export interface StreamRequest extends CompletionRequest {
+  /** Gets each new piece of the answer, in order; an exception it throws ends the request as is. */
+  onDelta?: (text: string) => void;
+}
+
+export interface StreamingOpenRouterClient extends OpenRouterClient {
+  /**
+   * complete() with the answer streamed as server-sent events. Each OpenRouterError it throws
+   * carries in partialText the text received before the failure ("" if none).
+   */
+  stream(request: StreamRequest): Promise<Completion>;
+}
+
+type StreamOptions = Pick<OpenRouterClientOptions, "timeoutMs" | "streamIdleTimeoutMs">;
+
+export function createStream(transport: Transport, options: StreamOptions) {
+  const idleMs = options.streamIdleTimeoutMs ?? options.timeoutMs;
+
+  return async function stream(request: StreamRequest): Promise<Completion> {
+    transport.requireKey();
+
+    const overall = AbortSignal.timeout(options.timeoutMs);
+    const idle = new AbortController();
+    // Refreshed by every chunk of bytes, so it fires only after idleMs of silence.
+    const idleTimer = setTimeout(() => idle.abort(new DOMException("stream idle", "TimeoutError")), idleMs);
+    const deadlines: Deadline[] = [
+      { signal: overall, message: `OpenRouter did not finish within ${options.timeoutMs} ms` },
+      { signal: idle.signal, message: `OpenRouter stream stalled: no data for ${idleMs} ms` },
+    ];
+    const signal = AbortSignal.any([overall, idle.signal, ...(request.signal ? [request.signal] : [])]);
+    const fail = (error: unknown, partialText = "") =>
+      failureOf(error, request.signal, deadlines, partialText);
+
+    try {
+      let response: Response;
+      try {
+        response = await transport.post(
+          { model: request.model, messages: request.messages, stream: true },
+          signal,
+        );
+      } catch (error) {
+        throw fail(error);
+      }
+      idleTimer.refresh();
+
+      if (!response.ok) {
+        let text: string;
+        try {
+          text = await response.text();
+        } catch (error) {
+          throw fail(error);
+        }
+        const detail = errorEnvelope.safeParse(parseJson(text)).data?.error.message;
+        throw transport.httpError(response.status, detail, response);
+      }
+
+      const answer = new StreamedAnswer();
+      const parser = createParser({
+        onEvent: (event) => {
+          const piece = answer.apply(event.data);
+          if (piece !== "") request.onDelta?.(piece);
+        },
+      });
+      const reader = response.body?.getReader();
+      const decoder = new TextDecoder();
+      try {
+        while (reader !== undefined && !answer.done && answer.error === undefined) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            // Once a choice has finished only the usage is missing: the answer stands.
+            if (answer.finished && !request.signal?.aborted) break;
+            throw fail(error, answer.text);
+          }
+          if (chunk.done) break;
+          idleTimer.refresh();
+          parser.feed(decoder.decode(chunk.value, { stream: true }));
+        }
+      } finally {
+        // Releases the connection when reading stops early: [DONE], an error event, or onDelta threw.
+        reader?.cancel().catch(() => {});
+      }
+
+      if (answer.error !== undefined) throw transport.carriedError(answer.error, response, answer.text);
+      if (!answer.done && !answer.finished) {
+        throw new OpenRouterError("network", "OpenRouter stream ended before the answer was complete", {
+          partialText: answer.text,
+        });
+      }
+      if (answer.text.trim() === "") {
+        throw new OpenRouterError("empty_answer", "OpenRouter returned an empty answer", {
+          partialText: answer.text,
+        });
+      }
+      const completion: Completion = { content: answer.text, model: answer.model ?? request.model };
+      if (answer.usage !== undefined) completion.usage = answer.usage;
+      return completion;
+    } finally {
+      clearTimeout(idleTimer);
+    }
+  };
+}

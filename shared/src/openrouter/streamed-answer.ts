@@ -1,0 +1,49 @@
+import type { TokenUsage } from "./client.js";
+import { UPSTREAM_FAILURE } from "./transport.js";
+import { chunkBody, type ErrorObject, errorEnvelope, parseJson, toUsage } from "./wire.js";
+
+const MALFORMED: ErrorObject = { code: UPSTREAM_FAILURE, message: "malformed stream event" };
+
+/** Folds the `data:` events of one streamed completion into the answer they make up. */
+export class StreamedAnswer {
+  text = "";
+  model: string | undefined;
+  usage: TokenUsage | undefined;
+  /** A choice finished: the text is complete even if [DONE] never comes. */
+  finished = false;
+  /** [DONE] arrived: nothing more follows. */
+  done = false;
+  /** The stream carried an error (a top-level object or a choice that finished with "error"). */
+  error: ErrorObject | undefined;
+
+  /** Takes one event's data and returns the new text it carried, "" if none. */
+  apply(data: string): string {
+    if (data === "[DONE]") {
+      this.done = true;
+      return "";
+    }
+    const body = parseJson(data);
+    const envelope = errorEnvelope.safeParse(body);
+    if (envelope.success) {
+      this.error = envelope.data.error;
+      return "";
+    }
+    const chunk = chunkBody.safeParse(body);
+    if (!chunk.success) {
+      this.error = MALFORMED;
+      return "";
+    }
+    this.model ??= chunk.data.model;
+    if (chunk.data.usage) this.usage = toUsage(chunk.data.usage);
+    const choice = chunk.data.choices?.[0];
+    if (choice === undefined) return "";
+    if (choice.finish_reason === "error" || choice.error !== undefined) {
+      this.error = choice.error ?? {};
+      return "";
+    }
+    const piece = choice.delta?.content ?? "";
+    this.text += piece;
+    if (choice.finish_reason) this.finished = true;
+    return piece;
+  }
+}

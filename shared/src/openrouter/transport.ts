@@ -1,0 +1,97 @@
+import type { OpenRouterClientOptions } from "./client.js";
+import { OpenRouterError, parseRetryAfter } from "./errors.js";
+import type { ErrorObject } from "./wire.js";
+
+/** OpenRouter's own meaning of 502: the upstream model gave an invalid or failed response. */
+export const UPSTREAM_FAILURE = 502;
+const MAX_MESSAGE_LENGTH = 300;
+
+/** A time limit on a request and what to say when it runs out. */
+export interface Deadline {
+  signal: AbortSignal;
+  message: string;
+}
+
+/** What complete() and stream() share: sending a request and turning failures into OpenRouterErrors. */
+export interface Transport {
+  /** Throws kind "missing_key", so that nothing is sent without a key. */
+  requireKey(): void;
+  post(body: Record<string, unknown>, signal: AbortSignal): Promise<Response>;
+  httpError(
+    status: number,
+    detail: string | undefined,
+    response: Response,
+    partialText?: string,
+  ): OpenRouterError;
+  /** An error OpenRouter reported inside an HTTP 200, with the code it carries. */
+  carriedError(error: ErrorObject, response: Response, partialText?: string): OpenRouterError;
+}
+
+export function createTransport(options: OpenRouterClientOptions): Transport {
+  const fetchImpl = options.fetch ?? fetch;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const apiKey = options.apiKey?.trim() ?? "";
+  // Upstream messages are ours to show and log, so a key they might echo is scrubbed.
+  const scrub = (text: string): string =>
+    (apiKey === "" ? text : text.replaceAll(apiKey, "[REDACTED]")).slice(0, MAX_MESSAGE_LENGTH);
+
+  function httpError(status: number, detail: string | undefined, response: Response, partialText = "") {
+    const suffix = detail === undefined || detail.trim() === "" ? "" : `: ${scrub(detail)}`;
+    return new OpenRouterError("http", `OpenRouter error ${status}${suffix}`, {
+      status,
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+      partialText,
+    });
+  }
+
+  return {
+    requireKey() {
+      if (apiKey === "") throw new OpenRouterError("missing_key", "OPENROUTER_API_KEY is not set");
+    },
+    post: (body, signal) =>
+      fetchImpl(url, {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${apiKey}`,
+          "HTTP-Referer": options.referer,
+          "X-Title": options.title,
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify(body),
+        signal,
+      }),
+    httpError,
+    carriedError(error, response, partialText) {
+      const code = Number(error.code);
+      const status = Number.isInteger(code) && code > 0 ? code : UPSTREAM_FAILURE;
+      return httpError(status, error.message, response, partialText);
+    },
+  };
+}
+
+/**
+ * What a failed fetch or body read means: the caller's abort (its reason, returned as is), an
+ * expired deadline (kind "timeout"), or else a network failure.
+ */
+export function failureOf(
+  error: unknown,
+  callerSignal: AbortSignal | undefined,
+  deadlines: readonly Deadline[],
+  partialText = "",
+): unknown {
+  if (callerSignal?.aborted) return callerSignal.reason;
+  const expired = deadlines.find((deadline) => deadline.signal.aborted);
+  if (expired !== undefined) {
+    return new OpenRouterError("timeout", expired.message, { cause: error, partialText });
+  }
+  return new OpenRouterError("network", `OpenRouter request failed: ${describe(error)}`, {
+    cause: error,
+    partialText,
+  });
+}
+
+/** Names the low-level cause (fetch says only "fetch failed"), e.g. "other side closed". */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}

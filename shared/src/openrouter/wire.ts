@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { TokenUsage } from "./client.js";
+
+// OpenRouter's JSON bodies, checked leniently: only the fields the client reads.
+
+export const errorObject = z.object({
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+});
+export type ErrorObject = z.infer<typeof errorObject>;
+
+export const errorEnvelope = z.object({ error: errorObject });
+
+const usageBody = z.object({
+  prompt_tokens: z.number(),
+  completion_tokens: z.number(),
+  total_tokens: z.number(),
+});
+
+export const completionBody = z.object({
+  model: z.string().optional(),
+  choices: z.array(
+    z.object({
+      finish_reason: z.string().nullish(),
+      message: z.object({ content: z.string().nullish() }).optional(),
+      error: errorObject.optional(),
+    }),
+  ),
+  usage: usageBody.optional(),
+});
+
+/** One `data:` event of a streamed completion; the usage chunk comes with no choices. */
+export const chunkBody = z.object({
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        finish_reason: z.string().nullish(),
+        delta: z.object({ content: z.string().nullish() }).nullish(),
+        error: errorObject.optional(),
+      }),
+    )
+    .optional(),
+  usage: usageBody.nullish(),
+});
+
+export function toUsage(usage: z.infer<typeof usageBody>): TokenUsage {
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: usage.completion_tokens,
+    totalTokens: usage.total_tokens,
+  };
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ask, isFinal } from "../support/ask.js";
+import { Stack } from "../support/stack.js";
+
+let stack: Stack | undefined;
+
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+const CANCELLED = "Вопрос отменён.";
+
+describe("/cancel", () => {
+  it("abandons the sender's running and waiting asks, aborts the request, and no answer comes later", async () => {
+    stack = await Stack.start({ workers: 1, env: { ASK_USER_MAX_IN_FLIGHT: "1" } });
+    const s = stack;
+    const user = s.telegram.newUser();
+    s.openrouter.enqueue({ kind: "hang" });
+    const running = await ask(s, user, "долгий вопрос");
+    await s.openrouter.waitForRequests(1);
+    const waiting = await ask(s, user, "вопрос в очереди");
+    await s.telegram.waitForText(user.id, waiting.messageId, (t) => t.startsWith("⏳ Ваш вопрос в очереди"));
+    expect(s.telegram.textOf(user.id, waiting.messageId)).toMatch(/перед ним ещё 1 ваш вопрос/);
+
+    expect(await s.say(user, "/cancel")).toEqual(["Отменено вопросов: 2."]);
+    expect(await running.answer()).toBe(CANCELLED);
+    expect(await waiting.answer()).toBe(CANCELLED);
+    // The running ask was aborted in the worker; the waiting one was removed from the queue and never ran.
+    await s.workers[0]?.waitForOutput(/"outcome":"cancelled"/);
+    expect(s.openrouter.requests).toHaveLength(1);
+
+    // The worker is free again, and the cancelled asks stay cancelled: no late answer.
+    expect(await (await ask(s, user, "новый вопрос")).answer()).toMatch(/^Ответ: новый вопрос/);
+    expect(s.telegram.textOf(user.id, running.messageId)).toBe(CANCELLED);
+    expect(s.telegram.textOf(user.id, waiting.messageId)).toBe(CANCELLED);
+    expect(await s.say(user, "/cancel")).toEqual(["Отменять нечего: у вас нет вопросов в работе."]);
+  });
+});
+
+describe("fairness", () => {
+  it("one user's 50 asks do not delay another user's single ask beyond one job", async () => {
+    stack = await Stack.start({ workers: 1, env: { WORKER_CONCURRENCY: "2", ASK_USER_MAX_IN_FLIGHT: "1" } });
+    const s = stack;
+    s.openrouter.setDefault({ kind: "answer", content: "Ответ", delayMs: 200 });
+    const busy = s.telegram.newUser();
+    const burst = [];
+    for (let i = 0; i < 50; i++) burst.push(await ask(s, busy, `вопрос ${i}`));
+    expect(s.telegram.textOf(busy.id, burst[10]?.messageId as number)).toMatch(
+      /перед ним ещё \d+ ваших вопрос/,
+    );
+
+    const single = await ask(s, s.telegram.newUser(), "мой единственный вопрос");
+    const answersBefore = burst.filter((p) =>
+      isFinal(s.telegram.textOf(p.chatId, p.messageId) ?? "⏳"),
+    ).length;
+    expect(await single.answer(30_000)).toMatch(/^Ответ\n\n/);
+    const answersAfter = burst.filter((p) =>
+      isFinal(s.telegram.textOf(p.chatId, p.messageId) ?? "⏳"),
+    ).length;
+    // At most the busy user's one running job (in-flight limit 1) finished while the single ask waited.
+    expect(answersAfter - answersBefore).toBeLessThanOrEqual(1);
+    for (const pending of burst) expect(await pending.answer(60_000)).toMatch(/^Ответ\n\n/);
+    console.info(
+      `fairness: ${answersAfter - answersBefore} of the busy user's answers came before the single ask's`,
+    );
+  });
+});
+
+describe("fallback models", () => {
+  it("answers with the next fallback model when the active one fails, naming it; not for the user's own faults", async () => {
+    const fallbacks = ["fallback/first:free", "fallback/second:free"];
+    stack = await Stack.start({
+      workers: 1,
+      env: { ASK_MAX_ATTEMPTS: "1", FALLBACK_MODELS: fallbacks.join(",") },
+    });
+    const s = stack;
+    const user = s.telegram.newUser();
+    const active = (await ask(s, user, "какая модель?")).answer();
+    const activeKey = /модель: ([^)]+)\)$/.exec(await active)?.[1] as string;
+
+    s.openrouter.enqueueFor(activeKey, { kind: "error", status: 503 });
+    s.openrouter.enqueueFor(fallbacks[0] as string, { kind: "error", status: 429 });
+    s.openrouter.enqueueFor(fallbacks[1] as string, { kind: "answer", content: "Ответ запасной модели" });
+    expect(await (await ask(s, user, "выручай")).answer()).toMatch(
+      /^Ответ запасной модели\n\n\(\d+ мс; модель: fallback\/second:free\)$/,
+    );
+
+    const before = s.openrouter.requests.length;
+    s.openrouter.enqueueFor(activeKey, { kind: "error", status: 400 });
+    expect(await (await ask(s, user, "плохой запрос")).answer()).toMatch(/^Ошибка: \[400\] /);
+    expect(s.openrouter.requests.slice(before).map((r) => r.model)).toEqual([activeKey]);
+
+    const metrics = await (await fetch(`${await s.workers[0]?.metricsUrl()}/metrics`)).text();
+    expect(metrics).toMatch(/ask_fallbacks_total\{[^}]*model="fallback\/second:free"[^}]*\} 1/);
+  });
+});
