@@ -318,6 +318,10 @@ export class FakeTelegram {
         return this.sendMessage(p);
       case "editMessageText":
         return this.editMessageText(p);
+      case "deleteMessage":
+        return this.messages.delete(`${p.chat_id}:${p.message_id}`)
+          ? ok(true)
+          : badRequest("Bad Request: message to delete not found");
       case "sendDocument":
         return ok(this.store(Number(p.chat_id), { document: p.document, caption: p.caption }));
       default:

@@ -56,6 +56,7 @@ const worker = createAskWorker(
     userAsks: asks,
     cancellations,
     perUserInFlight: config.ask.perUserInFlight,
+    streaming: config.streaming,
     texts: ru,
     logger,
     retry: {

@@ -32,6 +32,8 @@ export type NewAskJob = z.input<typeof askJobSchema>;
 export const askProgressSchema = z.object({
   /** Telegram HTML, one message each; a part Telegram cannot parse goes out as plain text. */
   parts: z.array(z.string()).min(1),
+  /** Messages already showing this answer (the placeholder and streamed overflow), edited in order. */
+  messageIds: z.array(z.number().int()).min(1),
   sent: z.number().int().min(0),
 });
 

@@ -1,5 +1,5 @@
 import type { WorkerMetrics } from "@notesbot/shared/metrics";
-import { type OpenRouterClient, OpenRouterError } from "@notesbot/shared/openrouter";
+import { OpenRouterError, type StreamingOpenRouterClient } from "@notesbot/shared/openrouter";
 import type { BreakerState } from "./model-breakers.js";
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -12,20 +12,25 @@ function statusOf(error: unknown): string {
 }
 
 /** Counts and times every request that reaches OpenRouter (openrouter_requests_total, _duration_seconds). */
-export function instrument(client: OpenRouterClient, metrics: WorkerMetrics): OpenRouterClient {
+export function instrument(
+  client: StreamingOpenRouterClient,
+  metrics: WorkerMetrics,
+): StreamingOpenRouterClient {
+  const measured = async <T>(model: string, request: () => Promise<T>): Promise<T> => {
+    const stop = metrics.openrouterDuration.startTimer({ model });
+    try {
+      const result = await request();
+      metrics.openrouterRequests.inc({ model, status: "200" });
+      return result;
+    } catch (error) {
+      metrics.openrouterRequests.inc({ model, status: statusOf(error) });
+      throw error;
+    } finally {
+      stop();
+    }
+  };
   return {
-    async complete(request) {
-      const stop = metrics.openrouterDuration.startTimer({ model: request.model });
-      try {
-        const completion = await client.complete(request);
-        metrics.openrouterRequests.inc({ model: request.model, status: "200" });
-        return completion;
-      } catch (error) {
-        metrics.openrouterRequests.inc({ model: request.model, status: statusOf(error) });
-        throw error;
-      } finally {
-        stop();
-      }
-    },
+    complete: (request) => measured(request.model, () => client.complete(request)),
+    stream: (request) => measured(request.model, () => client.stream(request)),
   };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, Completion, OpenRouterClient } from "@notesbot/shared/openrouter";
+import type { ChatMessage, Completion, StreamingOpenRouterClient } from "@notesbot/shared/openrouter";
 import { OpenRouterError } from "@notesbot/shared/openrouter";
 import CircuitBreaker from "opossum";
 import { BreakerOpenError } from "./failure.js";
@@ -24,18 +24,21 @@ const isUsersFault = (error: unknown) =>
  * window, so one question's own retries cannot open it.
  */
 export function createModelBreakers(
-  client: OpenRouterClient,
+  client: StreamingOpenRouterClient,
   settings: BreakerSettings,
   onStateChange: (model: string, state: BreakerState) => void = () => {},
 ) {
-  const breakers = new Map<string, CircuitBreaker<[ChatMessage[], AbortSignal | undefined], Completion>>();
+  type Args = [ChatMessage[], AbortSignal | undefined, ((delta: string) => void) | undefined];
+  const breakers = new Map<string, CircuitBreaker<Args, Completion>>();
 
   const breakerFor = (model: string) => {
     let breaker = breakers.get(model);
     if (breaker) return breaker;
     breaker = new CircuitBreaker(
-      (messages: ChatMessage[], signal: AbortSignal | undefined) =>
-        client.complete({ model, messages, ...(signal ? { signal } : {}) }),
+      (...[messages, signal, onDelta]: Args) => {
+        const request = { model, messages, ...(signal ? { signal } : {}) };
+        return onDelta ? client.stream({ ...request, onDelta }) : client.complete(request);
+      },
       {
         name: model,
         timeout: false, // the client bounds each request itself
@@ -56,9 +59,15 @@ export function createModelBreakers(
   };
 
   return {
-    async complete(model: string, messages: ChatMessage[], signal?: AbortSignal): Promise<Completion> {
+    /** With `onDelta` the answer is streamed, each new piece passed on as it arrives. */
+    async complete(
+      model: string,
+      messages: ChatMessage[],
+      signal?: AbortSignal,
+      onDelta?: (delta: string) => void,
+    ): Promise<Completion> {
       try {
-        return await breakerFor(model).fire(messages, signal);
+        return await breakerFor(model).fire(messages, signal, onDelta);
       } catch (error) {
         if ((error as { code?: string }).code === "EOPENBREAKER")
           throw new BreakerOpenError(`breaker open: ${model}`);

@@ -1,6 +1,6 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import type { ChatMessage } from "@notesbot/shared/openrouter";
+import { type ChatMessage, OpenRouterError } from "@notesbot/shared/openrouter";
 import {
   type AskJob,
   type AskProgress,
@@ -15,6 +15,7 @@ import type { Cancellations } from "./cancellations.js";
 import { type AskFailure, classifyFailure, failureLabel, failureText, isRetryable } from "./failure.js";
 import type { ModelBreakers } from "./model-breakers.js";
 import { mayRetry, type RetryPolicy, retryDelayMs } from "./retry.js";
+import { createStreamPreview } from "./stream-preview.js";
 import { createAskMessenger, renderAnswer } from "./telegram.js";
 
 /** Thrown to have BullMQ run the job again after `delayMs` (read by the worker's backoff strategy). */
@@ -47,11 +48,21 @@ export interface AskProcessorDeps {
   hasApiKey: boolean;
   /** A user's asks that may run at once; the others wait (moved back to the queue for a moment). */
   perUserInFlight: number;
+  /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
+  streaming: { enabled: boolean; intervalMs: number };
   onFinished?: (outcome: AskOutcome) => void;
   /** An ask failed fast because its model's breaker is open (no request was sent). */
   onBreakerOpen?: (modelKey: string) => void;
   /** A fallback model answered in place of the active one. */
   onFallback?: (modelKey: string) => void;
+}
+
+interface Answer {
+  content: string;
+  /** The model that answered (a fallback's, when the active one failed). */
+  modelKey: string;
+  /** A streamed answer that broke off: shown as far as it came, with a note. */
+  interrupted?: boolean;
 }
 
 /** How long a job waits when its user already has the most asks running. */
@@ -117,16 +128,40 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         { role: "user", content: ask.question },
       ];
 
-      let answer: { content: string; modelKey: string };
+      const preview = deps.streaming.enabled
+        ? createStreamPreview({
+            api,
+            chatId: ask.chatId,
+            placeholderMessageId: ask.placeholderMessageId,
+            intervalMs: ask.chatId < 0 ? deps.streaming.intervalMs * 3 : deps.streaming.intervalMs,
+            logger,
+          })
+        : undefined;
+      const stopPreview = async () =>
+        preview ? (await preview.stop()).messageIds : [ask.placeholderMessageId];
+
+      let answer: Answer;
       try {
-        answer = {
-          content: (await llm.complete(ask.modelKey, messages, aborted)).content,
-          modelKey: ask.modelKey,
-        };
+        const completion = await llm.complete(ask.modelKey, messages, aborted, preview?.push);
+        answer = { content: completion.content, modelKey: ask.modelKey };
       } catch (error) {
+        await stopPreview();
         if (controller.signal.aborted) return await cancelled();
         const failure = classifyFailure(error);
         if (failure === undefined) throw error; // not OpenRouter's: let BullMQ retry it as it is
+        const partial = error instanceof OpenRouterError ? error.partialText : "";
+        if (partial.trim() !== "") {
+          // Part of the answer is already on screen: keep it, and say clearly that it broke off.
+          const reason = failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs });
+          logger.warn({ jobId, err: error, received: partial.length }, "streamed answer broke off");
+          const content = `${partial}\n\n${texts.ask.interrupted(reason)}`;
+          return await finishAnswer(
+            job,
+            ask,
+            { content, modelKey: ask.modelKey, interrupted: true },
+            await stopPreview(),
+          );
+        }
         if (failure.kind === "breaker_open") deps.onBreakerOpen?.(ask.modelKey);
         const attempt = job.attemptsMade + 1;
         const delayMs = retryDelayMs(retry, attempt, failure);
@@ -148,25 +183,40 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         answer = fallback;
       }
 
+      const messageIds = await stopPreview();
       // A /cancel that came while the model was answering: the user does not get a late answer.
       if (controller.signal.aborted || (await userAsks.isCancelled(jobId))) return await cancelled();
-      const latencyMs = Date.now() - ask.enqueuedAt;
-      const progress: AskProgress = {
-        parts: renderAnswer(answer.content, texts.ask.footer(latencyMs, answer.modelKey)),
-        sent: 0,
-      };
-      await job.updateProgress(progress);
-      // Remembered before the user sees it, so a follow-up question always finds this turn; and no longer
-      // pending, so a /cancel sent once the answer shows finds nothing left to cancel.
-      await deps.conversations.append(ask.chatId, ask.question, answer.content);
-      await userAsks.finish(ask.userId, jobId);
-      await deliver(job, messenger, progress);
-      await finish("ok", answer.modelKey);
+      await finishAnswer(job, ask, answer, messageIds);
     } finally {
       cancellations.unregister(jobId);
       await userAsks.stopRunning(ask.userId, jobId);
     }
   };
+
+  /** Renders, remembers and delivers an answer (complete or broken off) in place of the preview. */
+  async function finishAnswer(
+    job: Job<AskJob>,
+    ask: AskJob,
+    answer: Answer,
+    messageIds: number[],
+  ): Promise<void> {
+    const jobId = job.id as string;
+    const progress: AskProgress = {
+      parts: renderAnswer(answer.content, texts.ask.footer(Date.now() - ask.enqueuedAt, answer.modelKey)),
+      messageIds,
+      sent: 0,
+    };
+    await job.updateProgress(progress);
+    // Remembered before the user sees it, so a follow-up question always finds this turn; and no longer
+    // pending, so a /cancel sent once the answer shows finds nothing left to cancel.
+    await deps.conversations.append(ask.chatId, ask.question, answer.content);
+    await userAsks.finish(ask.userId, jobId);
+    await deliver(job, createAskMessenger(api, ask.chatId, ask.placeholderMessageId), progress);
+    const durationMs = Date.now() - ask.enqueuedAt;
+    const outcome = answer.interrupted ? "error" : "ok";
+    logger.info({ jobId, modelKey: answer.modelKey, outcome, durationMs }, "ask finished");
+    deps.onFinished?.({ outcome, modelKey: answer.modelKey, durationMs });
+  }
 
   /** The fallback models in order, one attempt each, until one answers or the user's own fault shows. */
   async function tryFallbacks(ask: AskJob, messages: ChatMessage[], signal: AbortSignal) {
@@ -193,7 +243,8 @@ async function deliver(
   progress: AskProgress,
 ): Promise<void> {
   for (let index = progress.sent; index < progress.parts.length; index++) {
-    await messenger.part(index, progress.parts[index] as string);
+    await messenger.part(index, progress.parts[index] as string, progress.messageIds);
     await job.updateProgress({ ...progress, sent: index + 1 });
   }
+  await messenger.remove(progress.messageIds.slice(progress.parts.length));
 }

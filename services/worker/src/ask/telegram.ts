@@ -17,7 +17,10 @@ export function renderAnswer(answer: string, footer: string): string[] {
   return splitTelegramHtml(`${markdownToTelegramHtml(answer)}\n\n<i>${escapeHtml(footer)}</i>`);
 }
 
-/** Edits and sends for one ask: the placeholder is edited; further parts are new messages. */
+/**
+ * Edits and sends for one ask. Part i of an answer edits message `messageIds[i]` (the placeholder, and
+ * the messages a streamed preview already opened) or, past those, goes out as a new message.
+ */
 export function createAskMessenger(api: Api, chatId: number, placeholderMessageId: number) {
   const send = async (text: string, html: boolean) => {
     await api.sendMessage(chatId, text, {
@@ -26,10 +29,10 @@ export function createAskMessenger(api: Api, chatId: number, placeholderMessageI
     });
   };
 
-  /** Edits the placeholder; if the user deleted it, the text arrives as a new message instead. */
-  const edit = async (text: string, html: boolean) => {
+  /** Edits a message; if the user deleted it, the text arrives as a new message instead. */
+  const edit = async (messageId: number, text: string, html: boolean) => {
     try {
-      await api.editMessageText(chatId, placeholderMessageId, text, {
+      await api.editMessageText(chatId, messageId, text, {
         ...(html ? { parse_mode: "HTML" as const } : {}),
         link_preview_options: { is_disabled: true },
       });
@@ -42,17 +45,28 @@ export function createAskMessenger(api: Api, chatId: number, placeholderMessageI
 
   return {
     /** Replaces the placeholder with a status line (retrying, an error). */
-    status: (text: string) => edit(text, false),
+    status: (text: string) => edit(placeholderMessageId, text, false),
 
     /** Part `index` of an answer; when Telegram rejects its formatting, the same text goes out plain. */
-    async part(index: number, html: string): Promise<void> {
-      const put = index === 0 ? edit : send;
+    async part(
+      index: number,
+      html: string,
+      messageIds: readonly number[] = [placeholderMessageId],
+    ): Promise<void> {
+      const messageId = messageIds[index];
+      const put = (text: string, asHtml: boolean) =>
+        messageId === undefined ? send(text, asHtml) : edit(messageId, text, asHtml);
       try {
         await put(html, true);
       } catch (error) {
         if (!isParseError(error)) throw error;
         await put(htmlToPlainText(html), false);
       }
+    },
+
+    /** Removes preview messages the final answer did not need (it split differently). */
+    async remove(messageIds: readonly number[]): Promise<void> {
+      for (const messageId of messageIds) await api.deleteMessage(chatId, messageId).catch(() => {});
     },
   };
 }
