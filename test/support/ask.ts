@@ -3,8 +3,8 @@ import type { Stack } from "./stack.js";
 
 export const PLACEHOLDER = "⏳ Думаю над ответом…";
 
-/** A final text: neither the placeholder nor a "retrying" status. */
-export const isFinal = (text: string) => !text.startsWith("⏳");
+/** A final text: not the placeholder, not a "retrying" status, not a streamed preview (which ends in ▌). */
+export const isFinal = (text: string) => !text.startsWith("⏳") && !text.endsWith("▌");
 
 /**
  * Sends `/ask question` and waits for the placeholder; `answer()` then waits until the placeholder

@@ -89,6 +89,12 @@ export class FakeTelegram {
   private confirmedOffset = 0;
   /** When set, every HTML-formatted text is rejected as Telegram does with broken markup. */
   rejectHtml = false;
+  /**
+   * When set, edits in one chat closer together than this are refused with 429 and retry_after, like
+   * Telegram's flood control; `editTimes` records the accepted ones per chat.
+   */
+  editIntervalMs: number | undefined;
+  readonly editTimes = new Map<number, number[]>();
 
   constructor(token = "123456:TEST-fake-telegram-token") {
     this.token = token;
@@ -260,7 +266,7 @@ export class FakeTelegram {
   }
 
   /** Resolves once `condition` holds after some call was answered; rejects with `failure()` after `timeoutMs`. */
-  private until(condition: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+  until(condition: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
     if (condition()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onHandled = () => {
@@ -364,6 +370,18 @@ export class FakeTelegram {
   }
 
   private editMessageText(p: Record<string, unknown>): Result {
+    const chatId = Number(p.chat_id);
+    const times = this.editTimes.get(chatId) ?? [];
+    const last = times.at(-1);
+    if (this.editIntervalMs !== undefined && last !== undefined && Date.now() - last < this.editIntervalMs) {
+      const retryAfter = Math.ceil((this.editIntervalMs - (Date.now() - last)) / 1000);
+      return {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      };
+    }
     const key = `${p.chat_id}:${p.message_id}`;
     const message = this.messages.get(key);
     if (!message) return badRequest("Bad Request: message to edit not found");
@@ -378,6 +396,7 @@ export class FakeTelegram {
     }
     const edited = { ...message, text, edit_date: Math.floor(Date.now() / 1000) } as Message;
     this.messages.set(key, edited);
+    this.editTimes.set(chatId, [...times, Date.now()]);
     return ok(edited);
   }
 

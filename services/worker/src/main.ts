@@ -30,6 +30,8 @@ const openrouter = createOpenRouterClient({
   apiKey: config.openrouter.apiKey,
   baseUrl: config.openrouter.baseUrl,
   timeoutMs: config.ask.timeoutMs,
+  streamIdleTimeoutMs: config.ask.timeoutMs,
+  streamTimeoutMs: config.streaming.timeoutMs,
   referer: "https://github.com/notesbot/notesbot",
   title: "notesbot",
 });
@@ -56,7 +58,7 @@ const worker = createAskWorker(
     userAsks: asks,
     cancellations,
     perUserInFlight: config.ask.perUserInFlight,
-    streaming: config.streaming,
+    streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
     texts: ru,
     logger,
     retry: {

@@ -80,6 +80,7 @@ const envSchema = z.object({
     .default("true")
     .transform((v) => ["true", "1", "yes"].includes(v)),
   STREAM_EDIT_INTERVAL_MS: ms.default(1_000),
+  OPENROUTER_STREAM_TIMEOUT_MS: ms.default(300_000),
   MEMORY_CHAR_BUDGET: z.coerce.number().int().min(0).default(8_000),
   MEMORY_IDLE_MS: ms.default(3_600_000),
   ASK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
@@ -122,7 +123,8 @@ export interface Config {
     fallbackModels: string[] | undefined;
   };
   memory: { charBudget: number; idleMs: number };
-  streaming: { enabled: boolean; intervalMs: number };
+  /** `timeoutMs` (OPENROUTER_STREAM_TIMEOUT_MS) bounds a whole stream; OPENROUTER_TIMEOUT_MS bounds its pauses. */
+  streaming: { enabled: boolean; intervalMs: number; timeoutMs: number };
   breaker: { volumeThreshold: number; errorPercent: number; windowMs: number; resetMs: number };
   worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
   metricsPort: { gateway: number; worker: number };
@@ -169,7 +171,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       fallbackModels: e.FALLBACK_MODELS,
     },
     memory: { charBudget: e.MEMORY_CHAR_BUDGET, idleMs: e.MEMORY_IDLE_MS },
-    streaming: { enabled: e.STREAM_ANSWERS, intervalMs: e.STREAM_EDIT_INTERVAL_MS },
+    streaming: {
+      enabled: e.STREAM_ANSWERS,
+      intervalMs: e.STREAM_EDIT_INTERVAL_MS,
+      timeoutMs: e.OPENROUTER_STREAM_TIMEOUT_MS,
+    },
     breaker: {
       volumeThreshold: e.BREAKER_VOLUME_THRESHOLD,
       errorPercent: e.BREAKER_ERROR_PERCENT,

@@ -40,6 +40,8 @@ export interface OpenRouterClientOptions {
    * comments count) before it fails with kind "timeout". Defaults to timeoutMs.
    */
   streamIdleTimeoutMs?: number;
+  /** stream() only: bounds a whole streamed answer, which may run long while it keeps coming. Defaults to timeoutMs. */
+  streamTimeoutMs?: number;
   /** Sent as HTTP-Referer and X-Title, which identify the app to OpenRouter. */
   referer: string;
   title: string;

@@ -19,7 +19,7 @@ export interface StreamingOpenRouterClient extends OpenRouterClient {
   stream(request: StreamRequest): Promise<Completion>;
 }
 
-type StreamOptions = Pick<OpenRouterClientOptions, "timeoutMs" | "streamIdleTimeoutMs">;
+type StreamOptions = Pick<OpenRouterClientOptions, "timeoutMs" | "streamIdleTimeoutMs" | "streamTimeoutMs">;
 
 export function createStream(transport: Transport, options: StreamOptions) {
   const idleMs = options.streamIdleTimeoutMs ?? options.timeoutMs;
@@ -27,12 +27,13 @@ export function createStream(transport: Transport, options: StreamOptions) {
   return async function stream(request: StreamRequest): Promise<Completion> {
     transport.requireKey();
 
-    const overall = AbortSignal.timeout(options.timeoutMs);
+    const overallMs = options.streamTimeoutMs ?? options.timeoutMs;
+    const overall = AbortSignal.timeout(overallMs);
     const idle = new AbortController();
     // Refreshed by every chunk of bytes, so it fires only after idleMs of silence.
     const idleTimer = setTimeout(() => idle.abort(new DOMException("stream idle", "TimeoutError")), idleMs);
     const deadlines: Deadline[] = [
-      { signal: overall, message: `OpenRouter did not finish within ${options.timeoutMs} ms` },
+      { signal: overall, message: `OpenRouter did not finish within ${overallMs} ms` },
       { signal: idle.signal, message: `OpenRouter stream stalled: no data for ${idleMs} ms` },
     ];
     const signal = AbortSignal.any([overall, idle.signal, ...(request.signal ? [request.signal] : [])]);

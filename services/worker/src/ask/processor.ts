@@ -154,7 +154,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
           // Part of the answer is already on screen: keep it, and say clearly that it broke off.
           const reason = failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs });
           logger.warn({ jobId, err: error, received: partial.length }, "streamed answer broke off");
-          const content = `${partial}\n\n${texts.ask.interrupted(reason)}`;
+          const content = `${partial.trimEnd()}\n\n${texts.ask.interrupted(reason)}`;
           return await finishAnswer(
             job,
             ask,
