@@ -50,9 +50,11 @@ describe("load", () => {
     );
     const answeredMs = Date.now() - started;
     for (const answer of answers) expect(answer).toMatch(/^Ответ под нагрузкой\n\n\(\d+ мс; модель: /);
+    // Answers shown: accepted edits carrying the final footer (previews and queue notes have none).
     const edits = new Map<string, number>();
     for (const call of stack.telegram.calls) {
       if (call.method !== "editMessageText" || call.ok !== true) continue;
+      if (!/мс; модель:/.test(String(call.payload.text))) continue;
       const key = `${call.payload.chat_id}:${call.payload.message_id}`;
       edits.set(key, (edits.get(key) ?? 0) + 1);
     }

@@ -21,5 +21,7 @@ export function createFallbackComposer({ texts }: { texts: Texts }): Composer<Co
     const addressedToMe = command.text.toLowerCase().endsWith(`@${ctx.me.username.toLowerCase()}`);
     if (ctx.chat.type === "private" || addressedToMe) await ctx.reply(texts.unknownCommand);
   });
+  // In a private chat, text that reached this far starts with "/" but names no command (a bare "/").
+  composer.chatType("private").on("message:text", (ctx) => ctx.reply(texts.unknownCommand));
   return composer;
 }
