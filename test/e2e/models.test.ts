@@ -1,21 +1,18 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
-let db: pg.Pool;
 
 beforeAll(async () => {
   bot = await Stack.start();
-  db = new pg.Pool({ connectionString: bot.databaseUrl });
 });
 
 afterAll(async () => {
   expect(await bot.stop()).toEqual([0]);
-  await db.end();
 });
 
-const activeRows = async (pool = db) =>
+const activeRows = async (pool: pg.Pool = bot.db) =>
   (await pool.query("SELECT id FROM models WHERE active")).rows.map((r) => r.id);
 
 describe("the model registry", () => {
@@ -51,7 +48,9 @@ describe("the model registry", () => {
   });
 
   it("keeps exactly one active model under 200 concurrent switches from different users", async () => {
-    const ids = (await db.query<{ id: number }>("SELECT id FROM models ORDER BY id")).rows.map((r) => r.id);
+    const ids = (await bot.db.query<{ id: number }>("SELECT id FROM models ORDER BY id")).rows.map(
+      (r) => r.id,
+    );
     const users = Array.from({ length: 200 }, () => bot.telegram.newUser());
 
     // Watch the table on separate connections for the whole burst.
@@ -60,7 +59,7 @@ describe("the model registry", () => {
     let bursting = true;
     const watch = async () => {
       while (bursting) {
-        const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM models WHERE active");
+        const { rows } = await bot.db.query<{ n: string }>("SELECT count(*) AS n FROM models WHERE active");
         observations++;
         if (rows[0]?.n !== "1") violations.push(Number(rows[0]?.n));
       }
@@ -80,7 +79,7 @@ describe("the model registry", () => {
   });
 
   it("the database itself refuses a second active model", async () => {
-    await expect(db.query("UPDATE models SET active = true WHERE NOT active")).rejects.toThrow(
+    await expect(bot.db.query("UPDATE models SET active = true WHERE NOT active")).rejects.toThrow(
       /models_single_active_idx/,
     );
     expect(await activeRows()).toHaveLength(1);
@@ -89,7 +88,6 @@ describe("the model registry", () => {
 
 describe("access control", () => {
   let restricted: Stack;
-  let rdb: pg.Pool;
   let allowed: ReturnType<Stack["telegram"]["newUser"]>;
   let admin: typeof allowed;
 
@@ -100,12 +98,10 @@ describe("access control", () => {
     restricted = await Stack.start({
       env: { ALLOWED_USER_IDS: `${allowed.id}, ${admin.id}`, ADMIN_USER_IDS: String(admin.id) },
     });
-    rdb = new pg.Pool({ connectionString: restricted.databaseUrl });
   });
 
   afterAll(async () => {
     expect(await restricted.stop()).toEqual([0]);
-    await rdb.end();
   });
 
   it("refuses users outside ALLOWED_USER_IDS politely and stores nothing of theirs", async () => {
@@ -113,20 +109,20 @@ describe("access control", () => {
     expect(await restricted.say(outsider, "/note_add чужая заметка")).toEqual([
       "Извините, этот бот доступен только приглашённым пользователям.",
     ]);
-    const { rows } = await rdb.query("SELECT count(*)::int AS n FROM notes");
+    const { rows } = await restricted.db.query("SELECT count(*)::int AS n FROM notes");
     expect(rows[0].n).toBe(0);
     expect((await restricted.say(allowed, "/note_count"))[0]).toMatch(/^У вас/);
   });
 
   it("lets only ADMIN_USER_IDS switch the model", async () => {
-    const [before] = await activeRows(rdb);
+    const [before] = await activeRows(restricted.db);
     const target = before === 2 ? 5 : 2;
     expect(await restricted.say(allowed, `/model ${target}`)).toEqual([
       "Менять модель могут только администраторы бота.",
     ]);
-    expect(await activeRows(rdb)).toEqual([before]);
+    expect(await activeRows(restricted.db)).toEqual([before]);
     expect((await restricted.say(allowed, "/model"))[0]).toMatch(/^Активная модель/);
     expect((await restricted.say(admin, `/model ${target}`))[0]).toMatch(/^Готово/);
-    expect(await activeRows(rdb)).toEqual([target]);
+    expect(await activeRows(restricted.db)).toEqual([target]);
   });
 });

@@ -1,22 +1,18 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
-let db: pg.Pool;
 
 beforeAll(async () => {
   bot = await Stack.start();
-  db = new pg.Pool({ connectionString: bot.databaseUrl });
 });
 
 afterAll(async () => {
   expect(await bot.stop()).toEqual([0]);
-  await db.end();
 });
 
 const notesOf = async (userId: number) =>
-  (await db.query("SELECT id, text, chat_id FROM notes WHERE user_id = $1 ORDER BY id", [userId])).rows;
+  (await bot.db.query("SELECT id, text, chat_id FROM notes WHERE user_id = $1 ORDER BY id", [userId])).rows;
 
 const addedId = (reply: string | undefined) => {
   const match = /^Заметка #(\d+) сохранена\.$/.exec(reply ?? "");
@@ -186,11 +182,11 @@ describe("notes, end to end through the real gateway", () => {
   it("shows notes per day over the requested days", async () => {
     const user = bot.telegram.newUser();
     for (const text of ["a", "b", "c"]) await bot.say(user, `/note_add ${text}`);
-    await db.query(
+    await bot.db.query(
       "UPDATE notes SET created_at = now() - interval '2 days' WHERE user_id = $1 AND text = 'a'",
       [user.id],
     );
-    await db.query(
+    await bot.db.query(
       "UPDATE notes SET created_at = now() - interval '40 days' WHERE user_id = $1 AND text = 'b'",
       [user.id],
     );

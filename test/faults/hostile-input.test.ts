@@ -1,19 +1,15 @@
 import fc from "fast-check";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack;
-let db: pg.Pool;
 
 beforeAll(async () => {
   stack = await Stack.start();
-  db = new pg.Pool({ connectionString: stack.databaseUrl });
 });
 
 afterAll(async () => {
   expect(await stack.stop()).toEqual([0]);
-  await db.end();
 });
 
 const COMMANDS = [
@@ -60,7 +56,7 @@ const HOSTILE = [
 const CHANGED = /^Заметка #\d+ (сохранена|изменена|удалена)\.$/;
 
 const snapshot = async () => {
-  const { rows } = await db.query<{ id: string; user_id: string; text: string; updated_at: Date }>(
+  const { rows } = await stack.db.query<{ id: string; user_id: string; text: string; updated_at: Date }>(
     "SELECT id, user_id, text, updated_at FROM notes ORDER BY id",
   );
   const byUser = new Map<string, string>();
@@ -77,7 +73,7 @@ describe("hostile input", () => {
   it("always replies, never crashes, and changes a user's notes only through their own valid commands", async () => {
     const users = Array.from({ length: 4 }, () => stack.telegram.newUser());
     for (const user of users) for (let i = 0; i < 3; i++) await stack.say(user, `/note_add исходная ${i}`);
-    const ids = (await db.query<{ id: string }>("SELECT id FROM notes")).rows.map((r) => r.id);
+    const ids = (await stack.db.query<{ id: string }>("SELECT id FROM notes")).rows.map((r) => r.id);
 
     const argument = fc.oneof(
       fc.constantFrom(...HOSTILE),

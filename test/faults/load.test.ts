@@ -1,4 +1,3 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinal, PLACEHOLDER } from "../support/ask.js";
 import { Stack } from "../support/stack.js";
@@ -61,11 +60,9 @@ describe("load", () => {
     expect(placeholders.filter((p) => edits.get(`${p.chatId}:${p.messageId}`) !== 1)).toEqual([]);
     for (const user of users) expect(stack.telegram.sentTo(user.id)).toHaveLength(ROUNDS);
 
-    const db = new pg.Pool({ connectionString: stack.databaseUrl });
-    const { rows } = await db.query<{ id: string; user_id: string; text: string }>(
+    const { rows } = await stack.db.query<{ id: string; user_id: string; text: string }>(
       "SELECT id, user_id, text FROM notes ORDER BY id",
     );
-    await db.end();
     expect(rows).toHaveLength(noteIds.length);
     expect(new Set(rows.map((r) => Number(r.id)))).toEqual(new Set(noteIds));
     for (const user of users) {

@@ -1,4 +1,3 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Stack } from "../support/stack.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -8,18 +7,15 @@ const STORAGE_UNAVAILABLE =
 
 let proxy: TcpProxy;
 let stack: Stack;
-let db: pg.Pool;
 
 beforeAll(async () => {
   const server = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
   proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 5432) });
   stack = await Stack.start({ databasePort: proxy.port });
-  db = new pg.Pool({ connectionString: stack.databaseUrl });
 });
 
 afterAll(async () => {
   await stack.stop();
-  await db.end();
   await proxy.close();
 });
 
@@ -48,7 +44,7 @@ describe("PostgreSQL unavailable for a while", () => {
     proxy.unblock();
     expect(await stack.say(user, "/note_count")).toEqual(["У вас 3 заметки."]);
     expect((await stack.say(user, "/note_add после простоя"))[0]).toMatch(/сохранена/);
-    const { rows } = await db.query("SELECT text FROM notes WHERE user_id = $1 ORDER BY id", [user.id]);
+    const { rows } = await stack.db.query("SELECT text FROM notes WHERE user_id = $1 ORDER BY id", [user.id]);
     expect(rows.map((r) => r.text)).toEqual([...before, "после простоя"]);
     console.info(
       `postgres outage: ${commands.length} commands refused in ${outageMs} ms, ${before.length} notes kept, ` +

@@ -1,5 +1,4 @@
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ask } from "../support/ask.js";
 import { Stack } from "../support/stack.js";
@@ -9,7 +8,6 @@ const allowed = { id: 51_001, is_bot: false, first_name: "Свой" } as const;
 const admin = { id: 51_002, is_bot: false, first_name: "Админ" } as const;
 
 let stack: Stack;
-let db: pg.Pool;
 
 beforeAll(async () => {
   stack = await Stack.start({
@@ -23,12 +21,10 @@ beforeAll(async () => {
       LOG_LEVEL: "debug",
     },
   });
-  db = new pg.Pool({ connectionString: stack.databaseUrl });
 });
 
 afterAll(async () => {
   await stack.stop();
-  await db.end();
 });
 
 const waitingJobs = async () => {
@@ -47,15 +43,17 @@ describe("security", () => {
     for (const command of ["/note_add чужое", "/note_list", "/ask вопрос", "/model 2", "/models"]) {
       expect(await stack.say(outsider, command), command).toEqual([refusal]);
     }
-    const { rows } = await db.query("SELECT count(*)::int AS n FROM notes WHERE user_id = $1", [outsider.id]);
+    const { rows } = await stack.db.query("SELECT count(*)::int AS n FROM notes WHERE user_id = $1", [
+      outsider.id,
+    ]);
     expect(rows[0].n).toBe(0);
     expect(stack.openrouter.requests.length).toBe(requests);
-    expect((await db.query("SELECT id FROM models WHERE active")).rows).toEqual([{ id: 1 }]);
+    expect((await stack.db.query("SELECT id FROM models WHERE active")).rows).toEqual([{ id: 1 }]);
   });
 
   it("a non-admin cannot switch the model when ADMIN_USER_IDS is set", async () => {
     expect(await stack.say(allowed, "/model 2")).toEqual(["Менять модель могут только администраторы бота."]);
-    expect((await db.query("SELECT id FROM models WHERE active")).rows).toEqual([{ id: 1 }]);
+    expect((await stack.db.query("SELECT id FROM models WHERE active")).rows).toEqual([{ id: 1 }]);
     expect((await stack.say(admin, "/model 1"))[0]).toMatch(/^Готово/);
   });
 

@@ -1,4 +1,3 @@
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
 import { Stack } from "../support/stack.js";
@@ -81,11 +80,9 @@ describe("signals under load", () => {
 
     await s.startGateway();
     for (const user of users) await s.telegram.repliesTo(user.id, 5, 0);
-    const db = new pg.Pool({ connectionString: s.databaseUrl });
-    const { rows } = await db.query<{ user_id: string; text: string }>(
+    const { rows } = await s.db.query<{ user_id: string; text: string }>(
       "SELECT user_id, text FROM notes ORDER BY user_id, id",
     );
-    await db.end();
     expect(rows).toHaveLength(notes.length);
     for (const user of users) {
       expect(rows.filter((r) => r.user_id === String(user.id)).map((r) => r.text)).toEqual(

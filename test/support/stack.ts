@@ -1,4 +1,5 @@
 import type { Chat, User } from "grammy/types";
+import pg from "pg";
 import { inject } from "vitest";
 import { createQueuePrefix, createTestDatabase } from "./database.js";
 import { type FakeOpenRouter, startFakeOpenRouter } from "./fake-openrouter.js";
@@ -27,6 +28,7 @@ export interface StackOptions {
 export class Stack {
   readonly workers: ServiceProcess[] = [];
   gateway!: ServiceProcess;
+  private pool: pg.Pool | undefined;
 
   private constructor(
     readonly telegram: FakeTelegram,
@@ -70,6 +72,12 @@ export class Stack {
     return stack;
   }
 
+  /** A connection pool to the stack's own database, for assertions on rows (closed by stop()). */
+  get db(): pg.Pool {
+    this.pool ??= new pg.Pool({ connectionString: this.databaseUrl, max: 4 });
+    return this.pool;
+  }
+
   /** Starts a gateway process (again, after a stop) and resolves once it takes updates. */
   async startGateway(): Promise<ServiceProcess> {
     this.gateway = new ServiceProcess("gateway", this.env);
@@ -97,7 +105,7 @@ export class Stack {
   /** SIGTERM to every process; resolves with their exit codes (gateway first). */
   async stop(): Promise<(number | null)[]> {
     const codes = await Promise.all([this.gateway.stop(), ...this.workers.map((w) => w.stop())]);
-    await Promise.all([this.telegram.close(), this.openrouter.close()]);
+    await Promise.all([this.telegram.close(), this.openrouter.close(), this.pool?.end()]);
     return codes;
   }
 }
