@@ -76,7 +76,9 @@ describe("the model registry", () => {
     expect(observations).toBeGreaterThan(10);
     for (const reply of replies) expect(reply).toMatch(/^Готово\. Активная модель: ★ /);
     expect(await activeRows()).toHaveLength(1);
-    console.info(`model switches: 200 concurrent, ${observations} observations of the table, 0 with ≠ 1 active`);
+    console.info(
+      `model switches: 200 concurrent, ${observations} observations of the table, 0 with ≠ 1 active`,
+    );
   });
 
   it("the database itself refuses a second active model", async () => {

@@ -137,8 +137,39 @@ describe("streamed answers", () => {
     expect(stack.openrouter.requests.slice(before).map((r) => r.stream)).toEqual([true, true]);
   });
 
+  it("in a private chat, streams through message drafts where Telegram offers them", async () => {
+    stack.telegram.draftsSupported = true;
+    for (const worker of stack.workers) await worker.stop();
+    await stack.addWorker();
+    const user = stack.telegram.newUser();
+    const { content, chunks } = longAnswer(2000);
+    stack.openrouter.enqueue({ kind: "stream", chunks, chunkDelayMs: 100 });
+    const pending = await ask(stack, user, "черновики");
+    const firstDraft = await stack.telegram.waitForCall(
+      (c) => c.method === "sendMessageDraft" && c.payload.chat_id === user.id,
+    );
+    expect(String(firstDraft.payload.text)).toMatch(/^Абзац 0/);
+    expect(stack.telegram.textOf(user.id, pending.messageId)).toBe("⏳ Думаю над ответом…");
+    expect((await pending.answer(30_000)).replace(FOOTER, "")).toBe(content);
+    const drafts = stack.telegram.calls.filter(
+      (c) => c.method === "sendMessageDraft" && c.payload.chat_id === user.id,
+    );
+    expect(drafts.length).toBeGreaterThan(0);
+    for (let i = 1; i < drafts.length; i++)
+      expect((drafts[i]?.at ?? 0) - (drafts[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    expect(
+      stack.telegram.calls.some(
+        (c) =>
+          c.method === "editMessageText" &&
+          String(c.payload.text).endsWith("▌") &&
+          c.payload.chat_id === user.id,
+      ),
+    ).toBe(false);
+    stack.telegram.draftsSupported = false;
+  });
+
   it("STREAM_ANSWERS=false asks without streaming", async () => {
-    await stack.workers[0]?.stop();
+    for (const worker of stack.workers) await worker.stop();
     await stack.addWorker({ STREAM_ANSWERS: "false" });
     const user = stack.telegram.newUser();
     const before = stack.openrouter.requests.length;

@@ -95,6 +95,8 @@ export class FakeTelegram {
    */
   editIntervalMs: number | undefined;
   readonly editTimes = new Map<number, number[]>();
+  /** Whether sendMessageDraft exists (Telegram offers drafts only to some bots and chats). */
+  draftsSupported = false;
 
   constructor(token = "123456:TEST-fake-telegram-token") {
     this.token = token;
@@ -324,6 +326,9 @@ export class FakeTelegram {
         return this.sendMessage(p);
       case "editMessageText":
         return this.editMessageText(p);
+      case "sendMessageDraft":
+        if (!this.draftsSupported) return badRequest("Bad Request: method is not available for this bot");
+        return ok(true);
       case "deleteMessage":
         return this.messages.delete(`${p.chat_id}:${p.message_id}`)
           ? ok(true)

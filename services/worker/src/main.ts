@@ -59,6 +59,7 @@ const worker = createAskWorker(
     cancellations,
     perUserInFlight: config.ask.perUserInFlight,
     streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
+    drafts: { available: undefined },
     texts: ru,
     logger,
     retry: {

@@ -15,7 +15,7 @@ import type { Cancellations } from "./cancellations.js";
 import { type AskFailure, classifyFailure, failureLabel, failureText, isRetryable } from "./failure.js";
 import type { ModelBreakers } from "./model-breakers.js";
 import { mayRetry, type RetryPolicy, retryDelayMs } from "./retry.js";
-import { createStreamPreview } from "./stream-preview.js";
+import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
 import { createAskMessenger, renderAnswer } from "./telegram.js";
 
 /** Thrown to have BullMQ run the job again after `delayMs` (read by the worker's backoff strategy). */
@@ -50,6 +50,8 @@ export interface AskProcessorDeps {
   perUserInFlight: number;
   /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
   streaming: { enabled: boolean; intervalMs: number };
+  /** Whether this bot may stream private answers as message drafts (learnt on first use). */
+  drafts: DraftSupport;
   onFinished?: (outcome: AskOutcome) => void;
   /** An ask failed fast because its model's breaker is open (no request was sent). */
   onBreakerOpen?: (modelKey: string) => void;
@@ -133,6 +135,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
             api,
             chatId: ask.chatId,
             placeholderMessageId: ask.placeholderMessageId,
+            drafts: deps.drafts,
             intervalMs: ask.chatId < 0 ? deps.streaming.intervalMs * 3 : deps.streaming.intervalMs,
             logger,
           })

@@ -1,10 +1,20 @@
 import type { Logger } from "@notesbot/shared/logging";
 import { type Api, GrammyError } from "grammy";
 
+/**
+ * Whether Telegram accepts sendMessageDraft for this bot: unknown until tried, then remembered by the
+ * worker (drafts need a bot and chat that support them; everywhere else edits are used).
+ */
+export interface DraftSupport {
+  available: boolean | undefined;
+}
+
 export interface StreamPreviewOptions {
   api: Api;
   chatId: number;
   placeholderMessageId: number;
+  /** Private chats stream through drafts where Telegram offers them; omitted: edits only. */
+  drafts?: DraftSupport;
   /** At most one edit per this interval (Telegram allows about one a second per chat, less in groups). */
   intervalMs: number;
   logger: Logger;
@@ -15,7 +25,8 @@ export interface StreamPreviewOptions {
 const CURSOR = " ▌";
 
 /**
- * Shows a streamed answer growing: the placeholder is edited with the text so far, at most once per
+ * Shows a streamed answer growing — in a private chat as a message draft where Telegram offers drafts,
+ * otherwise by editing the placeholder with the text so far, at most once per
  * interval and one edit at a time, so a slow or rate-limited edit (auto-retry waits out 429) never
  * loses text — the next edit shows everything received. Past `limit` characters the text continues in
  * a new message. The preview is plain text; the final answer, with its formatting, replaces it.
@@ -50,8 +61,30 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   };
 
   let shownLength = 0;
+  /** A draft of the tail of the text so far (drafts are ephemeral; the final answer replaces them). */
+  const draft = async (): Promise<boolean> => {
+    const drafts = options.drafts;
+    if (chatId <= 0 || drafts === undefined || drafts.available === false) return false;
+    try {
+      await api.sendMessageDraft(chatId, options.placeholderMessageId, text.slice(-limit));
+      drafts.available = true;
+      edits++;
+      return true;
+    } catch (error) {
+      if (!(error instanceof GrammyError) || drafts.available === true) throw error;
+      drafts.available = false;
+      logger.info({ description: error.description }, "message drafts unavailable; streaming by edits");
+      return false;
+    }
+  };
+
   const render = async () => {
     shownLength = text.length;
+    const drafted = await draft().catch((error: unknown) => {
+      logger.warn({ err: error }, "stream draft failed"); // this frame goes out as an edit instead
+      return false;
+    });
+    if (drafted) return;
     while (text.length - (starts.at(-1) ?? 0) > limit) {
       const start = starts.at(-1) ?? 0;
       const end = cutAt(start);
