@@ -1,0 +1,59 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConversationStore } from "../../shared/src/conversations/index.js";
+import { createTestDatabase } from "../support/database.js";
+
+let db: pg.Pool;
+let chat = 1_000;
+
+beforeAll(async () => {
+  db = new pg.Pool({ connectionString: await createTestDatabase() });
+});
+
+afterAll(async () => {
+  await db.end();
+});
+
+describe("conversation memory in PostgreSQL", () => {
+  it("sends the newest whole question–answer pairs that fit in the character budget, oldest first", async () => {
+    const store = createConversationStore(db, { charBudget: 50, idleMs: 3_600_000 });
+    const chatId = ++chat;
+    await store.append(chatId, "вопрос 1", "ответ номер один"); // 24 characters
+    await store.append(chatId, "вопрос 2", "ответ номер два"); // 23
+    await store.append(chatId, "вопрос 3", "ответ 3"); // 15
+    expect(await store.recent(chatId)).toEqual([
+      { role: "user", content: "вопрос 2" },
+      { role: "assistant", content: "ответ номер два" },
+      { role: "user", content: "вопрос 3" },
+      { role: "assistant", content: "ответ 3" },
+    ]);
+    expect(await createConversationStore(db, { charBudget: 0, idleMs: 1 }).recent(chatId)).toEqual([]);
+  });
+
+  it("forgets a conversation idle for longer than the idle time, and on reset", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
+    const chatId = ++chat;
+    await store.append(chatId, "давний вопрос", "давний ответ");
+    expect(await store.recent(chatId)).toHaveLength(2);
+    await db.query(
+      "UPDATE conversation_turns SET created_at = now() - interval '2 minutes' WHERE chat_id = $1",
+      [chatId],
+    );
+    expect(await store.recent(chatId)).toEqual([]);
+
+    await store.append(chatId, "новый вопрос", "новый ответ");
+    expect(await store.reset(chatId)).toBe(4);
+    expect(await store.recent(chatId)).toEqual([]);
+  });
+
+  it("keeps at most the newest 100 turns of a chat", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
+    const chatId = ++chat;
+    for (let i = 0; i < 60; i++) await store.append(chatId, `q${i}`, `a${i}`);
+    const { rows } = await db.query("SELECT count(*)::int AS n FROM conversation_turns WHERE chat_id = $1", [
+      chatId,
+    ]);
+    expect(rows[0].n).toBeLessThanOrEqual(102);
+    expect((await store.recent(chatId)).at(-1)).toEqual({ role: "assistant", content: "a59" });
+  });
+});
