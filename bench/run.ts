@@ -5,15 +5,23 @@
  * full run puts the table into BENCHMARKS.md.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { SCALE_COMMANDS, type ScaleOptions, type ScaleResult, scale } from "./scenarios/scale.js";
-import { type SteadyOptions, type SteadyResult, steady } from "./scenarios/steady.js";
+import {
+  ASK_PHASES,
+  type AskPhase,
+  type SteadyOptions,
+  type SteadyResult,
+  steady,
+} from "./scenarios/steady.js";
 import { type ThroughputResult, throughput } from "./scenarios/throughput.js";
+import { awaitQuiet } from "./support/cpu.js";
 import { BenchEnv, REDIS_URL, withAdmin } from "./support/env.js";
 import { killAll, Proc, ROOT } from "./support/process.js";
+import { summarizeProfiles } from "./support/profile.js";
 import { TARGET_LABEL, type TargetKind } from "./support/stack.js";
 import { type Figure, figure, type Sample } from "./support/stats.js";
 
@@ -24,7 +32,10 @@ const only = args
   ?.slice(7)
   .split(",") ?? ["s1", "s2", "s3", "s4"];
 const selected = (scenario: string) => only.includes(scenario);
-if (args.includes("--profile")) Proc.profileDir = `${ROOT}bench/results/profiles`;
+if (args.includes("--profile")) {
+  Proc.profileDir = `${ROOT}bench/results/profiles`;
+  rmSync(Proc.profileDir, { recursive: true, force: true });
+}
 
 const CONFIG = {
   runs: quick ? 1 : 3,
@@ -50,7 +61,7 @@ const CONFIG = {
 interface Row {
   scenario: string;
   figure: string;
-  unit: "asks/s" | "ms" | "×" | "MiB" | "";
+  unit: "asks/s" | "ms" | "×" | "MiB" | "%" | "cores" | "";
   value: Figure;
   target?: { at: "most" | "least"; value: number };
   met?: boolean;
@@ -62,7 +73,7 @@ function add(scenario: string, name: string, unit: Row["unit"], value: Figure, t
   const row: Row = { scenario, figure: name, unit, value };
   if (target) {
     row.target = target;
-    // A latency known only as a lower bound meets an "at most" target only if the bound is already past it: never.
+    // A figure known only as a lower bound (≥) cannot be shown to meet an "at most" target.
     const v = value.median;
     row.met = target.at === "most" ? v <= target.value && value.bound !== "≥" : v >= target.value;
   }
@@ -77,13 +88,16 @@ const at = {
 
 function number(value: number, unit: Row["unit"]): string {
   if (!Number.isFinite(value)) return "–";
-  if (unit === "×") return value.toFixed(2);
+  if (unit === "×" && Math.abs(value) < 0.1) return value.toPrecision(2);
+  if (unit === "×" || unit === "cores") return value.toFixed(2);
+  if (unit === "%") return value.toFixed(1);
   if (unit === "ms" && Math.abs(value) < 100) return value.toFixed(1);
   return Math.round(value).toLocaleString("en-US");
 }
 
 function format(value: Figure, unit: Row["unit"]): string {
-  return `${value.bound ?? ""}${number(value.median, unit)}${unit === "" || unit === "×" ? "" : ` ${unit}`}`;
+  const suffix = unit === "" || unit === "×" ? "" : unit === "%" ? "%" : ` ${unit}`;
+  return `${value.bound ?? ""}${number(value.median, unit)}${suffix}`;
 }
 
 /** The machine the figures come from. */
@@ -106,10 +120,18 @@ async function machine() {
   };
 }
 
+/** On a shared machine: waits a little for others' work to calm down before a run (not in --quick). */
+async function quiet(): Promise<void> {
+  if (quick) return;
+  const busy = await awaitQuiet(30_000);
+  if (busy >= 0.3) console.log(`  (the machine is busy with other work: ${busy.toFixed(1)} cores; going on)`);
+}
+
 /** Runs `work` `runs` times in a row, logging each. */
 async function repeat<T>(label: string, work: () => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   for (let run = 1; run <= CONFIG.runs; run++) {
+    await quiet();
     const started = performance.now();
     results.push(await work());
     console.log(
@@ -135,6 +157,59 @@ async function scenario1(env: BenchEnv): Promise<void> {
   const rate = (results: ThroughputResult[]) => figure(results.map((r) => r.asksPerSecond));
   add("S1 throughput", "asks answered per second, gateway + 1 worker", "asks/s", rate(one), at.least(500));
   add("S1 throughput", "asks answered per second, gateway + 2 workers", "asks/s", rate(two));
+  add(
+    "S1 throughput",
+    "other processes' CPU meanwhile (noise)",
+    "cores",
+    figure([...one, ...two].map((r) => r.otherCores)),
+  );
+}
+
+/** Where S2's ask overhead goes, ours against the runner baseline (medians over the runs). */
+function phaseTable(): string {
+  const steadyRuns = raw.steady;
+  if (steadyRuns === undefined) return "";
+  const label: Record<AskPhase, string> = {
+    placeholder: "delivery → placeholder sent",
+    toOpenRouter: "placeholder → request at OpenRouter",
+    inQueue: "… of which in the queue (job added → taken by a worker)",
+    toEdit: "OpenRouter's answer → edit",
+  };
+  const kinds = (["ours", "runner", "bot-start"] as const).filter((k) => (steadyRuns[k] ?? []).length > 0);
+  const lines = [
+    `| S2/S3 ask overhead by phase, p50 / p99 | ${kinds.map((k) => (k === "ours" ? "ours" : k === "runner" ? "run(bot)" : "bot.start()")).join(" | ")} |`,
+    `| --- | ${kinds.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const phase of ASK_PHASES) {
+    const cells = kinds.map((k) => {
+      const results = steadyRuns[k] ?? [];
+      const ms = (p: "p50" | "p99") => number(figure(results.map((r) => r.askPhases[phase][p])).median, "ms");
+      return `${ms("p50")} / ${ms("p99")} ms`;
+    });
+    lines.push(`| ${label[phase]} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Where S1's CPU time went, per answered ask (medians over the runs). */
+function cpuTable(): string {
+  const throughputRuns = raw.throughput;
+  if (throughputRuns === undefined) return "";
+  const who = ["gateway", "workers", "postgres", "redis", "bench", "other"] as const;
+  const lines = [
+    "| S1 CPU time per answered ask | gateway | worker(s) | PostgreSQL | Redis | fakes + load | other processes |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const [label, results] of [
+    ["gateway + 1 worker", throughputRuns.oneWorker],
+    ["gateway + 2 workers", throughputRuns.twoWorkers],
+  ] as const) {
+    const cells = who.map(
+      (w) => `${figure((results ?? []).map((r) => r.cpuPer1000[w])).median.toFixed(2)} ms`,
+    );
+    lines.push(`| ${label} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
 }
 
 async function scenarios2and3(env: BenchEnv): Promise<void> {
@@ -147,6 +222,7 @@ async function scenarios2and3(env: BenchEnv): Promise<void> {
   // The targets take turns within each run, so a slower moment of the machine does not favour one of them.
   for (let run = 1; run <= CONFIG.runs; run++) {
     for (const kind of kinds) {
+      await quiet();
       const started = performance.now();
       const result = await steady(env, kind, CONFIG.steady);
       results[kind].push(result);
@@ -157,133 +233,61 @@ async function scenarios2and3(env: BenchEnv): Promise<void> {
     }
   }
   raw.steady = results;
-  const ours = results.ours;
-  const pick = (list: SteadyResult[], get: (r: SteadyResult) => Sample | number) => figure(list.map(get));
-  const S2 = "S2 steady load, ours";
-  add(
-    S2,
-    "load achieved: asks per second",
-    "asks/s",
-    pick(ours, (r) => r.asks.perSecond),
-  );
-  add(
-    S2,
-    "load achieved: note commands per second",
-    "",
-    pick(ours, (r) => r.notes.perSecond),
-  );
-  add(
-    S2,
-    "ask overhead p50 (delivery → answer, less 1000 ms)",
-    "ms",
-    pick(ours, (r) => r.askOverhead.p50),
-  );
-  add(
-    S2,
-    "ask overhead p95",
-    "ms",
-    pick(ours, (r) => r.askOverhead.p95),
-  );
-  add(
-    S2,
-    "ask overhead p99",
-    "ms",
-    pick(ours, (r) => r.askOverhead.p99),
-    at.most(50),
-  );
-  add(
-    S2,
-    "note reply p50 (delivery → reply)",
-    "ms",
-    pick(ours, (r) => r.note.p50),
-  );
-  add(
-    S2,
-    "note reply p99",
-    "ms",
-    pick(ours, (r) => r.note.p99),
-    at.most(50),
-  );
+  type Get = (r: SteadyResult) => Sample | number;
+  const rowsOf = (
+    scenario: string,
+    list: SteadyResult[],
+    specs: [string, Row["unit"], Get, Row["target"]?][],
+  ) => {
+    for (const [name, unit, get, target] of specs) add(scenario, name, unit, figure(list.map(get)), target);
+  };
+  const stackCores = (r: SteadyResult) =>
+    r.cores.gateway + r.cores.workers + r.cores.postgres + r.cores.redis;
+  rowsOf("S2 steady load, ours", results.ours, [
+    ["load achieved: asks per second", "asks/s", (r) => r.asks.perSecond],
+    ["load achieved: note commands per second", "", (r) => r.notes.perSecond],
+    [`ask overhead p50 (delivery → answer, less ${latencyMs} ms)`, "ms", (r) => r.askOverhead.p50],
+    ["ask overhead p95", "ms", (r) => r.askOverhead.p95],
+    ["ask overhead p99", "ms", (r) => r.askOverhead.p99, at.most(50)],
+    ["note reply p50 (delivery → reply)", "ms", (r) => r.note.p50],
+    ["note reply p99", "ms", (r) => r.note.p99, at.most(50)],
+    ["CPU used: gateway + worker + PostgreSQL + Redis", "cores", stackCores],
+    ["other processes' CPU meanwhile (noise)", "cores", (r) => r.cores.other],
+  ]);
   if (!selected("s3")) return;
 
   const total = (s: Sample): Sample => ({ ms: s.ms + latencyMs, censored: s.censored });
-  /** Ours ÷ the baseline's, run by run; a baseline figure that is only a lower bound makes the ratio an upper bound. */
+  /** Ours ÷ the baseline's, run by run; a baseline figure known only as a lower bound makes the ratio an upper bound. */
   const ratio = (baseline: SteadyResult[], get: (r: SteadyResult) => Sample) =>
     figure(
-      ours.map((r, i) => get(r).ms / get(baseline[i] as SteadyResult).ms),
+      results.ours.map((r, i) => get(r).ms / get(baseline[i] as SteadyResult).ms),
       baseline.some((r) => get(r).censored) ? "≤" : undefined,
     );
   for (const kind of ["runner", "bot-start"] as const) {
     const base = results[kind];
     const S3 = `S3 vs ${kind === "runner" ? "run(bot)" : "bot.start()"}`;
     console.log(`  (${TARGET_LABEL[kind]})`);
-    add(
-      S3,
-      "baseline: asks answered of those sent",
-      "",
-      pick(base, (r) => r.asks.answered / r.asks.sent),
-    );
-    add(
-      S3,
-      "baseline: ask latency p50 (delivery → answer)",
-      "ms",
-      pick(base, (r) => total(r.askOverhead.p50)),
-    );
-    add(
-      S3,
-      "baseline: ask latency p99",
-      "ms",
-      pick(base, (r) => total(r.askOverhead.p99)),
-    );
-    add(
-      S3,
-      "baseline: note reply p50",
-      "ms",
-      pick(base, (r) => r.note.p50),
-    );
-    add(
-      S3,
-      "baseline: note reply p99",
-      "ms",
-      pick(base, (r) => r.note.p99),
-    );
+    rowsOf(S3, base, [
+      ["baseline: asks answered by the end of the run", "%", (r) => (100 * r.asks.answered) / r.asks.sent],
+      ["baseline: note commands answered by then", "%", (r) => (100 * r.notes.answered) / r.notes.sent],
+      ["baseline: ask latency p50 (delivery → answer)", "ms", (r) => total(r.askOverhead.p50)],
+      ["baseline: ask latency p99", "ms", (r) => total(r.askOverhead.p99)],
+      ["baseline: note reply p50", "ms", (r) => r.note.p50],
+      ["baseline: note reply p99", "ms", (r) => r.note.p99],
+      ["baseline: CPU used: bot + PostgreSQL + Redis", "cores", stackCores],
+      ["other processes' CPU meanwhile (noise)", "cores", (r) => r.cores.other],
+    ]);
+    const askP50 = ratio(base, (r) => total(r.askOverhead.p50));
+    const askP99 = ratio(base, (r) => total(r.askOverhead.p99));
+    const noteP99 = ratio(base, (r) => r.note.p99);
     if (kind === "runner") {
-      add(
-        S3,
-        "ask latency p50, ours ÷ baseline",
-        "×",
-        ratio(base, (r) => total(r.askOverhead.p50)),
-        at.most(1.05),
-      );
-      add(
-        S3,
-        "ask latency p99, ours ÷ baseline",
-        "×",
-        ratio(base, (r) => total(r.askOverhead.p99)),
-        at.most(1.05),
-      );
-      add(
-        S3,
-        "note reply p99, ours ÷ baseline",
-        "×",
-        ratio(base, (r) => r.note.p99),
-        at.most(1),
-      );
+      add(S3, "ask latency p50, ours ÷ baseline", "×", askP50, at.most(1.05));
+      add(S3, "ask latency p99, ours ÷ baseline", "×", askP99, at.most(1.05));
+      add(S3, "note reply p99, ours ÷ baseline", "×", noteP99, at.most(1));
     } else {
-      add(
-        S3,
-        "ask latency p99, ours ÷ baseline",
-        "×",
-        ratio(base, (r) => total(r.askOverhead.p99)),
-      );
+      add(S3, "ask latency p99, ours ÷ baseline", "×", askP99);
       // "Far below": at least ten times lower.
-      add(
-        S3,
-        "note reply p99, ours ÷ baseline",
-        "×",
-        ratio(base, (r) => r.note.p99),
-        at.most(0.1),
-      );
+      add(S3, "note reply p99, ours ÷ baseline", "×", noteP99, at.most(0.1));
     }
   }
 }
@@ -294,6 +298,7 @@ async function scenario4(env: BenchEnv): Promise<void> {
     `\nS4 database scale: ${notes.toLocaleString("en-US")} notes of ${users.toLocaleString("en-US")} users, ` +
       `one with ${heavyNotes.toLocaleString("en-US")}; ${commands} of each command per pass, ${passes} pass(es)`,
   );
+  await quiet();
   const result = await scale(env, CONFIG.scale);
   raw.scale = result;
   console.log(`  populated in ${result.populateSeconds.toFixed(1)} s`);
@@ -364,7 +369,7 @@ async function main(): Promise<void> {
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const markdown = table();
+  const markdown = [table(), phaseTable(), cpuTable()].filter((t) => t !== "").join("\n\n");
   const machineLine =
     `${host.nproc} cores (${host.cpu}), ${host.memoryGiB} GiB memory, Linux ${host.kernel}; ` +
     `Node ${host.node}, PostgreSQL ${host.postgres}, Redis ${host.redis}`;
@@ -384,9 +389,18 @@ async function main(): Promise<void> {
     rows,
     raw,
   };
-  writeFileSync(`${ROOT}${file}`, `${JSON.stringify(json, null, 2)}\n`);
+  // Numbers to 0.001 are plenty; then laid out the way Biome (`npm run lint`) wants JSON.
+  const rounded = (_key: string, v: unknown) => (typeof v === "number" ? Math.round(v * 1000) / 1000 : v);
+  writeFileSync(`${ROOT}${file}`, `${JSON.stringify(json, rounded, 2)}\n`);
+  // (quick.json is git-ignored, so Biome leaves it alone.)
+  if (complete) execFileSync(`${ROOT}node_modules/.bin/biome`, ["format", "--write", file], { cwd: ROOT });
   console.log(`wrote ${file}`);
   if (complete) updateBenchmarksMd(machineLine, markdown, json.date, seconds);
+  if (Proc.profileDir) {
+    console.log(`\nCPU profiles in ${Proc.profileDir}; busy time by the code it was spent for:`);
+    for (const name of ["gateway", "worker", "runner", "bot-start"])
+      console.log(summarizeProfiles(Proc.profileDir, name));
+  }
 }
 
 /** Replaces the table between the markers in BENCHMARKS.md. */
@@ -401,15 +415,20 @@ function updateBenchmarksMd(machineLine: string, markdown: string, date: string,
     console.log("BENCHMARKS.md has no results markers: left as it is");
     return;
   }
-  const commit = (() => {
+  const git = (...args: string[]) => {
     try {
-      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
     } catch {
       return "?";
     }
-  })();
+  };
+  const dirty =
+    git("status", "--porcelain", "--untracked-files=no") === "" ? "" : " plus uncommitted changes";
+  const commit = `${git("rev-parse", "--short", "HEAD")}${dirty}`;
   const section = `${start}\nRun of ${date.slice(0, 10)} at commit ${commit}, ${Math.round(seconds / 60)} min, on ${machineLine}.\n\n${markdown}\n`;
   writeFileSync(path, text.slice(0, from) + section + text.slice(to));
+  // Biome lays out Markdown tables too (`npm run lint` checks this file).
+  execFileSync(`${ROOT}node_modules/.bin/biome`, ["format", "--write", "BENCHMARKS.md"], { cwd: ROOT });
   console.log("updated BENCHMARKS.md");
 }
 

@@ -1,9 +1,12 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BenchEnv } from "../support/env.js";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { CpuMeter, type CpuSplit, perThousand } from "../support/cpu.js";
+import { type BenchEnv, REDIS_URL } from "../support/env.js";
 import { Fakes, Target, type TargetKind } from "../support/stack.js";
 import { percentile, type Sample } from "../support/stats.js";
-import { latencies } from "../support/tracker.js";
+import { type Command, latencies } from "../support/tracker.js";
 
 export interface SteadyOptions {
   seconds: number;
@@ -23,8 +26,18 @@ export interface SteadyResult {
   askOverhead: { p50: Sample; p95: Sample; p99: Sample };
   /** Delivery of the update to the reply. */
   note: { p50: Sample; p99: Sample };
+  /**
+   * Where an answered ask's overhead goes: delivery → placeholder sent, placeholder → request at
+   * OpenRouter (for ours, of which in the queue: job added → taken by a worker), OpenRouter's answer → the edit.
+   */
+  askPhases: Record<AskPhase, { p50: Sample; p99: Sample }>;
   peakRssMb?: { gateway: number; worker: number };
+  /** Cores used on average from the start of the load to the end of the run, by who used them. */
+  cores: CpuSplit;
 }
+
+export const ASK_PHASES = ["placeholder", "toOpenRouter", "inQueue", "toEdit"] as const;
+export type AskPhase = (typeof ASK_PHASES)[number];
 
 const ASK_USERS = 500;
 const NOTE_USERS = 100;
@@ -57,6 +70,7 @@ export async function steady(env: BenchEnv, kind: TargetKind, options: SteadyOpt
       const notes = options.seconds * options.noteRate;
       let asked = 0;
       let noted = 0;
+      const cpu = await CpuMeter.start(target);
       const start = performance.now();
       while (asked < asks || noted < notes) {
         const elapsedS = (performance.now() - start) / 1000;
@@ -69,13 +83,17 @@ export async function steady(env: BenchEnv, kind: TargetKind, options: SteadyOpt
       const loadSeconds = (performance.now() - start) / 1000;
       await tracker.settled(performance.now() + options.drainMs);
       const end = performance.now();
+      // CPU seconds per 1000 ms of the run: cores.
+      const cores = perThousand(await cpu.split(), end - start);
 
       if (tracker.stray > 0) throw new Error(`steady (${kind}): ${tracker.stray} replies to no command`);
       const askCommands = tracker.commands.filter((c) => c.kind === "ask");
       const noteCommands = tracker.commands.filter((c) => c.kind === "note");
-      if (askCommands.some((c) => c.failed)) throw new Error(`steady (${kind}): an ask ended in an error`);
+      const failed = askCommands.find((c) => c.failed)?.failed;
+      if (failed) throw new Error(`steady (${kind}): an ask ended with ${JSON.stringify(failed)}`);
       const overhead = latencies(askCommands, end, options.latencyMs);
       const note = latencies(noteCommands, end);
+      const askPhases = phases(askCommands, fakes, options.latencyMs, await queueTimes(target));
       const answered = (list: typeof askCommands) => list.filter((c) => c.doneAt !== undefined).length;
       return {
         target: kind,
@@ -87,6 +105,8 @@ export async function steady(env: BenchEnv, kind: TargetKind, options: SteadyOpt
           p99: percentile(overhead, 99),
         },
         note: { p50: percentile(note, 50), p99: percentile(note, 99) },
+        askPhases,
+        cores,
         ...(kind === "ours" ? { peakRssMb: target.peakRss() } : {}),
       };
     } finally {
@@ -95,4 +115,60 @@ export async function steady(env: BenchEnv, kind: TargetKind, options: SteadyOpt
   } finally {
     await fakes.close();
   }
+}
+
+/** Ours: how long each question's job waited in the queue (added → taken by a worker, ms), from BullMQ. */
+async function queueTimes(target: Target): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  if (target.kind !== "ours") return times;
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue<{ question: string }>("ask", { connection, prefix: target.queuePrefix });
+  try {
+    for (const job of await queue.getJobs(["completed"]))
+      if (job.processedOn) times.set(job.data.question, job.processedOn - job.timestamp);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+  return times;
+}
+
+/** p50 and p99 of each phase of the answered asks, matched to OpenRouter's requests by their question. */
+function phases(
+  asks: Command[],
+  fakes: Fakes,
+  latencyMs: number,
+  queued: Map<string, number>,
+): SteadyResult["askPhases"] {
+  const requestedAt = new Map<string, number>();
+  for (const request of fakes.openrouter.requests) {
+    const question = request.messages.findLast((m) => m.role === "user")?.content;
+    // The fake stamps Date.now(); the tracker, performance.now().
+    if (typeof question === "string") requestedAt.set(question, request.at - performance.timeOrigin);
+  }
+  const samples: Record<AskPhase, Sample[]> = { placeholder: [], toOpenRouter: [], inQueue: [], toEdit: [] };
+  for (const ask of asks) {
+    const question = ask.text.replace(/^\/ask /, "");
+    const requested = requestedAt.get(question);
+    const inQueue = queued.get(question);
+    if (inQueue !== undefined) samples.inQueue.push({ ms: inQueue, censored: false });
+    const { deliveredAt, placeholderAt, doneAt } = ask;
+    if (
+      requested === undefined ||
+      deliveredAt === undefined ||
+      placeholderAt === undefined ||
+      doneAt === undefined
+    )
+      continue;
+    samples.placeholder.push({ ms: placeholderAt - deliveredAt, censored: false });
+    samples.toOpenRouter.push({ ms: requested - placeholderAt, censored: false });
+    samples.toEdit.push({ ms: doneAt - requested - latencyMs, censored: false });
+  }
+  const summary = (list: Sample[]) => ({ p50: percentile(list, 50), p99: percentile(list, 99) });
+  return {
+    placeholder: summary(samples.placeholder),
+    toOpenRouter: summary(samples.toOpenRouter),
+    inQueue: summary(samples.inQueue),
+    toEdit: summary(samples.toEdit),
+  };
 }

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
+import { CpuMeter, type CpuSplit, perThousand } from "../support/cpu.js";
 import type { BenchEnv } from "../support/env.js";
-import { machineCpuSeconds } from "../support/process.js";
 import { Fakes, Target } from "../support/stack.js";
 
 export interface ThroughputResult {
@@ -10,11 +10,10 @@ export interface ThroughputResult {
   seconds: number;
   asksPerSecond: number;
   peakRssMb: { gateway: number; worker: number };
-  /**
-   * CPU seconds per 1000 answered asks: gateway, workers, bench (this process: the fake Telegram and
-   * OpenRouter), and the rest of the machine (PostgreSQL, Redis, anything else running).
-   */
-  cpuPer1000: { gateway: number; workers: number; bench: number; rest: number };
+  /** CPU seconds per 1000 answered asks, by who used them. */
+  cpuPer1000: CpuSplit;
+  /** Cores used on average during the run by other processes on the machine. */
+  otherCores: number;
 }
 
 const USER_BASE = 910_000_000;
@@ -37,27 +36,22 @@ export async function throughput(
       await fakes.tracker.settled(performance.now() + 60_000);
 
       const tracker = fakes.resetTracker();
-      const cpuBefore = target.cpuSeconds();
-      const benchBefore = process.cpuUsage();
-      const machineBefore = machineCpuSeconds();
+      const cpu = await CpuMeter.start(target);
       const start = performance.now();
       for (let i = 0; i < options.asks; i++)
         tracker.send(USER_BASE + (i % options.users), `/ask вопрос номер ${i}?`);
       await tracker.settled(start + 120_000);
-      const cpuAfter = target.cpuSeconds();
-      const benchUsage = process.cpuUsage(benchBefore);
-      const machine = machineCpuSeconds() - machineBefore;
+      const used = await cpu.split();
+      const wallSeconds = (performance.now() - start) / 1000;
 
       const done = tracker.commands.filter((c) => c.doneAt !== undefined && !c.failed);
+      const failed = tracker.commands.find((c) => c.failed)?.failed;
       if (done.length < options.asks || tracker.stray > 0)
         throw new Error(
-          `throughput: ${done.length} of ${options.asks} asks answered, ${tracker.stray} stray messages`,
+          `throughput: ${done.length} of ${options.asks} asks answered, ${tracker.stray} stray messages` +
+            (failed ? `; one ended with ${JSON.stringify(failed)}` : ""),
         );
       const seconds = (Math.max(...done.map((c) => c.doneAt as number)) - start) / 1000;
-      const per1000 = (cpu: number) => (cpu / done.length) * 1000;
-      const gateway = cpuAfter.gateway - cpuBefore.gateway;
-      const workers = cpuAfter.workers - cpuBefore.workers;
-      const bench = (benchUsage.user + benchUsage.system) / 1e6;
       return {
         workers: options.workers,
         asks: options.asks,
@@ -65,12 +59,8 @@ export async function throughput(
         seconds,
         asksPerSecond: done.length / seconds,
         peakRssMb: target.peakRss(),
-        cpuPer1000: {
-          gateway: per1000(gateway),
-          workers: per1000(workers),
-          bench: per1000(bench),
-          rest: per1000(Math.max(0, machine - gateway - workers - bench)),
-        },
+        cpuPer1000: perThousand(used, done.length),
+        otherCores: used.other / wallSeconds,
       };
     } finally {
       await target.stop();

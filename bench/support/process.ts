@@ -48,7 +48,13 @@ export class Proc {
       : [];
     this.child = spawn(process.execPath, [...profile, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        LOG_LEVEL: "info",
+        // A knob for investigations, e.g. BENCH_NODE_OPTIONS=--max-old-space-size=64.
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     running.add(this.child);
@@ -113,9 +119,7 @@ export class Proc {
 
   /** CPU time used so far (user + system), in seconds. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return pidCpuSeconds(this.child.pid ?? 0);
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
@@ -126,6 +130,17 @@ export class Proc {
     const code = await this.exited;
     clearTimeout(timer);
     return code;
+  }
+}
+
+/** CPU time (user + system, in seconds) process `pid` has used; 0 when it cannot be read (gone, not ours). */
+export function pidCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
   }
 }
 

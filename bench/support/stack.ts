@@ -46,8 +46,11 @@ export const TARGET_LABEL: Record<TargetKind, string> = {
 export class Target {
   private constructor(
     readonly kind: TargetKind,
+    readonly databaseUrl: string,
     readonly gateway: Proc,
     readonly workers: Proc[],
+    /** Ours: the BullMQ prefix of the ask queue. */
+    readonly queuePrefix = "",
   ) {}
 
   /** The compiled gateway and `workers` workers, as test/support/stack.ts starts them. */
@@ -68,11 +71,16 @@ export class Target {
       GATEWAY_METRICS_PORT: "0",
       WORKER_METRICS_PORT: "0",
       WORKER_CONCURRENCY: String(options.concurrency),
+      // Per-user ask limits out of the way (their bookkeeping still runs): the load is many asks per user.
+      ASK_USER_LIMIT_PER_MINUTE: "1000",
+      ASK_USER_MAX_IN_FLIGHT: "1000",
     };
     const target = new Target(
       "ours",
+      vars.DATABASE_URL,
       Proc.service("gateway", vars),
       Array.from({ length: options.workers }, () => Proc.service("worker", vars)),
+      vars.QUEUE_PREFIX,
     );
     await target.started([
       target.gateway.waitFor(/"msg":"gateway started"/),
@@ -83,14 +91,15 @@ export class Target {
 
   /** A baseline bot from bench/baselines, run with tsx. */
   static async baseline(env: BenchEnv, fakes: Fakes, kind: Exclude<TargetKind, "ours">): Promise<Target> {
+    const databaseUrl = await env.createDatabase();
     const bot = Proc.typescript(kind, `bench/baselines/${kind}.ts`, {
       TELEGRAM_BOT_TOKEN: fakes.telegram.token,
       TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
       OPENROUTER_API_KEY: "bench-openrouter-key",
       OPENROUTER_BASE_URL: fakes.openrouter.baseUrl,
-      DATABASE_URL: await env.createDatabase(),
+      DATABASE_URL: databaseUrl,
     });
-    const target = new Target(kind, bot, []);
+    const target = new Target(kind, databaseUrl, bot, []);
     await target.started([bot.waitFor(/baseline started/)]);
     return target;
   }

@@ -23,7 +23,12 @@ export interface TelegramListener {
 export class LoadTelegram {
   readonly token = "123456:BENCH-fake-telegram-token";
   listener: TelegramListener | undefined;
-  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly server = createServer((req, res) => {
+    this.handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        send(res, 400, { ok: false, error_code: 400, description: `Bad Request: ${error}` });
+    });
+  });
   private readonly queue: Update[] = [];
   private readonly wakeUps = new Set<() => void>();
   private nextUpdateId = 1;
@@ -108,6 +113,12 @@ export class LoadTelegram {
         };
         return send(res, 200, { ok: true, result: message });
       }
+      case "sendMessageDraft": // as test/support/fake-telegram.ts by default: streaming falls back to edits
+        return send(res, 400, {
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: method is not available for this bot",
+        });
       case "deleteWebhook":
       case "setMyCommands":
       case "sendChatAction":

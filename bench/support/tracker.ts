@@ -4,22 +4,32 @@ import type { LoadTelegram, TelegramListener } from "./telegram.js";
 
 export const ANSWER = "Готово: это ответ модели.";
 
+/**
+ * Not yet the final text of an ask: the placeholder and its variants ("⏳ …": queued, retrying), or a
+ * preview of an answer still streaming in (the text so far followed by a cursor, "… ▌").
+ */
+const isInterim = (text: string) => text.startsWith("⏳") || text.endsWith("▌");
+
 export interface Command {
   kind: "ask" | "note";
   /** The command's name, e.g. `note_list`. */
   name: string;
+  text: string;
   pushedAt: number;
   deliveredAt?: number;
+  /** An ask's placeholder arrived. */
+  placeholderAt?: number;
   /** The reply (notes) or the edit of the placeholder into a final text (asks) arrived. */
   doneAt?: number;
-  /** An ask whose final text is not the model's answer (an error message). */
-  failed?: boolean;
+  /** An ask's final text when it is not the model's answer (an error message). */
+  failed?: string;
 }
 
 /**
  * Matches the bot's messages to the commands that caused them: in each chat, the next message the bot
  * sends answers the oldest command still waiting; for an ask that message is the placeholder (⏳), and
- * the ask is done when that placeholder is edited into a final text.
+ * the ask is done when that placeholder is edited into its final text (previews of a streaming answer
+ * are not final).
  */
 export class Tracker implements TelegramListener {
   readonly commands: Command[] = [];
@@ -39,7 +49,12 @@ export class Tracker implements TelegramListener {
   /** Sends `text` from `userId` (in their private chat, or `chatId`) and tracks its reply. */
   send(userId: number, text: string, chatId = userId): Command {
     const name = /^\/(\w+)/.exec(text)?.[1] ?? "text";
-    const command: Command = { kind: name === "ask" ? "ask" : "note", name, pushedAt: performance.now() };
+    const command: Command = {
+      kind: name === "ask" ? "ask" : "note",
+      name,
+      text,
+      pushedAt: performance.now(),
+    };
     const queue = this.waiting.get(chatId) ?? [];
     queue.push(command);
     this.waiting.set(chatId, queue);
@@ -86,22 +101,23 @@ export class Tracker implements TelegramListener {
   sent(chatId: number, messageId: number, text: string, at: number): void {
     const command = this.waiting.get(chatId)?.shift();
     if (command === undefined) this.stray += 1;
-    else if (command.kind === "ask" && text.startsWith("⏳"))
+    else if (command.kind === "ask" && isInterim(text)) {
+      command.placeholderAt = at;
       this.placeholders.set(`${chatId}:${messageId}`, command);
-    else this.finish(command, at, text);
+    } else this.finish(command, at, text);
   }
 
   edited(chatId: number, messageId: number, text: string, at: number): void {
     const key = `${chatId}:${messageId}`;
     const command = this.placeholders.get(key);
-    if (command === undefined || text.startsWith("⏳")) return;
+    if (command === undefined || isInterim(text)) return;
     this.placeholders.delete(key);
     this.finish(command, at, text);
   }
 
   private finish(command: Command, at: number, text: string): void {
     command.doneAt = at;
-    if (command.kind === "ask" && !text.includes(ANSWER)) command.failed = true;
+    if (command.kind === "ask" && !text.includes(ANSWER)) command.failed = text;
     this.open -= 1;
     this.onDone.get(command)?.();
     this.onDone.delete(command);

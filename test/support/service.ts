@@ -5,6 +5,12 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Every service a test file started and has not seen end; killed if the test process exits first. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** A compiled service (`node services/<name>/dist/main.js`) running as its own process, as in production. */
 export class ServiceProcess {
   output = "";
@@ -28,7 +34,11 @@ export class ServiceProcess {
         this.events.emit("output");
       });
     }
-    this.exited = once(this.child, "exit").then(([code]) => code as number | null);
+    running.add(this.child);
+    this.exited = once(this.child, "exit").then(([code]) => {
+      running.delete(this.child);
+      return code as number | null;
+    });
   }
 
   /** True until the process ends. */
