@@ -1,39 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type ChatMessage,
-  createOpenRouterClient,
   type OpenRouterClientOptions,
   OpenRouterError,
 } from "../../shared/src/openrouter/index.js";
-import { type FakeOpenRouter, startFakeOpenRouter } from "../support/fake-openrouter.js";
+import { startFakeOpenRouter } from "../support/fake-openrouter.js";
+import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
 
-const API_KEY = "sk-or-v1-test-secret";
-const MODEL = "meta-llama/llama-3.3-70b-instruct:free";
 const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Отвечай кратко." },
   { role: "user", content: "Сколько будет 2+2?" },
 ];
 
-let fake: FakeOpenRouter;
-
-beforeEach(async () => {
-  fake = await startFakeOpenRouter();
-});
-
-afterEach(async () => {
-  await fake.close();
-});
-
-function client(overrides: Partial<OpenRouterClientOptions> = {}) {
-  return createOpenRouterClient({
-    apiKey: API_KEY,
-    baseUrl: fake.baseUrl,
-    timeoutMs: 5_000,
-    referer: "https://github.com/example/notesbot",
-    title: "Notes bot",
-    ...overrides,
-  });
-}
+const openrouter = useFakeOpenRouter();
+const client = openrouter.client;
 
 /** Runs one completion that must fail and returns its OpenRouterError. */
 async function failure(options: Partial<OpenRouterClientOptions> = {}): Promise<OpenRouterError> {
@@ -59,11 +39,11 @@ describe("OpenRouter client", () => {
   });
 
   it("sends the key, the app headers, the model and the messages", async () => {
-    fake.enqueue({ kind: "answer", content: "4" });
-    await client({ baseUrl: `${fake.baseUrl}/` }).complete({ model: MODEL, messages: MESSAGES });
+    openrouter.fake().enqueue({ kind: "answer", content: "4" });
+    await client({ baseUrl: `${openrouter.fake().baseUrl}/` }).complete({ model: MODEL, messages: MESSAGES });
 
-    const [request] = await fake.waitForRequests(1);
-    expect(fake.requests).toHaveLength(1);
+    const [request] = await openrouter.fake().waitForRequests(1);
+    expect(openrouter.fake().requests).toHaveLength(1);
     expect(request?.path).toBe("/api/v1/chat/completions");
     expect(request?.headers).toEqual({
       authorization: `Bearer ${API_KEY}`,
@@ -74,7 +54,7 @@ describe("OpenRouter client", () => {
   });
 
   it("reads Retry-After in seconds from a 429", async () => {
-    fake.enqueue({
+    openrouter.fake().enqueue({
       kind: "error",
       status: 429,
       message: "Rate limit exceeded: free-models-per-min",
@@ -89,7 +69,7 @@ describe("OpenRouter client", () => {
 
   it("reads Retry-After as an HTTP date from a 429", async () => {
     const retryAt = new Date(Date.now() + 30_000).toUTCString();
-    fake.enqueue({ kind: "error", status: 429, retryAfter: retryAt });
+    openrouter.fake().enqueue({ kind: "error", status: 429, retryAfter: retryAt });
 
     const error = await failure();
 
@@ -100,7 +80,7 @@ describe("OpenRouter client", () => {
   });
 
   it("leaves retryAfterMs undefined without a Retry-After header", async () => {
-    fake.enqueue({ kind: "error", status: 503 });
+    openrouter.fake().enqueue({ kind: "error", status: 503 });
 
     expect((await failure()).retryAfterMs).toBeUndefined();
   });
@@ -117,7 +97,7 @@ describe("OpenRouter client", () => {
     [503, true],
     [504, true],
   ])("reports HTTP %i with retryable=%s", async (status, retryable) => {
-    fake.enqueue({ kind: "error", status, message: `upstream says ${status}` });
+    openrouter.fake().enqueue({ kind: "error", status, message: `upstream says ${status}` });
 
     const error = await failure();
 
@@ -126,7 +106,7 @@ describe("OpenRouter client", () => {
   });
 
   it("keeps the API key out of the error message even when the upstream echoes it", async () => {
-    fake.enqueue({ kind: "error", status: 401, message: `Invalid key ${API_KEY}` });
+    openrouter.fake().enqueue({ kind: "error", status: 401, message: `Invalid key ${API_KEY}` });
 
     const error = await failure();
 
@@ -135,7 +115,7 @@ describe("OpenRouter client", () => {
   });
 
   it("treats a top-level error inside an HTTP 200 as an error with its code", async () => {
-    fake.enqueue({ kind: "errorIn200", code: 503, message: "Provider returned error" });
+    openrouter.fake().enqueue({ kind: "errorIn200", code: 503, message: "Provider returned error" });
 
     const error = await failure();
 
@@ -144,41 +124,41 @@ describe("OpenRouter client", () => {
   });
 
   it("treats a choice with finish_reason error as an error with its code", async () => {
-    fake.enqueue({ kind: "choiceError", code: 502 });
+    openrouter.fake().enqueue({ kind: "choiceError", code: 502 });
 
     expect(await failure()).toMatchObject({ kind: "http", status: 502, retryable: true });
   });
 
   it("treats a 200 with no answer text as an error", async () => {
-    fake.enqueue({ kind: "empty" });
+    openrouter.fake().enqueue({ kind: "empty" });
 
     expect(await failure()).toMatchObject({ kind: "empty_answer", status: undefined, retryable: false });
   });
 
   it("treats a whitespace-only answer as an error", async () => {
-    fake.enqueue({ kind: "answer", content: " \n\t " });
+    openrouter.fake().enqueue({ kind: "answer", content: " \n\t " });
 
     expect(await failure()).toMatchObject({ kind: "empty_answer", retryable: false });
   });
 
   it("gives up on a request that hangs after timeoutMs", async () => {
-    fake.enqueue({ kind: "hang" });
+    openrouter.fake().enqueue({ kind: "hang" });
     const started = performance.now();
 
     const error = await failure({ timeoutMs: 200 });
 
     expect(error).toMatchObject({ kind: "timeout", status: undefined, retryable: true });
     expect(performance.now() - started).toBeLessThan(3_000);
-    expect(fake.requests).toHaveLength(1);
+    expect(openrouter.fake().requests).toHaveLength(1);
   });
 
   it("reports a dropped connection as a network error", async () => {
-    fake.enqueue({ kind: "drop" });
+    openrouter.fake().enqueue({ kind: "drop" });
 
     const error = await failure();
 
     expect(error).toMatchObject({ kind: "network", status: undefined, retryable: true });
-    expect(fake.requests).toHaveLength(1);
+    expect(openrouter.fake().requests).toHaveLength(1);
   });
 
   it("reports an unreachable server as a network error", async () => {
@@ -192,16 +172,16 @@ describe("OpenRouter client", () => {
     const error = await failure({ apiKey });
 
     expect(error).toMatchObject({ kind: "missing_key", status: undefined, retryable: false });
-    expect(fake.requests).toHaveLength(0);
+    expect(openrouter.fake().requests).toHaveLength(0);
   });
 
   it("rethrows the caller's abort reason instead of an OpenRouterError", async () => {
-    fake.enqueue({ kind: "hang" });
+    openrouter.fake().enqueue({ kind: "hang" });
     const controller = new AbortController();
     const reason = new Error("job cancelled");
 
     const pending = client().complete({ model: MODEL, messages: MESSAGES, signal: controller.signal });
-    await fake.waitForRequests(1);
+    await openrouter.fake().waitForRequests(1);
     controller.abort(reason);
 
     await expect(pending).rejects.toBe(reason);
@@ -225,9 +205,9 @@ describe("OpenRouter client", () => {
 
 describe("fake OpenRouter", () => {
   it("serves per-model scripts first, then the shared queue, then the default", async () => {
-    fake.enqueue({ kind: "answer", content: "shared" });
-    fake.enqueueFor("other/model", { kind: "answer", content: "scoped" });
-    fake.setDefault({ kind: "answer", content: "default" });
+    openrouter.fake().enqueue({ kind: "answer", content: "shared" });
+    openrouter.fake().enqueueFor("other/model", { kind: "answer", content: "scoped" });
+    openrouter.fake().setDefault({ kind: "answer", content: "default" });
     const ask = (model: string) => client().complete({ model, messages: MESSAGES });
 
     expect((await ask(MODEL)).content).toBe("shared");
@@ -236,9 +216,9 @@ describe("fake OpenRouter", () => {
   });
 
   it("rejects a request without a bearer token with OpenRouter's 401 and keeps the script", async () => {
-    fake.enqueue({ kind: "answer", content: "scripted" });
+    openrouter.fake().enqueue({ kind: "answer", content: "scripted" });
 
-    const response = await fetch(`${fake.baseUrl}/chat/completions`, {
+    const response = await fetch(`${openrouter.fake().baseUrl}/chat/completions`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ model: MODEL, messages: MESSAGES }),
@@ -250,7 +230,7 @@ describe("fake OpenRouter", () => {
   });
 
   it("holds a delayed answer back, so a shorter client timeout wins", async () => {
-    fake.enqueue({ kind: "answer", content: "late", delayMs: 1_000 });
+    openrouter.fake().enqueue({ kind: "answer", content: "late", delayMs: 1_000 });
 
     expect(await failure({ timeoutMs: 100 })).toMatchObject({ kind: "timeout" });
   });
@@ -267,7 +247,7 @@ describe("fake OpenRouter", () => {
   });
 
   it("rejects waitForRequests with a clear message when too few requests arrive", async () => {
-    await expect(fake.waitForRequests(1, 50)).rejects.toThrow(
+    await expect(openrouter.fake().waitForRequests(1, 50)).rejects.toThrow(
       "fake OpenRouter: expected 1 request(s) within 50 ms, got 0",
     );
   });

@@ -1,41 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type ChatMessage,
-  createOpenRouterClient,
   type OpenRouterClientOptions,
   OpenRouterError,
   type StreamRequest,
 } from "../../shared/src/openrouter/index.js";
-import { type FakeOpenRouter, startFakeOpenRouter } from "../support/fake-openrouter.js";
+import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
 
-const API_KEY = "sk-or-v1-test-secret";
-const MODEL = "meta-llama/llama-3.3-70b-instruct:free";
 const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Отвечай кратко." },
   { role: "user", content: "Расскажи сказку" },
 ];
 const USAGE = { promptTokens: 12, completionTokens: 7, totalTokens: 19 };
 
-let fake: FakeOpenRouter;
-
-beforeEach(async () => {
-  fake = await startFakeOpenRouter();
-});
-
-afterEach(async () => {
-  await fake.close();
-});
-
-function client(overrides: Partial<OpenRouterClientOptions> = {}) {
-  return createOpenRouterClient({
-    apiKey: API_KEY,
-    baseUrl: fake.baseUrl,
-    timeoutMs: 5_000,
-    referer: "https://github.com/example/notesbot",
-    title: "Notes bot",
-    ...overrides,
-  });
-}
+const openrouter = useFakeOpenRouter();
+const client = openrouter.client;
 
 /** Streams one answer, recording every delta. */
 function stream(options: Partial<OpenRouterClientOptions> = {}, request: Partial<StreamRequest> = {}) {
@@ -88,7 +67,7 @@ const finish = event({ model: MODEL, choices: [{ delta: { content: "" }, finish_
 
 describe("OpenRouter client: stream()", () => {
   it("hands over each delta in order and resolves with the joined text, the model and the usage", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["Жил-был ", "кот", ", и всё."] });
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Жил-был ", "кот", ", и всё."] });
 
     const { deltas, pending } = stream();
 
@@ -99,7 +78,7 @@ describe("OpenRouter client: stream()", () => {
   it("asks for a stream with the key, the app headers, the model and the messages", async () => {
     await stream().pending;
 
-    const [request] = await fake.waitForRequests(1);
+    const [request] = await openrouter.fake().waitForRequests(1);
     expect(request?.stream).toBe(true);
     expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES, stream: true });
     expect(request?.headers).toEqual({
@@ -110,7 +89,7 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("hands over deltas while the stream is still open", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["Первая часть"], andThen: "stall" });
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Первая часть"], andThen: "stall" });
     const controller = new AbortController();
     let firstDelta!: (text: string) => void;
     const received = new Promise<string>((resolve) => {
@@ -154,7 +133,7 @@ describe("OpenRouter client: stream()", () => {
 
   it("streams a long answer: 9000 characters in 200 chunks", async () => {
     const chunks = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, "0")}${"я".repeat(42)}`);
-    fake.enqueue({ kind: "stream", chunks });
+    openrouter.fake().enqueue({ kind: "stream", chunks });
 
     const { deltas, pending } = stream();
     const { content } = await pending;
@@ -172,7 +151,9 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("reports an HTTP 429 before the stream with its Retry-After and no text", async () => {
-    fake.enqueue({ kind: "error", status: 429, message: "Rate limit exceeded", retryAfter: "7" });
+    openrouter
+      .fake()
+      .enqueue({ kind: "error", status: 429, message: "Rate limit exceeded", retryAfter: "7" });
 
     const { error, deltas } = await failure();
 
@@ -193,7 +174,7 @@ describe("OpenRouter client: stream()", () => {
   ])(
     "reports an error event %i after some text with the text received (retryable=%s)",
     async (code, retryable) => {
-      fake.enqueue({ kind: "stream", chunks: ["Жил-был ", "кот"], andThen: { error: code } });
+      openrouter.fake().enqueue({ kind: "stream", chunks: ["Жил-был ", "кот"], andThen: { error: code } });
 
       const { error, deltas } = await failure();
 
@@ -204,7 +185,7 @@ describe("OpenRouter client: stream()", () => {
   );
 
   it("reports an error event before any text with empty partialText", async () => {
-    fake.enqueue({ kind: "stream", chunks: [], andThen: { error: 503 } });
+    openrouter.fake().enqueue({ kind: "stream", chunks: [], andThen: { error: 503 } });
 
     expect((await failure()).error).toMatchObject({
       kind: "http",
@@ -215,10 +196,12 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("treats an error object inside the 200 and a choice that finished with error as errors", async () => {
-    fake.enqueue(
-      { kind: "errorIn200", code: 429, message: "Provider rate limited" },
-      { kind: "choiceError", code: 504 },
-    );
+    openrouter
+      .fake()
+      .enqueue(
+        { kind: "errorIn200", code: 429, message: "Provider rate limited" },
+        { kind: "choiceError", code: 504 },
+      );
 
     const first = await failure();
     const second = await failure();
@@ -235,7 +218,7 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("fails with timeout and the text so far when the stream stalls", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["Начало"], andThen: "stall" });
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Начало"], andThen: "stall" });
 
     const { error } = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 200 });
 
@@ -244,14 +227,16 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("restarts the idle timeout with every chunk", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["a", "b", "c"], chunkDelayMs: 100 });
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["a", "b", "c"], chunkDelayMs: 100 });
 
     // Each gap is 100 ms, all six events take 600 ms: only a timer that restarts lets them through.
     expect((await stream({ streamIdleTimeoutMs: 400 }).pending).content).toBe("abc");
   });
 
   it("bounds the whole stream with timeoutMs even while data keeps coming", async () => {
-    fake.enqueue({ kind: "stream", chunks: Array.from({ length: 100 }, () => "x"), chunkDelayMs: 20 });
+    openrouter
+      .fake()
+      .enqueue({ kind: "stream", chunks: Array.from({ length: 100 }, () => "x"), chunkDelayMs: 20 });
 
     const { error } = await failure({ timeoutMs: 300 });
 
@@ -261,7 +246,7 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("reports a stream that ends without [DONE] or a finish_reason as a network error", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["Жил-был "], andThen: "end" });
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Жил-был "], andThen: "end" });
 
     const { error } = await failure();
 
@@ -274,7 +259,7 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("reports a dropped connection before the stream as a network error with no text", async () => {
-    fake.enqueue({ kind: "drop" });
+    openrouter.fake().enqueue({ kind: "drop" });
 
     expect((await failure()).error).toMatchObject({ kind: "network", retryable: true, partialText: "" });
   });
@@ -290,13 +275,13 @@ describe("OpenRouter client: stream()", () => {
   });
 
   it("treats a stream without text as an empty answer", async () => {
-    fake.enqueue({ kind: "empty" });
+    openrouter.fake().enqueue({ kind: "empty" });
 
     expect((await failure()).error).toMatchObject({ kind: "empty_answer", retryable: false });
   });
 
   it("rethrows the caller's abort reason mid-stream instead of an OpenRouterError", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["Жил-был "], andThen: "stall" });
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Жил-был "], andThen: "stall" });
     const controller = new AbortController();
     const reason = new Error("job cancelled");
 
@@ -328,20 +313,22 @@ describe("OpenRouter client: stream()", () => {
 
   it("fails with missing_key and sends nothing", async () => {
     expect((await failure({ apiKey: " " })).error).toMatchObject({ kind: "missing_key" });
-    expect(fake.requests).toHaveLength(0);
+    expect(openrouter.fake().requests).toHaveLength(0);
   });
 });
 
 describe("fake OpenRouter: stream behaviours", () => {
   it("answers a request without stream: true in one piece", async () => {
-    fake.enqueue(
-      { kind: "stream", chunks: ["Жил-был ", "кот"] },
-      { kind: "stream", chunks: ["x"], andThen: { error: 503 } },
-    );
+    openrouter
+      .fake()
+      .enqueue(
+        { kind: "stream", chunks: ["Жил-был ", "кот"] },
+        { kind: "stream", chunks: ["x"], andThen: { error: 503 } },
+      );
     const complete = () => client().complete({ model: MODEL, messages: MESSAGES });
 
     expect((await complete()).content).toBe("Жил-был кот");
     await expect(complete()).rejects.toMatchObject({ kind: "http", status: 503 });
-    expect(fake.requests.map((request) => request.stream)).toEqual([false, false]);
+    expect(openrouter.fake().requests.map((request) => request.stream)).toEqual([false, false]);
   });
 });
