@@ -90,28 +90,12 @@ export class LoadTelegram {
       case "sendMessage": {
         const messageId = this.nextMessageId++;
         this.listener?.sent(chatId, messageId, text, at);
-        const chat = { id: chatId, type: chatId > 0 ? "private" : "group" };
-        const message = {
-          message_id: messageId,
-          date: Math.floor(Date.now() / 1000),
-          chat,
-          from: BOT_USER,
-          text,
-        };
-        return send(res, 200, { ok: true, result: message });
+        return send(res, 200, { ok: true, result: botMessage(chatId, messageId, text) });
       }
       case "editMessageText": {
         const messageId = Number(body.message_id);
         this.listener?.edited(chatId, messageId, text, at);
-        const chat = { id: chatId, type: chatId > 0 ? "private" : "group" };
-        const message = {
-          message_id: messageId,
-          date: Math.floor(Date.now() / 1000),
-          chat,
-          from: BOT_USER,
-          text,
-        };
-        return send(res, 200, { ok: true, result: message });
+        return send(res, 200, { ok: true, result: botMessage(chatId, messageId, text) });
       }
       case "sendMessageDraft": // as test/support/fake-telegram.ts by default: streaming falls back to edits
         return send(res, 400, {
@@ -165,4 +149,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res
     .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(json) })
     .end(json);
+}
+
+/** A message from the bot, as Telegram returns it for a send or an edit. */
+function botMessage(chatId: number, messageId: number, text: string) {
+  const chat = { id: chatId, type: chatId > 0 ? "private" : "group" };
+  return { message_id: messageId, date: Math.floor(Date.now() / 1000), chat, from: BOT_USER, text };
 }
