@@ -59,10 +59,14 @@ logger.info(
   "gateway started",
 );
 
-onShutdownSignal(logger, async () => {
-  await stopIntake();
-  await metricsServer.close();
-  await askQueue.close();
-  redis.disconnect();
-  await db.end();
-});
+onShutdownSignal(
+  logger,
+  async () => {
+    await stopIntake();
+    await metricsServer.close();
+    await askQueue.close();
+    redis.disconnect();
+    await db.end();
+  },
+  config.worker.shutdownGraceMs,
+);

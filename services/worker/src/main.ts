@@ -96,15 +96,19 @@ const metricsServer = await startMetricsServer({
 await worker.waitUntilReady();
 logger.info({ concurrency: config.worker.concurrency }, "worker started");
 
-onShutdownSignal(logger, async () => {
-  // In-flight jobs get a bounded grace period; past it they are released and another worker takes them.
-  const graceful = worker.close();
-  const timer = setTimeout(() => void worker.close(true), config.worker.shutdownGraceMs);
-  await graceful;
-  clearTimeout(timer);
-  llm.shutdown();
-  await metricsServer.close();
-  subscriber.disconnect();
-  await connection.quit();
-  await db.end();
-});
+onShutdownSignal(
+  logger,
+  async () => {
+    // In-flight jobs get a bounded grace period; past it they are released and another worker takes them.
+    const graceful = worker.close();
+    const timer = setTimeout(() => void worker.close(true), config.worker.shutdownGraceMs);
+    await graceful;
+    clearTimeout(timer);
+    llm.shutdown();
+    await metricsServer.close();
+    subscriber.disconnect();
+    await connection.quit();
+    await db.end();
+  },
+  config.worker.shutdownGraceMs + 10_000,
+);
