@@ -50,7 +50,6 @@ export function createAskProducer(options: AskProducerOptions) {
   };
 
   return {
-    queue,
     /** True when a job for this Telegram update exists already (a repeated delivery). */
     async has(updateId: number): Promise<boolean> {
       return (await withDeadline(queue.getJob(askJobId(updateId)))) !== undefined;

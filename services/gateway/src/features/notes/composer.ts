@@ -8,6 +8,7 @@ import {
   type Texts,
 } from "@notesbot/shared/texts";
 import { Composer, type Context, InputFile } from "grammy";
+import type { User } from "grammy/types";
 import {
   characterCount,
   hasUnstorableCharacters,
@@ -25,11 +26,10 @@ interface Deps {
   texts: Texts;
 }
 
-/** The sender owns the notes; commands without a sender (channel posts) are ignored. */
-const sender = (ctx: Context) => ctx.from?.id;
-
 export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
   const composer = new Composer<Context>();
+  // The sender owns the notes; updates without a sender (channel posts) are not for this feature.
+  const fromUsers = composer.filter((ctx): ctx is Context & { from: User } => ctx.from !== undefined);
 
   const noteTextError = (raw: string, error: "empty" | "too_long" | "unstorable") => {
     if (error === "empty") return texts.usage.note_add;
@@ -37,18 +37,16 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     return texts.noteTooLong(characterCount(raw.trim()));
   };
 
-  composer.command("note_add", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_add", async (ctx) => {
+    const userId = ctx.from.id;
     const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.match, text.error)));
     const note = await notes.add(userId, ctx.chat.id, text.value);
     await ctx.reply(texts.noteAdded(note.id));
   });
 
-  composer.command("note_list", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_list", async (ctx) => {
+    const userId = ctx.from.id;
     const limit = parseCount(ctx.match, { default: NOTE_LIST_DEFAULT, max: NOTE_LIST_MAX });
     if (!limit.ok) return void (await ctx.reply(texts.usage.note_list));
     const list = await notes.newest(userId, limit.value);
@@ -56,9 +54,8 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     await replyInParts(ctx, [texts.listHeader(list.length), ...list.map(texts.note)]);
   });
 
-  composer.command("note_find", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_find", async (ctx) => {
+    const userId = ctx.from.id;
     const query = ctx.match.trim();
     if (query === "") return void (await ctx.reply(texts.usage.note_find));
     if (characterCount(query) > NOTE_MAX_LENGTH) return void (await ctx.reply(texts.usage.note_find));
@@ -68,9 +65,8 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     await replyInParts(ctx, [texts.findHeader(query, found.length, total), ...found.map(texts.note)]);
   });
 
-  composer.command("note_edit", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_edit", async (ctx) => {
+    const userId = ctx.from.id;
     const [rawId, rawText] = splitFirstWord(ctx.match);
     if (rawId === "") return void (await ctx.reply(texts.usage.note_edit));
     const id = parseId(rawId);
@@ -85,9 +81,8 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     await ctx.reply(edited ? texts.noteEdited(id.value) : texts.noteNotFound(id.value));
   });
 
-  composer.command("note_del", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_del", async (ctx) => {
+    const userId = ctx.from.id;
     const rawId = ctx.match.trim();
     if (rawId === "") return void (await ctx.reply(texts.usage.note_del));
     const id = parseId(rawId);
@@ -96,16 +91,14 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     await ctx.reply(removed ? texts.noteDeleted(id.value) : texts.noteNotFound(id.value));
   });
 
-  composer.command("note_count", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_count", async (ctx) => {
+    const userId = ctx.from.id;
     if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("note_count")));
     await ctx.reply(texts.noteCount(await notes.count(userId)));
   });
 
-  composer.command("note_export", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_export", async (ctx) => {
+    const userId = ctx.from.id;
     if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("note_export")));
     const all = await notes.all(userId);
     if (all.length === 0) return void (await ctx.reply(texts.exportEmpty));
@@ -113,9 +106,8 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     await ctx.replyWithDocument(file, { caption: texts.exportCaption(all.length) });
   });
 
-  composer.command("note_stats", async (ctx) => {
-    const userId = sender(ctx);
-    if (userId === undefined) return;
+  fromUsers.command("note_stats", async (ctx) => {
+    const userId = ctx.from.id;
     const days = parseCount(ctx.match, { default: STATS_DAYS_DEFAULT, max: STATS_DAYS_MAX });
     if (!days.ok) return void (await ctx.reply(texts.usage.note_stats));
     const perDay = await notes.perDay(userId, days.value);
