@@ -35,9 +35,10 @@ describe("command arguments", () => {
     expect(parseModelId("9999999999")).toEqual({ ok: false, error: "invalid" });
   });
 
-  it("counts note length in characters, so emoji count once", () => {
-    expect(parseNoteText(`  ${"🙂".repeat(5)}  `, 5)).toEqual({ ok: true, value: "🙂".repeat(5) });
-    expect(parseNoteText("🙂".repeat(6), 5)).toEqual({ ok: false, error: "too_long" });
+  it("counts note length as Telegram does, so an emoji outside the BMP counts twice", () => {
+    expect(parseNoteText(`  ${"🙂".repeat(5)}  `, 10)).toEqual({ ok: true, value: "🙂".repeat(5) });
+    expect(parseNoteText("🙂".repeat(6), 10)).toEqual({ ok: false, error: "too_long" });
+    expect(parseNoteText("ж".repeat(10), 10)).toEqual({ ok: true, value: "ж".repeat(10) });
     expect(parseNoteText(" \n ", 5)).toEqual({ ok: false, error: "empty" });
   });
 

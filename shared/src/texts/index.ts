@@ -121,6 +121,7 @@ export const ru = {
       : `Найдено ${total} ${notesWord(total)} с «${echo(query, 200)}»:`,
   findNothing: (query: string) => `Заметок с «${echo(query, 200)}» не найдено.`,
   exportCaption: (n: number) => `Ваши заметки: ${n}. Время UTC.`,
+  exportCaptionPart: (part: number) => `Продолжение выгрузки, часть ${part}.`,
   exportEmpty: "Выгружать нечего: у вас пока нет заметок.",
   statsHeader: (days: number, total: number) =>
     `Заметки за последние ${days} ${plural(days, "день", "дня", "дней")} (UTC): всего ${total}.`,

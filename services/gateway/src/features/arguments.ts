@@ -25,10 +25,10 @@ export function parseCount(
   return value >= 1 && value <= bounds.max ? ok(value) : fail("out_of_range");
 }
 
-/** Note text: trimmed, non-empty, at most `maxLength` characters (code points, as PostgreSQL counts). */
 /** PostgreSQL text cannot hold NUL; such input is refused rather than silently altered. */
 export const hasUnstorableCharacters = (text: string) => text.includes("\u0000");
 
+/** Note text: trimmed, non-empty, at most `maxLength` characters as Telegram counts them (`characterCount`). */
 export function parseNoteText(
   raw: string,
   maxLength: number,
@@ -39,11 +39,11 @@ export function parseNoteText(
   return characterCount(text) <= maxLength ? ok(text) : fail("too_long");
 }
 
-export function characterCount(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
+/**
+ * A text's length as Telegram counts it for its limits: UTF-16 code units (an emoji is usually two).
+ * Every limit on what users send or are sent is in these units, so what is accepted can be shown.
+ */
+export const characterCount = (text: string): number => text.length;
 
 /** Splits `<id> <rest>`; the rest keeps its inner line breaks. */
 export function splitFirstWord(raw: string): [first: string, rest: string] {

@@ -1,16 +1,19 @@
+import { splitPlainText, TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
 import type { Context } from "grammy";
 
-/** Telegram's limit on a message's text. */
-export const MESSAGE_LIMIT = 4096;
-
 /**
- * Packs text blocks (each shorter than the limit) into as few messages as possible, in order,
- * so a long list is never cut.
+ * Packs text blocks into as few messages as possible, in order, so a long list is never cut. A block
+ * longer than a message by itself (a note stored before limits were counted as Telegram counts them)
+ * is split at line breaks or spaces, never inside a character.
  */
-export function packBlocks(blocks: readonly string[], separator = "\n\n", limit = MESSAGE_LIMIT): string[] {
+export function packBlocks(
+  blocks: readonly string[],
+  separator = "\n\n",
+  limit = TELEGRAM_MESSAGE_LIMIT,
+): string[] {
   const messages: string[] = [];
   let current: string | undefined;
-  for (const block of blocks) {
+  for (const block of blocks.flatMap((b) => (b.length > limit ? splitPlainText(b, limit) : [b]))) {
     const candidate = current === undefined ? block : `${current}${separator}${block}`;
     if (candidate.length <= limit || current === undefined) {
       current = candidate;

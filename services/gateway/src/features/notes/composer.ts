@@ -7,7 +7,7 @@ import {
   STATS_DAYS_MAX,
   type Texts,
 } from "@notesbot/shared/texts";
-import { Composer, type Context, InputFile } from "grammy";
+import { Composer, type Context } from "grammy";
 import type { User } from "grammy/types";
 import {
   characterCount,
@@ -18,7 +18,8 @@ import {
   splitFirstWord,
 } from "../arguments.js";
 import { replyInParts } from "../reply.js";
-import { formatExport, formatStats } from "./format.js";
+import { exportParts } from "./export.js";
+import { formatStats } from "./format.js";
 import type { NotesRepository } from "./repository.js";
 
 interface Deps {
@@ -100,10 +101,15 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
   fromUsers.command("note_export", async (ctx) => {
     const userId = ctx.from.id;
     if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("note_export")));
-    const all = await notes.all(userId);
-    if (all.length === 0) return void (await ctx.reply(texts.exportEmpty));
-    const file = new InputFile(Buffer.from(formatExport(all), "utf8"), `notes-${userId}.txt`);
-    await ctx.replyWithDocument(file, { caption: texts.exportCaption(all.length) });
+    const total = await notes.count(userId);
+    if (total === 0) return void (await ctx.reply(texts.exportEmpty));
+    let part = 0;
+    for await (const { file } of exportParts(notes, userId)) {
+      part++;
+      await ctx.replyWithDocument(file, {
+        caption: part === 1 ? texts.exportCaption(total) : texts.exportCaptionPart(part),
+      });
+    }
   });
 
   fromUsers.command("note_stats", async (ctx) => {

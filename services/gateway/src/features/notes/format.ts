@@ -1,9 +1,9 @@
 import { formatDateTime, type NoteView, type Texts } from "@notesbot/shared/texts";
 import type { DayCount } from "./repository.js";
 
-/** The `.txt` export: one block per note, oldest first, readable in any editor. */
-export function formatExport(notes: readonly NoteView[]): string {
-  return `${notes.map((n) => `#${n.id} · ${formatDateTime(n.createdAt)} UTC\n${n.text}`).join("\n\n")}\n`;
+/** One note in the `.txt` export (oldest first, a blank line after each): readable in any editor. */
+export function formatExportNote(note: NoteView): string {
+  return `#${note.id} · ${formatDateTime(note.createdAt)} UTC\n${note.text}\n\n`;
 }
 
 /** Up to a month every day is listed; longer ranges list only the days that have notes. */

@@ -7,6 +7,17 @@ export interface DayCount {
   count: number;
 }
 
+/** Where a reading of a user's notes in creation order stopped. */
+export interface NoteKey {
+  createdAt: string;
+  id: string;
+}
+
+export interface KeyedNote {
+  note: NoteView;
+  key: NoteKey;
+}
+
 interface NoteRow {
   id: string;
   text: string;
@@ -65,26 +76,39 @@ export function createNotesRepository(db: Db) {
       return Number(rows[0]?.count ?? 0);
     },
 
-    async all(userId: number): Promise<NoteView[]> {
-      const { rows } = await db.query<NoteRow>(
-        "SELECT id, text, created_at FROM notes WHERE user_id = $1 ORDER BY created_at, id",
-        [userId],
+    /**
+     * The user's notes oldest first, `limit` at a time, after `after` (a keyset cursor; none = from the start).
+     * The cursor keeps PostgreSQL's own text of `created_at`: a JavaScript Date would drop its microseconds.
+     */
+    async page(userId: number, after: NoteKey | undefined, limit: number): Promise<KeyedNote[]> {
+      const { rows } = await db.query<NoteRow & { created_at_key: string }>(
+        `SELECT id, text, created_at, created_at::text AS created_at_key FROM notes
+         WHERE user_id = $1 ${after ? "AND (created_at, id) > ($3::timestamptz, $4::bigint)" : ""}
+         ORDER BY created_at, id LIMIT $2`,
+        after ? [userId, limit, after.createdAt, after.id] : [userId, limit],
       );
-      return rows.map(toNote);
+      return rows.map((row) => ({ note: toNote(row), key: { createdAt: row.created_at_key, id: row.id } }));
     },
 
-    /** Notes added per UTC day over the last `days` days, today included, zero days included. */
+    /**
+     * Notes added per UTC day over the last `days` days, today included, zero days included, oldest first.
+     * Every conversion names UTC, so the result does not depend on the session's TimeZone; the user's notes
+     * in the range are counted once (one index range scan), then joined to the list of days.
+     */
     async perDay(userId: number, days: number): Promise<DayCount[]> {
       const { rows } = await db.query<{ day: string; count: string }>(
-        `WITH bounds AS (SELECT (now() AT TIME ZONE 'UTC')::date AS today)
-         SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(n.id) AS count
-         FROM bounds,
-              generate_series(bounds.today - ($2::int - 1), bounds.today, interval '1 day') AS d(day)
-         LEFT JOIN notes n
-           ON n.user_id = $1
-          AND n.created_at >= d.day AT TIME ZONE 'UTC'
-          AND n.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
-         GROUP BY d.day ORDER BY d.day`,
+        `WITH bounds AS (SELECT (now() AT TIME ZONE 'UTC')::date AS today),
+         counts AS (
+           SELECT (n.created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS count
+           FROM notes n, bounds
+           WHERE n.user_id = $1
+             AND n.created_at >= (bounds.today - ($2::int - 1))::timestamp AT TIME ZONE 'UTC'
+           GROUP BY 1)
+         SELECT to_char(bounds.today - i, 'YYYY-MM-DD') AS day, coalesce(counts.count, 0) AS count
+         FROM bounds
+         CROSS JOIN generate_series($2::int - 1, 0, -1) AS i
+         LEFT JOIN counts ON counts.day = bounds.today - i
+         ORDER BY i DESC`,
         [userId, days],
       );
       return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
