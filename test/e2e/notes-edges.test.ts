@@ -70,8 +70,8 @@ describe("exports", () => {
     for (const text of texts) await insertNote(user.id, text);
     const notes = createNotesRepository(bot.db);
     const parts: string[] = [];
-    for await (const part of exportParts(notes, user.id, { maxBytes: 2_000, pageSize: 7 })) {
-      const supplier = (part.file as unknown as { fileData: () => AsyncIterable<Uint8Array> }).fileData;
+    for await (const file of exportParts(notes, user.id, { maxBytes: 2_000, pageSize: 7 })) {
+      const supplier = (file as unknown as { fileData: () => AsyncIterable<Uint8Array> }).fileData;
       // Read twice, as a retried upload would: the second reading is the same part.
       const read = async () => {
         const chunks: Uint8Array[] = [];

@@ -104,7 +104,7 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     const total = await notes.count(userId);
     if (total === 0) return void (await ctx.reply(texts.exportEmpty));
     let part = 0;
-    for await (const { file } of exportParts(notes, userId)) {
+    for await (const file of exportParts(notes, userId)) {
       part++;
       await ctx.replyWithDocument(file, {
         caption: part === 1 ? texts.exportCaption(total) : texts.exportCaptionPart(part),

@@ -12,14 +12,6 @@ export const EXPORT_PART_MAX_BYTES = 45_000_000;
 /** Notes read per query: with notes of at most a few kilobytes, a page stays within a few megabytes. */
 const PAGE_SIZE = 500;
 
-/** One document of the export, and where the next one starts (none when this was the last). */
-export interface ExportPart {
-  file: InputFile;
-  /** Known once the part has been read to its end (after the upload). */
-  readonly next: NoteKey | undefined;
-  readonly notes: number;
-}
-
 /**
  * The export's documents in order; each is read while it is uploaded. `maxBytes` must hold the largest
  * single note (a part always takes at least one).
@@ -28,25 +20,16 @@ export async function* exportParts(
   notes: NotesRepository,
   userId: number,
   { maxBytes = EXPORT_PART_MAX_BYTES, pageSize = PAGE_SIZE, filename = `notes-${userId}` } = {},
-): AsyncGenerator<ExportPart> {
+): AsyncGenerator<InputFile> {
   let start: NoteKey | undefined;
   for (let index = 1; ; index++) {
     const from = start;
-    const state = { next: undefined as NoteKey | undefined, notes: 0, read: false };
-    const part: ExportPart = {
-      // A supplier, so a retried upload reads the part afresh instead of reusing a spent stream.
-      file: new InputFile(
-        () => readPart(notes, userId, from, { maxBytes, pageSize }, state),
-        index === 1 ? `${filename}.txt` : `${filename}-${index}.txt`,
-      ),
-      get next() {
-        return state.next;
-      },
-      get notes() {
-        return state.notes;
-      },
-    };
-    yield part;
+    const state: PartState = { next: undefined, read: false };
+    // A supplier, so a retried upload reads the part afresh instead of reusing a spent stream.
+    yield new InputFile(
+      () => readPart(notes, userId, from, { maxBytes, pageSize }, state),
+      index === 1 ? `${filename}.txt` : `${filename}-${index}.txt`,
+    );
     if (!state.read) throw new Error("an export part was not read before the next one was asked for");
     if (state.next === undefined) return;
     start = state.next;
@@ -58,7 +41,7 @@ async function* readPart(
   userId: number,
   from: NoteKey | undefined,
   { maxBytes, pageSize }: { maxBytes: number; pageSize: number },
-  state: { next: NoteKey | undefined; notes: number; read: boolean },
+  state: PartState,
 ): AsyncGenerator<Uint8Array> {
   let after = from;
   let bytes = 0;
@@ -71,7 +54,7 @@ async function* readPart(
       if (count > 0 && bytes + block.length > maxBytes) {
         // The part is full: the next one starts right after the last note this one holds.
         if (chunks.length > 0) yield Buffer.concat(chunks);
-        Object.assign(state, { next: after, notes: count, read: true });
+        Object.assign(state, { next: after, read: true });
         return;
       }
       chunks.push(block);
@@ -81,8 +64,14 @@ async function* readPart(
     }
     if (chunks.length > 0) yield Buffer.concat(chunks);
     if (page.length < pageSize) {
-      Object.assign(state, { next: undefined, notes: count, read: true });
+      Object.assign(state, { next: undefined, read: true });
       return;
     }
   }
+}
+
+/** Where the next part starts (none after the last), known once a part has been read to its end. */
+interface PartState {
+  next: NoteKey | undefined;
+  read: boolean;
 }
