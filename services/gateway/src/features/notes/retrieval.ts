@@ -10,10 +10,12 @@ import type { NoteView } from "@notesbot/shared/texts";
 export const NOTES_CONTEXT_CHARS = 6000;
 /** Notes sent with one question at most, however short. */
 export const NOTES_CONTEXT_MAX = 10;
-/** A frequent word matches many notes: only this many of the newest matches are ranked. */
-const RANKED_MATCHES_MAX = 1000;
+/** The newest notes of the user that are read whole for matches. */
+const NEWEST_READ = 1000;
+/** Full-text matches read from the index anywhere in the user's notes (in no particular order). */
+const ANYWHERE_READ = 300;
 /** Question words probed with trigrams (long questions are mostly small words). */
-const TRIGRAM_WORDS_MAX = 8;
+const TRIGRAM_WORDS_MAX = 4;
 
 export interface RetrievalOptions {
   budgetChars?: number;
@@ -29,34 +31,52 @@ export function createNotesRetrieval(db: Db) {
       const maxNotes = options.maxNotes ?? NOTES_CONTEXT_MAX;
       const words = questionWords(question);
       if (words.length === 0) return [];
-      const { rows } = await db.query<{ id: string; text: string; created_at: Date }>(
-        `WITH query AS (SELECT websearch_to_tsquery('russian', $2) AS tsq),
-         full_text AS (
-           SELECT recent.id, ts_rank_cd(recent.search, query.tsq, 1) AS score
-           FROM query, LATERAL (
-             SELECT id, search FROM notes
-             WHERE user_id = $1 AND search @@ query.tsq
-             ORDER BY created_at DESC LIMIT ${RANKED_MATCHES_MAX}
-           ) AS recent),
-         trigram AS (
-           SELECT matched.id, max(matched.score) AS score
-           FROM unnest($3::text[]) AS probe(word), LATERAL (
-             SELECT id, word_similarity(probe.word, text) AS score FROM notes
-             WHERE user_id = $1 AND text %> probe.word
-             ORDER BY created_at DESC LIMIT ${RANKED_MATCHES_MAX}
-           ) AS matched
-           -- Stop words ("когда", "which") would find every note: only words the search keeps are probed.
-           WHERE to_tsvector('russian', probe.word) <> ''::tsvector
-           GROUP BY matched.id),
-         scored AS (
-           SELECT coalesce(f.id, t.id) AS id, coalesce(f.score, 0) + coalesce(t.score, 0) / 10 AS score
-           FROM full_text f FULL JOIN trigram t ON t.id = f.id)
-         SELECT n.id, n.text, n.created_at
-         FROM scored JOIN notes n ON n.id = scored.id AND n.user_id = $1
-         ORDER BY scored.score DESC, n.created_at DESC, n.id DESC
-         LIMIT $4`,
-        [userId, words.join(" or "), trigramProbes(words), maxNotes * 5],
-      );
+      const probes = trigramProbes(words);
+      // $1 the user, $2 the question's words, $3.. the trigram probes, each a parameter of its own so the
+      // planner folds the stop-word test away.
+      const probeParams = probes.map((_, i) => `$${i + 3}`);
+      const asked = "websearch_to_tsquery('russian', $2)";
+      const similarity =
+        probes.length > 0
+          ? `greatest(${probeParams.map((p) => `word_similarity(${p}, n.text)`).join(", ")})`
+          : "0";
+      const trigramMatch = probeParams
+        // Stop words ("когда", "which") would find every note: only words the search keeps probe.
+        .map((p) => `OR (n.text %> ${p} AND to_tsvector('russian', ${p}) <> ''::tsvector)`)
+        .join(" ");
+      // Candidates come from two bounded readings: the user's newest notes, read whole (a frequent word is
+      // best judged there, trigrams included); and full-text matches anywhere, read through the GIN index
+      // with the owner's lexeme. Sequential scans are off for this statement alone: for a word frequent in
+      // the table but absent from this user's notes, the planner would otherwise read the whole table.
+      const client = await db.connect();
+      let rows: { id: string; text: string; created_at: Date }[];
+      try {
+        await client.query("BEGIN READ ONLY");
+        await client.query("SET LOCAL enable_seqscan = off");
+        ({ rows } = await client.query(
+          `WITH newest AS (
+             SELECT n.id FROM (SELECT id, text, search FROM notes WHERE user_id = $1
+                               ORDER BY created_at DESC LIMIT ${NEWEST_READ}) AS n
+             WHERE n.search @@ ${asked} ${trigramMatch}),
+           anywhere AS (
+             SELECT id FROM notes
+             -- An empty question (stop words only) would leave just the owner: it matches nothing.
+             WHERE numnode(${asked}) > 0 AND search @@ (${asked} && format('%L', '~user' || $1::text)::tsquery)
+             LIMIT ${ANYWHERE_READ})
+           SELECT n.id, n.text, n.created_at
+           FROM (SELECT id FROM newest UNION SELECT id FROM anywhere) AS c
+           JOIN notes n ON n.id = c.id AND n.user_id = $1
+           ORDER BY ts_rank_cd(n.search, ${asked}, 1) + ${similarity} / 10 DESC, n.created_at DESC, n.id DESC
+           LIMIT ${maxNotes * 5}`,
+          [userId, words.join(" or "), ...probes],
+        ));
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
       const chosen: NoteView[] = [];
       let used = 0;
       for (const row of rows) {
