@@ -65,12 +65,62 @@ export interface FakeOpenRouter {
   enqueueFor(model: string, ...behaviours: Behaviour[]): void;
   /** The behaviour used once the queues are empty. */
   setDefault(behaviour: Behaviour): void;
+  /** What `GET /models` answers from now on (`models` builds the usual body). */
+  setCatalog(reply: ScriptedReply | { models: FakeCatalogModel[] }): void;
+  /** What `GET /key` answers from now on (`data` is the body's `data` object). */
+  setKeyState(reply: ScriptedReply | { data: Record<string, unknown> }): void;
   /** Resolves once `n` requests in all have arrived. */
   waitForRequests(n: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   close(): Promise<void>;
 }
 
 const COMPLETIONS_PATH = "/api/v1/chat/completions";
+const MODELS_PATH = "/api/v1/models";
+const KEY_PATH = "/api/v1/key";
+
+/** A model of the fake's `GET /models` list; free unless `paid`. */
+export interface FakeCatalogModel {
+  key: string;
+  name?: string;
+  contextLength?: number;
+  paid?: boolean;
+}
+
+/** What `GET /models` or `GET /key` answers: a status and a JSON body, or a raw text body. */
+export type ScriptedReply = { status: number; body: unknown } | { status: number; raw: string };
+
+/** The registry's seeded models (migrations/…_models.sql), all free with a large context: the default list. */
+export const SEEDED_MODELS: FakeCatalogModel[] = [
+  "deepseek/deepseek-chat-v3.1:free",
+  "deepseek/deepseek-r1-0528:free",
+  "meta-llama/llama-3.3-70b-instruct:free",
+  "qwen/qwen3-235b-a22b:free",
+  "qwen/qwen3-coder:free",
+  "google/gemma-3-27b-it:free",
+  "mistralai/mistral-small-3.2-24b-instruct:free",
+  "moonshotai/kimi-k2:free",
+  "z-ai/glm-4.5-air:free",
+  "openai/gpt-oss-20b:free",
+  "nvidia/nemotron-nano-9b-v2:free",
+  "meta-llama/llama-4-maverick:free",
+].map((key) => ({ key, contextLength: 131_072 }));
+
+/** A `data[]` entry of OpenRouter's model list. */
+export function catalogEntry(model: FakeCatalogModel): Record<string, unknown> {
+  const price = model.paid ? "0.000001" : "0";
+  return {
+    id: model.key,
+    canonical_slug: model.key,
+    name: model.name ?? model.key,
+    created: 1_750_000_000,
+    context_length: model.contextLength ?? 32_768,
+    architecture: { modality: "text->text", input_modalities: ["text"], output_modalities: ["text"] },
+    pricing: { prompt: price, completion: price, request: "0", image: "0" },
+    top_provider: { context_length: model.contextLength ?? 32_768, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: ["max_tokens", "temperature"],
+  };
+}
 
 type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" }>;
 
@@ -106,6 +156,20 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   const waiters = new Set<Waiter>();
   const timers = new Set<NodeJS.Timeout>();
   let generation = 0;
+  let catalog: ScriptedReply = { status: 200, body: { data: SEEDED_MODELS.map(catalogEntry) } };
+  let keyState: ScriptedReply = {
+    status: 200,
+    body: {
+      data: {
+        label: "fake",
+        limit: null,
+        limit_remaining: null,
+        usage: 0,
+        usage_daily: 0,
+        is_free_tier: true,
+      },
+    },
+  };
 
   function nextBehaviour(model: string | undefined): Behaviour {
     const scoped = model === undefined ? undefined : modelQueues.get(model)?.shift();
@@ -306,6 +370,8 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     };
     record(recorded);
 
+    if (req.method === "GET" && req.url === MODELS_PATH) return sendScripted(res, catalog);
+    if (req.method === "GET" && req.url === KEY_PATH) return sendScripted(res, keyState);
     if (req.method !== "POST" || req.url !== COMPLETIONS_PATH) {
       return sendJson(res, 404, { error: { code: 404, message: "Not Found" } });
     }
@@ -338,6 +404,12 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     },
     setDefault: (behaviour) => {
       defaultBehaviour = behaviour;
+    },
+    setCatalog: (reply) => {
+      catalog = "models" in reply ? { status: 200, body: { data: reply.models.map(catalogEntry) } } : reply;
+    },
+    setKeyState: (reply) => {
+      keyState = "data" in reply ? { status: 200, body: { data: reply.data } } : reply;
     },
     waitForRequests: (n, timeoutMs = 10_000) => {
       if (requests.length >= n) return Promise.resolve([...requests]);
@@ -395,6 +467,14 @@ function splitInto(text: string, parts: number): string[] {
   const pieces: string[] = [];
   for (let i = 0; i < characters.length; i += size) pieces.push(characters.slice(i, i + size).join(""));
   return pieces;
+}
+
+function sendScripted(res: ServerResponse, reply: ScriptedReply): void {
+  if ("raw" in reply) {
+    res.writeHead(reply.status, { "Content-Type": "application/json" }).end(reply.raw);
+  } else {
+    sendJson(res, reply.status, reply.body);
+  }
 }
 
 function sendJson(

@@ -3,7 +3,7 @@
  * (Russian and English stemming, any of the question's words, ranked by cover density) joined with the
  * trigram index for partial and short words, then the best notes that fit a character budget.
  */
-import type { Db } from "@notesbot/shared/db";
+import { type Db, inTransaction } from "@notesbot/shared/db";
 import type { NoteView } from "@notesbot/shared/texts";
 
 /** Characters of note text sent with one question: room for several notes and the model's answer. */
@@ -48,35 +48,27 @@ export function createNotesRetrieval(db: Db) {
       // best judged there, trigrams included); and full-text matches anywhere, read through the GIN index
       // with the owner's lexeme. Sequential scans are off for this statement alone: for a word frequent in
       // the table but absent from this user's notes, the planner would otherwise read the whole table.
-      const client = await db.connect();
-      let rows: { id: string; text: string; created_at: Date }[];
-      try {
-        await client.query("BEGIN READ ONLY");
+      const rows = await inTransaction(db, async (client) => {
         await client.query("SET LOCAL enable_seqscan = off");
-        ({ rows } = await client.query(
+        const result = await client.query<{ id: string; text: string; created_at: Date }>(
           `WITH newest AS (
-             SELECT n.id FROM (SELECT id, text, search FROM notes WHERE user_id = $1
-                               ORDER BY created_at DESC LIMIT ${NEWEST_READ}) AS n
-             WHERE n.search @@ ${asked} ${trigramMatch}),
-           anywhere AS (
-             SELECT id FROM notes
-             -- An empty question (stop words only) would leave just the owner: it matches nothing.
-             WHERE numnode(${asked}) > 0 AND search @@ (${asked} && format('%L', '~user' || $1::text)::tsquery)
-             LIMIT ${ANYWHERE_READ})
-           SELECT n.id, n.text, n.created_at
-           FROM (SELECT id FROM newest UNION SELECT id FROM anywhere) AS c
-           JOIN notes n ON n.id = c.id AND n.user_id = $1
-           ORDER BY ts_rank_cd(n.search, ${asked}, 1) + ${similarity} / 10 DESC, n.created_at DESC, n.id DESC
-           LIMIT ${maxNotes * 5}`,
+           SELECT n.id FROM (SELECT id, text, search FROM notes WHERE user_id = $1
+                             ORDER BY created_at DESC LIMIT ${NEWEST_READ}) AS n
+           WHERE n.search @@ ${asked} ${trigramMatch}),
+         anywhere AS (
+           SELECT id FROM notes
+           -- An empty question (stop words only) would leave just the owner: it matches nothing.
+           WHERE numnode(${asked}) > 0 AND search @@ (${asked} && format('%L', '~user' || $1::text)::tsquery)
+           LIMIT ${ANYWHERE_READ})
+         SELECT n.id, n.text, n.created_at
+         FROM (SELECT id FROM newest UNION SELECT id FROM anywhere) AS c
+         JOIN notes n ON n.id = c.id AND n.user_id = $1
+         ORDER BY ts_rank_cd(n.search, ${asked}, 1) + ${similarity} / 10 DESC, n.created_at DESC, n.id DESC
+         LIMIT ${maxNotes * 5}`,
           [userId, words.join(" or "), ...probes],
-        ));
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        );
+        return result.rows;
+      });
       const chosen: NoteView[] = [];
       let used = 0;
       for (const row of rows) {
