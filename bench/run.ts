@@ -308,6 +308,9 @@ async function scenario4(env: BenchEnv): Promise<void> {
     add(S4, `${text} p50`, "ms", pick("p50"));
     add(S4, `${text} p99`, "ms", pick("p99"), at.most(text.startsWith("/note_find") ? 50 : 20));
   }
+  const retrieval = (p: "p50" | "p99") => figure(result.retrieval.map((pass) => pass[p]));
+  add(S4, "/ask_notes retrieval p50", "ms", retrieval("p50"));
+  add(S4, "/ask_notes retrieval p99", "ms", retrieval("p99"), at.most(30));
 }
 
 function scenario5(): void {

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { createNotesRetrieval } from "../../services/gateway/src/features/notes/retrieval.js";
 import type { BenchEnv } from "../support/env.js";
 import { Fakes, Target } from "../support/stack.js";
 import { percentile, type Sample } from "../support/stats.js";
@@ -17,10 +18,23 @@ export interface ScaleOptions {
 
 export const SCALE_COMMANDS = ["/note_list", "/note_count", "/note_stats 30", "/note_find кварц"] as const;
 
+/**
+ * Questions for `/ask_notes` retrieval, in turn: words in every note of the heavy user, in 1% of them, in
+ * none of theirs but in every other user's notes (the planner's trap), and in no note at all.
+ */
+export const RETRIEVAL_QUESTIONS = [
+  "когда я покупал молоко?",
+  "где мой кварц?",
+  "позвонить маме",
+  "драконы летают",
+] as const;
+
 export interface ScaleResult {
   populateSeconds: number;
   /** Per pass, per command: p50 and p99 from delivery to reply. */
   passes: Record<string, { p50: Sample; p99: Sample }>[];
+  /** Per pass: the retrieval query's own time (in-process, one connection), p50 and p99 over every question. */
+  retrieval: { p50: Sample; p99: Sample }[];
 }
 
 const HEAVY_USER = 950_000_000;
@@ -99,11 +113,40 @@ export async function scale(env: BenchEnv, options: ScaleOptions): Promise<Scale
           ),
         );
       }
-      return { populateSeconds, passes };
+      return { populateSeconds, passes, retrieval: await measureRetrieval(databaseUrl, options) };
     } finally {
       await target.stop();
     }
   } finally {
     await fakes.close();
+  }
+}
+
+/** `/ask_notes` retrieval for the heavy user, timed around the call, `commands` questions per pass. */
+async function measureRetrieval(
+  databaseUrl: string,
+  options: ScaleOptions,
+): Promise<ScaleResult["retrieval"]> {
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const retrieval = createNotesRetrieval(db);
+    const timed = async (count: number) => {
+      const samples: Sample[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        await retrieval.relevant(HEAVY_USER, RETRIEVAL_QUESTIONS[i % RETRIEVAL_QUESTIONS.length] as string);
+        samples.push({ ms: performance.now() - started, censored: false });
+      }
+      return samples;
+    };
+    await timed(20); // warm-up
+    const passes: ScaleResult["retrieval"] = [];
+    for (let pass = 0; pass < options.passes; pass++) {
+      const samples = await timed(options.commands);
+      passes.push({ p50: percentile(samples, 50), p99: percentile(samples, 99) });
+    }
+    return passes;
+  } finally {
+    await db.end();
   }
 }
