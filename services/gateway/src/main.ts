@@ -5,7 +5,7 @@ import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { createGatewayMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
-import { ru } from "@notesbot/shared/texts";
+import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { botCommands } from "./commands.js";
 import { createInFlightTracker } from "./middleware/in-flight.js";
@@ -16,7 +16,7 @@ const logger = createLogger({ level: config.logLevel, service: "gateway", secret
 const db = createPool(config.databaseUrl);
 // An idle connection dropped by the server must not crash the process: the pool replaces it.
 db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
-const texts = ru;
+const texts = createLocalizer().of("ru");
 const redis = createProducerConnection(config.redis.url);
 // Reconnects go on in the background; while Redis is down /ask says so and notes keep working.
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));

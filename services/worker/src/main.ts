@@ -7,7 +7,7 @@ import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { createOpenRouterClient } from "@notesbot/shared/openrouter";
 import { createWorkerConnection, userAsks } from "@notesbot/shared/queue";
-import { ru } from "@notesbot/shared/texts";
+import { createLocalizer } from "@notesbot/shared/texts";
 import { Api } from "grammy";
 import { createCancellations } from "./ask/cancellations.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
@@ -60,7 +60,7 @@ const worker = createAskWorker(
     perUserInFlight: config.ask.perUserInFlight,
     streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
     drafts: { available: undefined },
-    texts: ru,
+    texts: createLocalizer().of("ru"),
     logger,
     retry: {
       maxAttempts: config.ask.maxAttempts,

@@ -1,7 +1,10 @@
 /**
- * Everything the bot says to its users, in one place so that a second language is one more object
- * of the same `Texts` shape.
+ * Everything the bot says to its users, in Russian and English: the words live in Fluent files
+ * (`shared/locales/<locale>.ftl`, loaded through @grammyjs/i18n), and `Texts` is their typed face, so
+ * every call site names a message and its arguments as a function call the compiler checks.
  */
+import { fileURLToPath } from "node:url";
+import { I18n } from "@grammyjs/i18n";
 
 export const NOTE_MAX_LENGTH = 3000;
 export const NOTE_LIST_DEFAULT = 10;
@@ -29,13 +32,22 @@ export function formatDateTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")}`;
 }
 
-const plural = (n: number, one: string, few: string, many: string): string => {
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  if (mod10 === 1 && mod100 !== 11) return one;
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return few;
-  return many;
-};
+export const LOCALES = ["ru", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Telegram's `language_code` of the users who get Russian; everyone else gets English. */
+const RUSSIAN_SPEAKING = new Set(["ru", "uk", "be", "kk"]);
+
+/** The locale for a Telegram user's `language_code` (none: Russian, the bot's first language). */
+export function localeOf(languageCode: string | undefined): Locale {
+  if (languageCode === undefined) return "ru";
+  return RUSSIAN_SPEAKING.has(languageCode.toLowerCase().split("-")[0] ?? "") ? "ru" : "en";
+}
+
+export const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
+
+/** Where the Fluent files are, beside `src/` and `dist/`. */
+export const LOCALES_DIRECTORY = fileURLToPath(new URL("../../locales", import.meta.url));
 
 /** User input echoed back in a reply, shortened so the reply stays well within Telegram's limit. */
 const echo = (raw: string, max = 40): string => {
@@ -43,152 +55,161 @@ const echo = (raw: string, max = 40): string => {
   return characters.length > max ? `${characters.slice(0, max).join("")}…` : raw;
 };
 
-const notesWord = (n: number) => plural(n, "заметка", "заметки", "заметок");
+/** The bot's texts in every locale, loaded once by the service that speaks them. */
+export function createLocalizer(directory = LOCALES_DIRECTORY) {
+  const i18n = new I18n({
+    defaultLocale: "ru",
+    directory,
+    // Telegram shows text as it is: no invisible bidi isolation marks around arguments.
+    fluentBundleOptions: { useIsolating: false },
+  });
+  const cache = new Map<Locale, Texts>();
+  return {
+    /** The texts of one locale. */
+    of(locale: Locale): Texts {
+      let texts = cache.get(locale);
+      if (texts === undefined) {
+        texts = createTexts((key, args) => i18n.t(locale, key, args));
+        cache.set(locale, texts);
+      }
+      return texts;
+    },
+  };
+}
 
-const commandList = [
-  "/note_add <текст> — сохранить заметку",
-  `/note_list [N] — последние N заметок (по умолчанию ${NOTE_LIST_DEFAULT}, не больше ${NOTE_LIST_MAX})`,
-  "/note_find <текст> — найти заметки с этим текстом (без учёта регистра)",
-  "/note_edit <id> <текст> — изменить заметку",
-  "/note_del <id> — удалить заметку",
-  "/note_count — сколько у вас заметок",
-  "/note_export — все заметки файлом .txt",
-  `/note_stats [дни] — сколько заметок добавлено по дням (по умолчанию ${STATS_DAYS_DEFAULT}, не больше ${STATS_DAYS_MAX})`,
-  "/models — список моделей",
-  "/model [id] — активная модель; с id — сделать её активной",
-  "/ask <вопрос> — спросить модель (в личном чате можно просто написать вопрос)",
-  "/cancel — отменить свои вопросы, на которые ещё нет ответа",
-  "/reset — начать разговор с моделью заново",
-  "/help — эта справка",
-  "/start — приветствие",
-].join("\n");
+export type Localizer = ReturnType<typeof createLocalizer>;
 
-export const ru = {
-  /** Short descriptions registered with setMyCommands (shown in Telegram's command menu). */
-  commandDescriptions: {
-    start: "Начать работу",
-    help: "Справка по командам",
-    note_add: "Сохранить заметку",
-    note_list: "Последние заметки",
-    note_find: "Найти заметки",
-    note_edit: "Изменить заметку",
-    note_del: "Удалить заметку",
-    note_count: "Сколько у меня заметок",
-    note_export: "Выгрузить заметки в .txt",
-    note_stats: "Заметки по дням",
-    models: "Список моделей",
-    model: "Активная модель",
-    ask: "Спросить модель",
-    cancel: "Отменить свой вопрос",
-    reset: "Начать разговор заново",
-  },
+type Translate = (key: string, args?: Record<string, string | number>) => string;
 
-  start: (firstName: string | undefined) =>
-    `Здравствуйте${firstName ? `, ${firstName}` : ""}! Я храню ваши заметки и отвечаю на вопросы с помощью языковой модели.\n\n${commandList}\n\nДлина заметки — до ${NOTE_MAX_LENGTH} символов. Даты — по UTC.`,
-  help: () => `Команды:\n${commandList}\n\nДлина заметки — до ${NOTE_MAX_LENGTH} символов. Даты — по UTC.`,
-  unknownCommand: "Неизвестная команда. Список команд: /help",
-  accessDenied: "Извините, этот бот доступен только приглашённым пользователям.",
-  noArguments: (command: string) => `Команда /${command} используется без аргументов.`,
+/** Ids and exact figures go to Fluent as strings, so it formats them as they are. */
+const id = (value: string | number) => String(value);
 
-  usage: {
-    note_add: `Напишите текст заметки после команды: /note_add <текст> (до ${NOTE_MAX_LENGTH} символов).`,
-    note_list: `Использование: /note_list [N], где N — от 1 до ${NOTE_LIST_MAX}.`,
-    note_find: "Напишите, что искать: /note_find <текст>.",
-    note_edit: `Использование: /note_edit <id> <новый текст> (до ${NOTE_MAX_LENGTH} символов).`,
-    note_del: "Использование: /note_del <id>.",
-    note_stats: `Использование: /note_stats [дни], где дни — от 1 до ${STATS_DAYS_MAX}.`,
-    model: "Использование: /model — активная модель; /model <id> — сделать модель активной. Список: /models",
-  },
+function createTexts(t: Translate) {
+  const limits = {
+    noteMax: id(NOTE_MAX_LENGTH),
+    listDefault: id(NOTE_LIST_DEFAULT),
+    listMax: id(NOTE_LIST_MAX),
+    statsDefault: id(STATS_DAYS_DEFAULT),
+    statsMax: id(STATS_DAYS_MAX),
+  };
+  const commandList = () => t("command-list", limits);
+  const helpFooter = () => t("help-footer", limits);
+  const STATUSES = [400, 401, 402, 403, 404, 408, 429, 500, 502, 503, 504];
+  const commands = [
+    "start",
+    "help",
+    "note_add",
+    "note_list",
+    "note_find",
+    "note_edit",
+    "note_del",
+    "note_count",
+    "note_export",
+    "note_stats",
+    "models",
+    "model",
+    "ask",
+    "cancel",
+    "reset",
+  ] as const;
+  return {
+    /** Short descriptions registered with setMyCommands (shown in Telegram's command menu). */
+    commandDescriptions: Object.fromEntries(commands.map((c) => [c, t(`cmd-${c}`)])) as Record<
+      (typeof commands)[number],
+      string
+    >,
 
-  invalidId: (raw: string) =>
-    `«${echo(raw)}» — не номер заметки. Номер — целое положительное число, например 12.`,
-  noteTooLong: (length: number) =>
-    `Заметка слишком длинная: ${length} символов, можно до ${NOTE_MAX_LENGTH}. Ничего не сохранено.`,
-  unstorableCharacters:
-    "В тексте есть нулевой символ (NUL), его нельзя сохранить. Уберите его и попробуйте снова.",
+    start: (firstName: string | undefined) =>
+      `${t("start", { name: firstName ?? "none" })}\n\n${commandList()}\n\n${helpFooter()}`,
+    help: () => `${t("help-header")}\n${commandList()}\n\n${helpFooter()}`,
+    unknownCommand: t("unknown-command"),
+    accessDenied: t("access-denied"),
+    noArguments: (command: string) => t("no-arguments", { command }),
 
-  noteAdded: (id: string) => `Заметка #${id} сохранена.`,
-  noteEdited: (id: string) => `Заметка #${id} изменена.`,
-  noteDeleted: (id: string) => `Заметка #${id} удалена.`,
-  noteNotFound: (id: string) => `Заметки #${id} у вас нет.`,
-  noteCount: (n: number) => (n === 0 ? "У вас пока нет заметок." : `У вас ${n} ${notesWord(n)}.`),
-  noNotes: "У вас пока нет заметок. Добавьте первую: /note_add <текст>",
-  note: (note: NoteView) => `#${note.id} · ${formatDateTime(note.createdAt)}\n${note.text}`,
-  listHeader: (shown: number) => `Ваши последние заметки (${shown}), время UTC:`,
-  findHeader: (query: string, shown: number, total: number) =>
-    total > shown
-      ? `Найдено ${total} ${notesWord(total)} с «${echo(query, 200)}», показаны ${shown} новейших:`
-      : `Найдено ${total} ${notesWord(total)} с «${echo(query, 200)}»:`,
-  findNothing: (query: string) => `Заметок с «${echo(query, 200)}» не найдено.`,
-  exportCaption: (n: number) => `Ваши заметки: ${n}. Время UTC.`,
-  exportCaptionPart: (part: number) => `Продолжение выгрузки, часть ${part}.`,
-  exportEmpty: "Выгружать нечего: у вас пока нет заметок.",
-  statsHeader: (days: number, total: number) =>
-    `Заметки за последние ${days} ${plural(days, "день", "дня", "дней")} (UTC): всего ${total}.`,
-  statsOnlyNonEmpty: "Показаны только дни с заметками.",
+    usage: {
+      note_add: t("usage-note_add", limits),
+      note_list: t("usage-note_list", limits),
+      note_find: t("usage-note_find"),
+      note_edit: t("usage-note_edit", limits),
+      note_del: t("usage-note_del"),
+      note_stats: t("usage-note_stats", limits),
+      model: t("usage-model"),
+    },
 
-  modelsHeader: "Модели (★ — активная):",
-  modelLine: (m: ModelView) => `${m.active ? "★" : "  "} ${m.id}. ${m.label} — ${m.key}`,
-  modelsFooter: "Сменить модель: /model <id>",
-  activeModel: (m: ModelView) =>
-    `Активная модель: ★ ${m.label} (${m.key}), id ${m.id}.\nСменить: /model <id>, список: /models`,
-  modelSwitched: (m: ModelView) => `Готово. Активная модель: ★ ${m.label} (${m.key}).`,
-  modelNotFound: (raw: string) => `Модели с id ${echo(raw)} нет. Ничего не изменено. Список: /models`,
-  invalidModelId: (raw: string) => `«${echo(raw)}» — не id модели. Список моделей с их id: /models`,
-  modelSwitchForbidden: "Менять модель могут только администраторы бота.",
-  noActiveModel: "Активная модель не выбрана. Выберите: /model <id>",
+    invalidId: (raw: string) => t("invalid-id", { raw: echo(raw) }),
+    noteTooLong: (length: number) => t("note-too-long", { length: id(length), ...limits }),
+    unstorableCharacters: t("unstorable-characters"),
 
-  ask: {
-    usage: "Напишите вопрос после команды: /ask <вопрос>.",
-    tooLong: (length: number) =>
-      `Вопрос слишком длинный: ${length} символов, можно до ${QUESTION_MAX_LENGTH}. Сократите его, пожалуйста.`,
-    placeholder: "⏳ Думаю над ответом…",
-    queued: (ahead: number) =>
-      `⏳ Ваш вопрос в очереди: перед ним ещё ${ahead} ${plural(ahead, "ваш вопрос", "ваших вопроса", "ваших вопросов")}. Отвечу по порядку.`,
-    cancelled: "Вопрос отменён.",
-    interrupted: (reason: string) => `⚠️ Ответ оборвался, показано то, что успело прийти. ${reason}`,
-    cancelledCount: (n: number) => `Отменено вопросов: ${n}.`,
-    nothingToCancel: "Отменять нечего: у вас нет вопросов в работе.",
-    memoryReset: "Начинаем заново: прошлый разговор с моделью забыт.",
-    tooMany: (perMinute: number) =>
-      `Слишком много вопросов: не больше ${perMinute} в минуту. Подождите немного и спросите снова.`,
-    unavailable:
-      "Вопросы к модели сейчас недоступны: очередь не отвечает. Попробуйте через минуту. Заметки работают как обычно.",
-    systemPrompt:
-      "Ты — полезный ассистент в Telegram. Отвечай на языке вопроса, по делу и без лишних вступлений. Можно использовать Markdown.",
-    retrying: (label: string, attempt: number, attempts: number) =>
-      `⏳ Модель ответила ошибкой [${label}], пробую ещё раз (попытка ${attempt} из ${attempts})…`,
-    footer: (latencyMs: number, modelKey: string) => `(${latencyMs} мс; модель: ${modelKey})`,
-    failure: (label: string, explanation: string) => `Ошибка: [${label}] ${explanation}`,
-    statusExplanations: {
-      400: "Запрос к модели некорректен — например, вопрос слишком длинный для неё. Переформулируйте или выберите другую модель: /models",
-      401: "OpenRouter не принял ключ API. Сообщите администратору бота.",
-      402: "На счёте OpenRouter не хватает средств для этой модели. Выберите бесплатную модель: /models",
-      403: "Запрос отклонён модерацией OpenRouter. Переформулируйте вопрос.",
-      404: "Модель не найдена в OpenRouter. Выберите другую: /models",
-      408: "Модель не успела ответить. Попробуйте ещё раз.",
-      429: "Слишком много запросов к модели. Подождите минуту и спросите снова.",
-      500: "Внутренняя ошибка OpenRouter. Попробуйте позже.",
-      502: "Провайдер модели вернул ошибку или недоступен. Попробуйте позже или выберите другую модель: /models",
-      503: "Сервис OpenRouter временно недоступен. Попробуйте позже.",
-      504: "Провайдер модели не ответил вовремя. Попробуйте позже.",
-    } as Record<number, string>,
-    unknownStatus: "OpenRouter ответил неожиданной ошибкой. Попробуйте позже.",
-    timeout: (seconds: number) =>
-      `Модель не ответила за ${seconds} с. Попробуйте позже или выберите другую: /models`,
-    network: "Не удалось связаться с OpenRouter. Попробуйте позже.",
-    emptyAnswer: "Модель вернула пустой ответ. Попробуйте переформулировать вопрос.",
-    missingKey:
-      "Ошибка: ключ OpenRouter (OPENROUTER_API_KEY) не настроен, вопросы к модели недоступны. Сообщите администратору бота.",
-    breakerOpen: (modelKey: string) =>
-      `Ошибка: модель ${modelKey} временно недоступна — у неё слишком много сбоев подряд. Попробуйте через минуту или выберите другую: /models`,
-  },
+    noteAdded: (noteId: string) => t("note-added", { id: noteId }),
+    noteEdited: (noteId: string) => t("note-edited", { id: noteId }),
+    noteDeleted: (noteId: string) => t("note-deleted", { id: noteId }),
+    noteNotFound: (noteId: string) => t("note-not-found", { id: noteId }),
+    noteCount: (n: number) => t("note-count", { count: n }),
+    noNotes: t("no-notes"),
+    note: (note: NoteView) => `#${note.id} · ${formatDateTime(note.createdAt)}\n${note.text}`,
+    listHeader: (shown: number) => t("list-header", { shown: id(shown) }),
+    findHeader: (query: string, shown: number, total: number) =>
+      t("find-header", {
+        total,
+        shown: id(shown),
+        query: echo(query, 200),
+        more: total > shown ? "yes" : "no",
+      }),
+    findNothing: (query: string) => t("find-nothing", { query: echo(query, 200) }),
+    exportCaption: (n: number) => t("export-caption", { count: id(n) }),
+    exportCaptionPart: (part: number) => t("export-caption-part", { part: id(part) }),
+    exportEmpty: t("export-empty"),
+    statsHeader: (days: number, total: number) => t("stats-header", { days, total: id(total) }),
+    statsOnlyNonEmpty: t("stats-only-non-empty"),
 
-  errors: {
-    storageUnavailable:
-      "Хранилище заметок временно недоступно. Попробуйте через минуту — ничего не потеряно.",
-    internal: "Что-то пошло не так. Попробуйте ещё раз чуть позже.",
-  },
-};
+    modelsHeader: t("models-header"),
+    modelLine: (m: ModelView) => `${m.active ? "★" : "  "} ${m.id}. ${m.label} — ${m.key}`,
+    modelsFooter: t("models-footer"),
+    activeModel: (m: ModelView) => t("active-model", { label: m.label, key: m.key, id: id(m.id) }),
+    modelSwitched: (m: ModelView) => t("model-switched", { label: m.label, key: m.key }),
+    modelNotFound: (raw: string) => t("model-not-found", { raw: echo(raw) }),
+    invalidModelId: (raw: string) => t("invalid-model-id", { raw: echo(raw) }),
+    modelSwitchForbidden: t("model-switch-forbidden"),
+    noActiveModel: t("no-active-model"),
 
-export type Texts = typeof ru;
+    ask: {
+      usage: t("ask-usage"),
+      tooLong: (length: number) =>
+        t("ask-too-long", { length: id(length), questionMax: id(QUESTION_MAX_LENGTH) }),
+      placeholder: t("ask-placeholder"),
+      queued: (ahead: number) => t("ask-queued", { ahead }),
+      cancelled: t("ask-cancelled"),
+      interrupted: (reason: string) => t("ask-interrupted", { reason }),
+      cancelledCount: (n: number) => t("ask-cancelled-count", { count: id(n) }),
+      nothingToCancel: t("ask-nothing-to-cancel"),
+      memoryReset: t("ask-memory-reset"),
+      tooMany: (perMinute: number) => t("ask-too-many", { perMinute: id(perMinute) }),
+      unavailable: t("ask-unavailable"),
+      systemPrompt: t("ask-system-prompt"),
+      retrying: (label: string, attempt: number, attempts: number) =>
+        t("ask-retrying", { label, attempt: id(attempt), attempts: id(attempts) }),
+      footer: (latencyMs: number, modelKey: string) =>
+        t("ask-footer", { latencyMs: id(latencyMs), modelKey }),
+      failure: (label: string, explanation: string) => t("ask-failure", { label, explanation }),
+      statusExplanations: Object.fromEntries(STATUSES.map((s) => [s, t(`ask-status-${s}`)])) as Record<
+        number,
+        string
+      >,
+      unknownStatus: t("ask-unknown-status"),
+      timeout: (seconds: number) => t("ask-timeout", { seconds: id(seconds) }),
+      network: t("ask-network"),
+      deadline: (seconds: number) => t("ask-deadline", { seconds: id(seconds) }),
+      internal: t("ask-internal"),
+      emptyAnswer: t("ask-empty-answer"),
+      missingKey: t("ask-missing-key"),
+      breakerOpen: (modelKey: string) => t("ask-breaker-open", { modelKey }),
+    },
+
+    errors: {
+      storageUnavailable: t("error-storage-unavailable"),
+      internal: t("error-internal"),
+    },
+  };
+}
+
+export type Texts = ReturnType<typeof createTexts>;

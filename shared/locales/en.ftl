@@ -1,0 +1,141 @@
+# Every text the bot says, in English. ru.ftl has the same messages; a test fails if either lacks one.
+# Numbers that are ids or exact figures arrive as strings, so Fluent does not group their digits.
+
+## Command menu (setMyCommands)
+cmd-start = Get started
+cmd-help = Help on commands
+cmd-note_add = Save a note
+cmd-note_list = Latest notes
+cmd-note_find = Find notes
+cmd-note_edit = Edit a note
+cmd-note_del = Delete a note
+cmd-note_count = How many notes I have
+cmd-note_export = Export notes as .txt
+cmd-note_stats = Notes per day
+cmd-models = List of models
+cmd-model = Active model
+cmd-ask = Ask the model
+cmd-cancel = Cancel my question
+cmd-reset = Start the conversation afresh
+
+## Greeting and help
+command-list =
+    /note_add <text> — save a note
+    /note_list [N] — your latest N notes (default { $listDefault }, at most { $listMax })
+    /note_find <text> — find notes containing this text (case-insensitive)
+    /note_edit <id> <text> — change a note
+    /note_del <id> — delete a note
+    /note_count — how many notes you have
+    /note_export — all your notes as a .txt file
+    /note_stats [days] — notes added per day (default { $statsDefault }, at most { $statsMax })
+    /models — list of models
+    /model [id] — the active model; with an id, make it active
+    /ask <question> — ask the model (in a private chat, just write the question)
+    /cancel — cancel your questions that have no answer yet
+    /reset — start the conversation with the model afresh
+    /help — this help
+    /start — greeting
+help-footer = A note may be up to { $noteMax } characters long. Dates are in UTC.
+start = { $name ->
+        [none] Hello!
+       *[other] Hello, { $name }!
+    } I keep your notes and answer questions with a language model.
+help-header = Commands:
+unknown-command = Unknown command. The list of commands: /help
+access-denied = Sorry, this bot is available to invited users only.
+no-arguments = The command /{ $command } takes no arguments.
+
+## Usage
+usage-note_add = Write the note's text after the command: /note_add <text> (up to { $noteMax } characters).
+usage-note_list = Usage: /note_list [N], where N is from 1 to { $listMax }.
+usage-note_find = Write what to look for: /note_find <text>.
+usage-note_edit = Usage: /note_edit <id> <new text> (up to { $noteMax } characters).
+usage-note_del = Usage: /note_del <id>.
+usage-note_stats = Usage: /note_stats [days], where days is from 1 to { $statsMax }.
+usage-model = Usage: /model — the active model; /model <id> — make a model active. The list: /models
+
+## Notes
+invalid-id = “{ $raw }” is not a note number. A number is a positive whole number, such as 12.
+note-too-long = The note is too long: { $length } characters, at most { $noteMax } allowed. Nothing was saved.
+unstorable-characters = The text contains a null character (NUL), which cannot be stored. Remove it and try again.
+note-added = Note #{ $id } saved.
+note-edited = Note #{ $id } changed.
+note-deleted = Note #{ $id } deleted.
+note-not-found = You have no note #{ $id }.
+note-count = { $count ->
+        [0] You have no notes yet.
+        [one] You have { $count } note.
+       *[other] You have { $count } notes.
+    }
+no-notes = You have no notes yet. Add the first one: /note_add <text>
+list-header = Your latest notes ({ $shown }), times in UTC:
+find-header = { $total ->
+        [one] Found { $total } note
+       *[other] Found { $total } notes
+    } with “{ $query }”{ $more ->
+        [yes] , showing the { $shown } newest:
+       *[no] :
+    }
+find-nothing = No notes with “{ $query }” found.
+export-caption = Your notes: { $count }. Times in UTC.
+export-caption-part = The export continued, part { $part }.
+export-empty = Nothing to export: you have no notes yet.
+stats-header = Notes over the last { $days } { $days ->
+        [one] day
+       *[other] days
+    } (UTC): { $total } in all.
+stats-only-non-empty = Only days with notes are shown.
+
+## Models
+models-header = Models (★ — the active one):
+models-footer = Switch the model: /model <id>
+active-model = Active model: ★ { $label } ({ $key }), id { $id }.
+    Switch: /model <id>, list: /models
+model-switched = Done. Active model: ★ { $label } ({ $key }).
+model-not-found = There is no model with id { $raw }. Nothing was changed. The list: /models
+invalid-model-id = “{ $raw }” is not a model id. The models with their ids: /models
+model-switch-forbidden = Only the bot's admins may switch the model.
+no-active-model = No model is active. Choose one: /model <id>
+
+## Asks
+ask-usage = Write your question after the command: /ask <question>.
+ask-too-long = The question is too long: { $length } characters, at most { $questionMax } allowed. Please shorten it.
+ask-placeholder = ⏳ Thinking…
+ask-queued = ⏳ Your question is queued: { $ahead } of your { $ahead ->
+        [one] questions is
+       *[other] questions are
+    } ahead of it. I will answer them in order.
+ask-cancelled = Question cancelled.
+ask-interrupted = ⚠️ The answer broke off; shown is what arrived. { $reason }
+ask-cancelled-count = Questions cancelled: { $count }.
+ask-nothing-to-cancel = Nothing to cancel: you have no questions in progress.
+ask-memory-reset = Starting afresh: the earlier conversation with the model is forgotten.
+ask-too-many = Too many questions: at most { $perMinute } a minute. Wait a little and ask again.
+ask-unavailable = Questions to the model are unavailable right now: the queue does not answer. Try again in a minute. Notes work as usual.
+ask-system-prompt = You are a helpful assistant in Telegram. Answer in the language of the question, to the point, without preambles. You may use Markdown.
+ask-retrying = ⏳ The model answered with an error [{ $label }], trying again (attempt { $attempt } of { $attempts })…
+ask-footer = ({ $latencyMs } ms; model: { $modelKey })
+ask-failure = Error: [{ $label }] { $explanation }
+ask-status-400 = The request to the model is invalid — for example, the question is too long for it. Rephrase it or choose another model: /models
+ask-status-401 = OpenRouter did not accept the API key. Tell the bot's admin.
+ask-status-402 = The OpenRouter account lacks the credits for this model. Choose a free model: /models
+ask-status-403 = OpenRouter's moderation refused the request. Rephrase the question.
+ask-status-404 = The model was not found on OpenRouter. Choose another one: /models
+ask-status-408 = The model did not answer in time. Try again.
+ask-status-429 = Too many requests to the model. Wait a minute and ask again.
+ask-status-500 = OpenRouter had an internal error. Try again later.
+ask-status-502 = The model's provider returned an error or is down. Try again later or choose another model: /models
+ask-status-503 = OpenRouter is temporarily unavailable. Try again later.
+ask-status-504 = The model's provider did not answer in time. Try again later.
+ask-unknown-status = OpenRouter answered with an unexpected error. Try again later.
+ask-timeout = The model did not answer within { $seconds } s. Try again later or choose another one: /models
+ask-network = Could not reach OpenRouter. Try again later.
+ask-deadline = No answer within { $seconds } s — the time limit for one question (retries and fallback models included). Try again later or choose another model: /models
+ask-internal = The question could not be handled because of an internal failure of the bot. Try again in a minute.
+ask-empty-answer = The model returned an empty answer. Try rephrasing the question.
+ask-missing-key = Error: the OpenRouter key (OPENROUTER_API_KEY) is not set up, so questions to the model are unavailable. Tell the bot's admin.
+ask-breaker-open = Error: the model { $modelKey } is temporarily unavailable — it has failed too often. Try again in a minute or choose another one: /models
+
+## Errors
+error-storage-unavailable = Note storage is temporarily unavailable. Try again in a minute — nothing is lost.
+error-internal = Something went wrong. Try again a little later.

@@ -1,0 +1,89 @@
+/** Every text exists in both languages, and English users read no Russian (nor Russian users a missing text). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  createLocalizer,
+  LOCALES,
+  LOCALES_DIRECTORY,
+  localeOf,
+  type Texts,
+} from "../../shared/src/texts/index.js";
+
+const localizer = createLocalizer();
+
+/** Message ids of a Fluent file (top-level entries; attributes and variants are inside them). */
+const messageIds = (locale: string) =>
+  readFileSync(join(LOCALES_DIRECTORY, `${locale}.ftl`), "utf8")
+    .split("\n")
+    .map((line) => /^([a-z][\w-]*)\s*=/.exec(line)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .sort();
+
+/** Every string the texts can produce, with sample arguments for the functions. */
+function everyText(texts: Texts): string[] {
+  const samples: Record<string, unknown[]> = {
+    note: [{ id: "7", text: "x", createdAt: new Date(0) }],
+    modelLine: [{ id: 1, key: "k", label: "L", active: true }],
+    activeModel: [{ id: 1, key: "k", label: "L", active: true }],
+    modelSwitched: [{ id: 1, key: "k", label: "L", active: true }],
+    start: ["Ann"],
+    findHeader: ["q", 5, 12],
+    statsHeader: [3, 12],
+    retrying: ["503", 2, 4],
+    footer: [1234, "k"],
+    failure: ["503", "x"],
+  };
+  const out: string[] = [];
+  const walk = (value: unknown, name: string) => {
+    if (typeof value === "string") out.push(value);
+    else if (typeof value === "function") {
+      for (const args of [
+        samples[name] ?? ["1"],
+        samples[name] ? undefined : [0],
+        samples[name] ? undefined : [22],
+      ]) {
+        if (args) out.push(String((value as (...a: unknown[]) => unknown)(...args)));
+      }
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) walk(item, key);
+    }
+  };
+  walk(texts, "");
+  return out;
+}
+
+describe("texts in two languages", () => {
+  it("has the same messages in every Fluent file", () => {
+    const [first, ...others] = LOCALES.map(messageIds);
+    expect(first?.length).toBeGreaterThan(50);
+    for (const ids of others) expect(ids).toEqual(first);
+  });
+
+  it("gives English users English, with no Russian word and no missing message", () => {
+    const en = everyText(localizer.of("en"));
+    expect(en.length).toBeGreaterThan(80);
+    for (const text of en) {
+      expect(text, text).not.toMatch(/[а-яё]/i);
+      // Fluent shows a missing message as its id.
+      expect(text, text).not.toMatch(/^[a-z]+(-[a-z0-9_]+)+$/);
+    }
+  });
+
+  it("gives Russian users Russian, with no missing message", () => {
+    for (const text of everyText(localizer.of("ru"))) {
+      expect(text, text).not.toMatch(/^[a-z]+(-[a-z0-9_]+)+$/);
+    }
+    expect(localizer.of("ru").noteCount(21)).toBe("У вас 21 заметка.");
+    expect(localizer.of("ru").noteCount(3)).toBe("У вас 3 заметки.");
+    expect(localizer.of("ru").noteCount(11)).toBe("У вас 11 заметок.");
+    expect(localizer.of("en").noteCount(1)).toBe("You have 1 note.");
+    expect(localizer.of("en").noteCount(2)).toBe("You have 2 notes.");
+    expect(localizer.of("en").noteCount(0)).toBe("You have no notes yet.");
+  });
+
+  it("picks Russian for ru, uk, be and kk, English otherwise", () => {
+    expect(["ru", "uk", "be", "kk", "ru-RU", undefined].map(localeOf)).toEqual(Array(6).fill("ru"));
+    expect(["en", "de", "en-GB", "pt-br"].map(localeOf)).toEqual(Array(4).fill("en"));
+  });
+});
