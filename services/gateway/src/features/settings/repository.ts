@@ -1,0 +1,58 @@
+/**
+ * Per-user settings in PostgreSQL: the language a user chose with /lang, and whether they were told
+ * (once) that /ask_notes sends notes to the model's provider. Reads of the language are cached for a
+ * short while, since every update needs it.
+ */
+import type { Db } from "@notesbot/shared/db";
+import type { Locale } from "@notesbot/shared/texts";
+
+/** How long a user's language is taken from the cache: a /lang on another gateway shows after this. */
+const LOCALE_CACHE_MS = 60_000;
+const LOCALE_CACHE_MAX = 10_000;
+
+export function createSettingsRepository(db: Db, now = () => Date.now()) {
+  const cache = new Map<number, { locale: Locale | null; at: number }>();
+  const remember = (userId: number, locale: Locale | null) => {
+    if (cache.size >= LOCALE_CACHE_MAX) cache.delete(cache.keys().next().value as number);
+    cache.set(userId, { locale, at: now() });
+  };
+
+  return {
+    /** The language the user chose, or null when they chose none. */
+    async locale(userId: number): Promise<Locale | null> {
+      const cached = cache.get(userId);
+      if (cached && now() - cached.at < LOCALE_CACHE_MS) return cached.locale;
+      const { rows } = await db.query<{ locale: Locale | null }>(
+        "SELECT locale FROM user_settings WHERE user_id = $1",
+        [userId],
+      );
+      const locale = rows[0]?.locale ?? null;
+      remember(userId, locale);
+      return locale;
+    },
+
+    /** Stores the user's language (`db` may be the transaction of the update's effect). */
+    async setLocale(userId: number, locale: Locale, tx: Pick<Db, "query"> = db): Promise<void> {
+      await tx.query(
+        `INSERT INTO user_settings (user_id, locale) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET locale = EXCLUDED.locale, updated_at = now()`,
+        [userId, locale],
+      );
+      remember(userId, locale);
+    },
+
+    /** Marks the /ask_notes privacy note as told; true only the first time. */
+    async tellNotesPrivacyOnce(userId: number, tx: Pick<Db, "query"> = db): Promise<boolean> {
+      const { rows } = await tx.query<{ first: boolean }>(
+        `INSERT INTO user_settings AS s (user_id, notes_privacy_told_at) VALUES ($1, now())
+         ON CONFLICT (user_id) DO UPDATE SET notes_privacy_told_at = now(), updated_at = now()
+           WHERE s.notes_privacy_told_at IS NULL
+         RETURNING true AS first`,
+        [userId],
+      );
+      return rows.length === 1;
+    },
+  };
+}
+
+export type SettingsRepository = ReturnType<typeof createSettingsRepository>;
