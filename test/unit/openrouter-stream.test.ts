@@ -4,7 +4,7 @@ import {
   type OpenRouterClientOptions,
   OpenRouterError,
   type StreamRequest,
-} from "../../shared/src/openrouter/index.js";
+} from "../../services/worker/src/openrouter/index.js";
 import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
 
 const MESSAGES: ChatMessage[] = [
