@@ -13,7 +13,7 @@ import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createOutcomeReporter } from "./ask/outcome.js";
-import { createAskProcessor } from "./ask/processor.js";
+import { AskFailedError, createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { telegramErrorFields } from "./ask/telegram.js";
 import { createAskWorker } from "./ask/worker.js";
@@ -101,7 +101,8 @@ const ask = createAskWorker(processor.process, {
 });
 ask.worker.on("error", (error) => logger.warn({ ...telegramErrorFields(error) }, "worker error"));
 ask.worker.on("failed", (job, error) => {
-  if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && error.name !== "UnrecoverableError")) return;
+  if (!job || error instanceof AskFailedError) return;
+  if (job.attemptsMade < (job.opts.attempts ?? 1) && error.name !== "UnrecoverableError") return;
   void processor.failedForGood(job, error).catch((failure: unknown) => {
     logger.error({ jobId: job.id, ...telegramErrorFields(failure) }, "could not report a failed ask");
   });

@@ -218,9 +218,17 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       ending = { ...base, outcome: "error", failure: error.reason };
     }
     report(jobId, ask.enqueuedAt, ending);
+    // An ask that ended without its answer is a failed job (ask_queue_jobs{state="failed"}), reported already.
+    const answered = ending.outcome === "ok" || ending.failure === "interrupted";
+    if (ending.outcome !== "cancelled" && !answered) throw new AskFailedError(ending.failure ?? "error");
   };
 
   return { process, failedForGood };
+}
+
+/** Fails the job of an ask that ended without an answer; everything about it was done and reported. */
+export class AskFailedError extends UnrecoverableError {
+  override name = "AskFailedError";
 }
 
 type Admission =
