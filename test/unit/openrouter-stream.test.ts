@@ -226,6 +226,16 @@ describe("OpenRouter client: stream()", () => {
     expect(error.message).toBe("OpenRouter stream stalled: no data for 200 ms");
   });
 
+  it("times out a stream of nothing but keep-alive comments, before and after the first piece", async () => {
+    openrouter.fake().enqueue({ kind: "stream", chunks: [], andThen: "keepalive" });
+    const before = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
+    expect(before.error).toMatchObject({ kind: "timeout", partialText: "", limitMs: 400 });
+
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Начало"], andThen: "keepalive" });
+    const after = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
+    expect(after.error).toMatchObject({ kind: "timeout", partialText: "Начало", limitMs: 400 });
+  });
+
   it("restarts the idle timeout with every chunk", async () => {
     openrouter.fake().enqueue({ kind: "stream", chunks: ["a", "b", "c"], chunkDelayMs: 100 });
 
