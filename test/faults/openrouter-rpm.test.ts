@@ -1,15 +1,13 @@
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
-let redis: Redis | undefined;
 
 afterEach(async () => {
   await stack?.stop();
   stack = undefined;
-  redis?.disconnect();
 });
 
 describe("OPENROUTER_RPM counts OpenRouter requests, across all workers", () => {
@@ -24,18 +22,13 @@ describe("OPENROUTER_RPM counts OpenRouter requests, across all workers", () => 
       },
     });
     const s = stack;
-    redis = new Redis(inject("redisUrl"));
     const busy = s.telegram.newUser();
     s.openrouter.enqueue({ kind: "hang" });
     await ask(s, busy, "долгий");
     await s.openrouter.waitForRequests(1);
     const waiting = await ask(s, busy, "ждёт своей очереди");
     // The waiting ask is taken from the queue and put back (its user is at the limit) again and again.
-    const jobKey = `${s.env.QUEUE_PREFIX}:ask:tg-update-${waiting.update.update_id}`;
-    for (;;) {
-      if (Number((await redis.hget(jobKey, "ats")) ?? 0) >= 5) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForJob(s, waiting.update.update_id, (job) => Number(job.ats ?? 0) >= 5);
 
     const other = await ask(s, s.telegram.newUser(), "мой вопрос");
     expect(await other.answer(15_000)).toMatch(/^Ответ: мой вопрос/);

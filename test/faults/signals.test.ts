@@ -1,6 +1,6 @@
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
@@ -161,11 +161,7 @@ describe("a job interrupted mid-stream", () => {
     // Telegram's answer and that record, a few milliseconds, would leave the message: the Bot API
     // gives no way to find it again.)
     await s.telegram.repliesTo(user.id, 2, 0, 30_000);
-    const redis = new Redis(inject("redisUrl"));
-    const jobKey = `${s.env.QUEUE_PREFIX}:ask:tg-update-${pending.update.update_id}`;
-    while (!/previewMessageIds/.test((await redis.hget(jobKey, "progress")) ?? ""))
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    redis.disconnect();
+    await waitForJob(s, pending.update.update_id, (job) => /previewMessageIds/.test(job.progress ?? ""));
     expect(await doomed.stop("SIGKILL")).toBeNull();
 
     // A shorter answer this time: it needs fewer messages than the preview opened.
