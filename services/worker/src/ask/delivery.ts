@@ -47,7 +47,11 @@ export function createDelivery(deps: DeliveryDeps) {
     }
   };
 
-  /** Sends parts from `progress.sent` on, recording each; then removes preview messages not needed. */
+  /**
+   * Puts parts from `progress.sent` on into the chat, then removes preview messages not needed. An
+   * edit is safe to repeat (a re-run finds the text already shown), so only a part that went out as
+   * a new message is recorded, with its id, so that a re-run edits it instead of sending it again.
+   */
   const sendParts = async (job: Job<AskJob>, messages: ChatMessages, start: AskProgress) => {
     let progress = start;
     for (let index = progress.sent; index < progress.parts.length; index++) {
@@ -55,13 +59,17 @@ export function createDelivery(deps: DeliveryDeps) {
       const messageId = progress.messageIds[index];
       const put = (text: string, asHtml: boolean) =>
         messageId === undefined ? messages.send(text, asHtml) : messages.edit(messageId, text, asHtml);
+      let shownIn: number;
       try {
-        await put(html, true);
+        shownIn = await put(html, true);
       } catch (error) {
         if (!isParseError(error)) throw error;
-        await put(htmlToPlainText(html), false);
+        shownIn = await put(htmlToPlainText(html), false);
       }
-      progress = { ...progress, sent: index + 1 };
+      if (shownIn === messageId) continue;
+      const messageIds = [...progress.messageIds];
+      messageIds[index] = shownIn;
+      progress = { ...progress, messageIds, sent: index + 1 };
       await job.updateProgress(progress);
     }
     await messages.remove(progress.messageIds.slice(progress.parts.length));
@@ -90,8 +98,29 @@ export function createDelivery(deps: DeliveryDeps) {
     return ending;
   };
 
+  /** Puts a final status text in the placeholder (a failure, a cancellation) and removes the preview's other messages. */
+  const text = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    status: string,
+    messageIds: readonly number[],
+    ending: Ending,
+  ): Promise<Ending> => {
+    const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
+    const shown = cancelled ? texts.ask.cancelled : status;
+    const messages = deps.messages(ask.chatId);
+    return telegram(
+      async () => {
+        await messages.edit(ask.placeholderMessageId, shown);
+        await messages.remove(messageIds.filter((id) => id !== ask.placeholderMessageId));
+      },
+      cancelled ? { outcome: "cancelled", modelKey: ending.modelKey } : ending,
+    );
+  };
+
   return {
     resume,
+    text,
 
     /** Renders the answer in place of the preview; a /cancel that came meanwhile wins. */
     async answer(
@@ -123,26 +152,6 @@ export function createDelivery(deps: DeliveryDeps) {
       return answer.interrupted === undefined || ending.outcome !== "ok"
         ? ending
         : { ...ending, outcome: "error", failure: "interrupted" };
-    },
-
-    /** Puts a final status text in the placeholder (a failure, a cancellation) and removes the preview's other messages. */
-    async text(
-      job: Job<AskJob>,
-      ask: AskJob,
-      text: string,
-      messageIds: readonly number[],
-      ending: Ending,
-    ): Promise<Ending> {
-      const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
-      const shown = cancelled ? texts.ask.cancelled : text;
-      const messages = deps.messages(ask.chatId);
-      return telegram(
-        async () => {
-          await messages.edit(ask.placeholderMessageId, shown);
-          await messages.remove(messageIds.filter((id) => id !== ask.placeholderMessageId));
-        },
-        cancelled ? { outcome: "cancelled", modelKey: ending.modelKey } : ending,
-      );
     },
 
     /** A status line in the placeholder while the ask goes on (queued, retrying); failures are not fatal. */
