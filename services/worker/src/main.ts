@@ -8,6 +8,7 @@ import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@n
 import { askKeys, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { ru } from "@notesbot/shared/texts";
 import { Api } from "grammy";
+import { createAdmission } from "./ask/admission.js";
 import { createAnswerStage } from "./ask/answer.js";
 import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
@@ -62,6 +63,13 @@ const retry = {
 };
 
 const processor = createAskProcessor({
+  admit: createAdmission({
+    userAsks: asks,
+    texts: ru,
+    retry,
+    hasApiKey: config.openrouter.apiKey !== undefined,
+    perUserInFlight: config.ask.perUserInFlight,
+  }),
   answer: createAnswerStage({
     llm,
     requests: createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute),
@@ -88,8 +96,6 @@ const processor = createAskProcessor({
   texts: ru,
   logger,
   retry,
-  hasApiKey: config.openrouter.apiKey !== undefined,
-  perUserInFlight: config.ask.perUserInFlight,
   streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
   drafts: { available: undefined },
 });

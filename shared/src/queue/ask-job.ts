@@ -47,9 +47,16 @@ export const askProgressSchema = z.object({
   answer: z.string().optional(),
   /** Whether the turn is in the conversation memory (progress without the field predates it: yes). */
   remembered: z.boolean().default(true),
+  /** The model that answered (a fallback's, when the active one failed). */
+  modelKey: z.string().optional(),
+  /** What the parts are: the answer ("ok"), or a final status text (a failure, a cancellation). */
+  outcome: z.enum(["ok", "error", "cancelled"]).default("ok"),
+  /** Why it is not "ok": the failure's label (`503`, `deadline`, `interrupted`, …). */
+  failure: z.string().optional(),
 });
 
 export type AskProgress = z.infer<typeof askProgressSchema>;
+export type NewAskProgress = z.input<typeof askProgressSchema>;
 
 /** Progress of a run still streaming: the messages its preview opened, the placeholder first. */
 export const askPreviewProgressSchema = z.object({

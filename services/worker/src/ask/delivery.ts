@@ -1,6 +1,6 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import type { AskJob, AskProgress, UserAsks } from "@notesbot/shared/queue";
+import { type AskJob, type AskProgress, askProgressSchema, type UserAsks } from "@notesbot/shared/queue";
 import {
   escapeHtml,
   htmlToPlainText,
@@ -14,28 +14,14 @@ import type { Ending } from "./outcome.js";
 import { type ChatMessages, classifyTelegramFailure, createChatMessages, isParseError } from "./telegram.js";
 
 /**
- * The delivery stage: renders an answer, records it on the job, remembers the turn and puts it into
- * the chat in place of the placeholder (and of the preview's messages); or puts a final status text
- * there. Progress on the job makes every step safe to run again: a re-run resumes where the last run
- * stopped. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing for now
- * throws a TryLaterError, and the job runs again later.
+ * The delivery stage: renders an answer (or a final status text), records it on the job, remembers
+ * the turn and puts it into the chat in place of the placeholder and the preview's messages. What is
+ * recorded makes every step safe to run again: a re-run resumes where the last run stopped, and never
+ * asks the model again. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing
+ * for now throws a TryLaterError, and the job runs again later.
  */
 export function createDelivery(deps: DeliveryDeps) {
   const { texts, logger, userAsks } = deps;
-
-  /** Runs Bot API calls; the chat refusing them, or Telegram refusing the request, ends the ask. */
-  const telegram = async (work: () => Promise<void>, ending: Ending): Promise<Ending> => {
-    try {
-      await work();
-      return ending;
-    } catch (error) {
-      const failure = classifyTelegramFailure(error);
-      if (failure === undefined) throw error;
-      if (failure.kind === "transient") throw new TryLaterError(failure.delayMs, `telegram ${failure.code}`);
-      const outcome = failure.kind === "undeliverable" ? "undeliverable" : "error";
-      return { ...ending, outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" };
-    }
-  };
 
   const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
     try {
@@ -75,52 +61,74 @@ export function createDelivery(deps: DeliveryDeps) {
     await messages.remove(progress.messageIds.slice(progress.parts.length));
   };
 
-  /** Delivers recorded progress: remembers the turn if not yet, sends what is left, remembers after. */
-  const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress, modelKey: string) => {
+  /** Delivers recorded progress: remembers the turn if not yet, sends what is left, and reports how it ended. */
+  const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Ending> => {
     let progress = recorded;
-    if (
-      !progress.remembered &&
-      progress.answer !== undefined &&
-      (await remember(job, ask, progress.answer))
-    ) {
+    const ending: Ending = {
+      outcome: progress.outcome,
+      modelKey: progress.modelKey ?? ask.modelKey,
+      ...(progress.failure === undefined ? {} : { failure: progress.failure }),
+    };
+    const pendingTurn = () => (progress.remembered ? undefined : progress.answer);
+    const answer = pendingTurn();
+    if (answer !== undefined && (await remember(job, ask, answer)))
       progress = { ...progress, remembered: true };
+
+    try {
+      await sendParts(job, deps.messages(ask.chatId), progress);
+    } catch (error) {
+      const failure = classifyTelegramFailure(error);
+      if (failure === undefined) throw error;
+      if (failure.kind === "transient") throw new TryLaterError(failure.delayMs, `telegram ${failure.code}`);
+      const outcome = failure.kind === "undeliverable" ? "undeliverable" : "error";
+      return { ...ending, outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" };
     }
-    const messages = deps.messages(ask.chatId);
-    const ending = await telegram(() => sendParts(job, messages, progress), { outcome: "ok", modelKey });
-    if (!progress.remembered && progress.answer !== undefined && ending.outcome === "ok") {
+
+    const late = pendingTurn();
+    if (late !== undefined) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
-      if (!(await remember(job, ask, progress.answer))) {
-        await job.updateProgress({ ...progress, sent: progress.parts.length });
-        throw new TryLaterError(2_000, "memory");
+      const done = { ...progress, sent: progress.parts.length };
+      if (!(await remember(job, ask, late))) {
+        await job.updateProgress(done);
+        throw new TryLaterError(2_000, "memory", ending);
       }
-      await job.updateProgress({ ...progress, sent: progress.parts.length, remembered: true });
     }
     return ending;
   };
 
-  /** Puts a final status text in the placeholder (a failure, a cancellation) and removes the preview's other messages. */
-  const text = async (
+  /** Records what the chat is to show (no longer pending: a later /cancel finds nothing), then delivers it. */
+  const deliver = async (job: Job<AskJob>, ask: AskJob, progress: AskProgress): Promise<Ending> => {
+    await job.updateProgress(progress);
+    return resume(job, ask, progress);
+  };
+
+  /** A final status text (a failure, a cancellation) in the placeholder; the preview's other messages go. */
+  const end = async (
     job: Job<AskJob>,
     ask: AskJob,
-    status: string,
+    text: string,
     messageIds: readonly number[],
-    ending: Ending,
+    ending: { outcome: "error" | "cancelled"; failure?: string },
   ): Promise<Ending> => {
     const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
-    const shown = cancelled ? texts.ask.cancelled : status;
-    const messages = deps.messages(ask.chatId);
-    return telegram(
-      async () => {
-        await messages.edit(ask.placeholderMessageId, shown);
-        await messages.remove(messageIds.filter((id) => id !== ask.placeholderMessageId));
-      },
-      cancelled ? { outcome: "cancelled", modelKey: ending.modelKey } : ending,
+    const ids = [ask.placeholderMessageId, ...messageIds.filter((id) => id !== ask.placeholderMessageId)];
+    return deliver(
+      job,
+      ask,
+      askProgressSchema.parse({
+        parts: [escapeHtml(cancelled ? texts.ask.cancelled : text)],
+        messageIds: ids,
+        sent: 0,
+        remembered: true,
+        modelKey: ask.modelKey,
+        ...(cancelled ? { outcome: "cancelled" } : ending),
+      }),
     );
   };
 
   return {
     resume,
-    text,
+    end,
 
     /** Renders the answer in place of the preview; a /cancel that came meanwhile wins. */
     async answer(
@@ -129,29 +137,24 @@ export function createDelivery(deps: DeliveryDeps) {
       answer: { content: string; modelKey: string; interrupted?: string },
       messageIds: number[],
     ): Promise<Ending> {
-      // No longer pending from here on: a /cancel sent once the answer shows finds nothing left to cancel.
       if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
-        return this.text(job, ask, texts.ask.cancelled, messageIds, {
-          outcome: "cancelled",
-          modelKey: ask.modelKey,
-        });
+        return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
       const content =
         answer.interrupted === undefined
           ? answer.content
           : `${answer.content.trimEnd()}\n\n${texts.ask.interrupted(answer.interrupted)}`;
       const footer = texts.ask.footer(Date.now() - ask.enqueuedAt, answer.modelKey);
-      const progress: AskProgress = {
+      return deliver(job, ask, {
         parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
         messageIds,
         sent: 0,
         answer: content,
         remembered: false,
-      };
-      await job.updateProgress(progress);
-      const ending = await resume(job, ask, progress, answer.modelKey);
-      return answer.interrupted === undefined || ending.outcome !== "ok"
-        ? ending
-        : { ...ending, outcome: "error", failure: "interrupted" };
+        modelKey: answer.modelKey,
+        ...(answer.interrupted === undefined
+          ? { outcome: "ok" as const }
+          : { outcome: "error" as const, failure: "interrupted" }),
+      });
     },
 
     /** A status line in the placeholder while the ask goes on (queued, retrying); failures are not fatal. */
@@ -166,12 +169,16 @@ export function createDelivery(deps: DeliveryDeps) {
   };
 }
 
-/** Thrown when Telegram or PostgreSQL failed for now: the job runs again after `delayMs`. */
+/**
+ * Thrown when Telegram or PostgreSQL failed for now: the job runs again after `delayMs` (no attempt
+ * used). `ending` is how the ask ended if it is given up on now (the user may have the answer already).
+ */
 export class TryLaterError extends Error {
   override name = "TryLaterError";
   constructor(
     readonly delayMs: number,
     readonly reason: string,
+    readonly ending?: Ending,
   ) {
     super(`try again in ${delayMs} ms: ${reason}`);
   }

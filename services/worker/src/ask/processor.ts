@@ -1,35 +1,27 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import {
-  type AskJob,
-  askJobSchema,
-  askPreviewProgressSchema,
-  askProgressSchema,
-  RetryLaterError,
-  type UserAsks,
-} from "@notesbot/shared/queue";
+import { type AskJob, askJobSchema, RetryLaterError, type UserAsks } from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { ChatMessage } from "../openrouter/index.js";
+import { type createAdmission, previewMessages } from "./admission.js";
 import type { AnswerResult, createAnswerStage } from "./answer.js";
 import { type Delivery, TryLaterError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
-import type { RetryPolicy } from "./retry.js";
+import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { STOP } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
 import { type ChatMessages, telegramErrorFields } from "./telegram.js";
 
 /** How long a job waits when its user already has the most asks running. */
 const IN_FLIGHT_WAIT_MS = 500;
-/** Beyond the ask's deadline: time for delivery (and a Telegram or PostgreSQL hiccup in it). */
-const DELIVERY_GRACE_MS = 60_000;
 
 /**
- * Processes one ask in three stages: admission (the job valid, not cancelled, not delivered already,
- * a slot among the user's asks), answer (model, retries, fallbacks, deadline) and delivery (render,
- * progress, memory, send). Whatever happens ends in one report of the outcome, or in the job being
- * put back for later (a retry, a free slot, a shutdown, Telegram or PostgreSQL failing for now).
+ * Processes one ask in three stages — admission (admission.ts), answer (answer.ts), delivery
+ * (delivery.ts) — with the streamed preview in between. Whatever happens ends in one report of the
+ * outcome, or in the job put back for later: a retry (an attempt), or without using one a free slot,
+ * a free request, a shutdown, Telegram or PostgreSQL failing for now.
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
   const { texts, logger, userAsks, delivery, report } = deps;
@@ -38,27 +30,6 @@ export function createAskProcessor(deps: AskProcessorDeps) {
   const later = async (job: Job<AskJob>, token: string | undefined, delayMs: number): Promise<never> => {
     await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();
-  };
-
-  /** The messages a previous run's preview opened (reused, or removed if the answer needs fewer). */
-  const previewMessages = (job: Job<AskJob>, ask: AskJob) => {
-    const stored = askPreviewProgressSchema.safeParse(job.progress);
-    return stored.success ? stored.data.previewMessageIds : [ask.placeholderMessageId];
-  };
-
-  /** Admission: what this run has to do. */
-  const admit = async (job: Job<AskJob>): Promise<Admission> => {
-    const parsed = askJobSchema.safeParse(job.data);
-    if (!parsed.success) return { kind: "invalid", reason: parsed.error.issues[0]?.message ?? "invalid" };
-    const ask = parsed.data;
-    const stored = askProgressSchema.safeParse(job.progress);
-    if (stored.success) return { kind: "resume", ask, progress: stored.data };
-    if (!deps.hasApiKey) return { kind: "end", ask, text: texts.ask.missingKey, failure: "missing_key" };
-    const leaseMs = Math.max(0, ask.enqueuedAt + deps.retry.deadlineMs - Date.now()) + DELIVERY_GRACE_MS;
-    const slot = await userAsks.startRunning(ask.userId, job.id as string, deps.perUserInFlight, leaseMs);
-    if (slot === "cancelled") return { kind: "cancelled", ask };
-    if (slot === "busy") return { kind: "busy" };
-    return { kind: "run", ask };
   };
 
   /** The chat's recent turns and the question; without memory when PostgreSQL does not answer. */
@@ -78,7 +49,13 @@ export function createAskProcessor(deps: AskProcessorDeps) {
   };
 
   /** Answer stage with the preview, then delivery (or the job put back). */
-  const run = async (job: Job<AskJob>, ask: AskJob, token: string | undefined, signal: AbortSignal) => {
+  const run = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    previewMessageIds: number[],
+    token: string | undefined,
+    signal: AbortSignal,
+  ) => {
     const jobId = job.id as string;
     const local = new AbortController();
     const stop = AbortSignal.any([signal, local.signal]);
@@ -89,7 +66,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       ? createStreamPreview({
           messages: deps.messages(ask.chatId),
           chatId: ask.chatId,
-          messageIds: previewMessages(job, ask),
+          messageIds: previewMessageIds,
           drafts: deps.drafts,
           intervalMs: ask.chatId < 0 ? deps.streaming.intervalMs * 3 : deps.streaming.intervalMs,
           logger,
@@ -109,7 +86,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       stop,
       ...(preview ? { onDelta: preview.push } : {}),
     });
-    const messageIds = preview ? await preview.stop() : previewMessages(job, ask);
+    const messageIds = preview ? await preview.stop() : previewMessageIds;
     const base = { modelKey: ask.modelKey };
 
     switch (result.kind) {
@@ -126,7 +103,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         const label = failureLabel(result.failure);
         logger.warn({ jobId, attempt: job.attemptsMade + 1, failure: label }, "ask failed for good");
         const text = failureText(texts, result.failure, ask.modelKey);
-        return delivery.text(job, ask, text, messageIds, { ...base, outcome: "error", failure: label });
+        return delivery.end(job, ask, text, messageIds, { outcome: "error", failure: label });
       }
       case "retry": {
         const label = failureLabel(result.failure);
@@ -141,10 +118,11 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         return later(job, token, result.delayMs);
       case "stopped":
         if (result.why === "cancelled")
-          return delivery.text(job, ask, texts.ask.cancelled, messageIds, { ...base, outcome: "cancelled" });
+          return delivery.end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
         if (result.why === "undeliverable") {
           await userAsks.finish(ask.userId, jobId);
-          return { ...base, outcome: "undeliverable", telegramCode: undeliverableCode } as Ending;
+          const code = undeliverableCode === undefined ? {} : { telegramCode: undeliverableCode };
+          return { ...base, outcome: "undeliverable", ...code } satisfies Ending;
         }
         // Shutdown: back to the queue at once, for another worker (its preview messages are recorded).
         logger.info({ jobId }, "ask returned to the queue: worker shutting down");
@@ -165,7 +143,8 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     logger.error({ jobId, ...telegramErrorFields(error) }, "ask job failed for good");
     const base: Ending = { modelKey: ask.modelKey, outcome: "error", failure: "internal" };
     const text = failureText(texts, { kind: "internal" }, ask.modelKey);
-    const ending = await delivery.text(job, ask, text, previewMessages(job, ask), base).catch(async () => {
+    const failed = { outcome: "error", failure: "internal" } as const;
+    const ending = await delivery.end(job, ask, text, previewMessages(job, ask), failed).catch(async () => {
       await userAsks.finish(ask.userId, jobId).catch(() => {});
       return base;
     });
@@ -174,7 +153,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
 
   const process = async (job: Job<AskJob>, token: string | undefined, signal: AbortSignal): Promise<void> => {
     const jobId = job.id as string;
-    const admission = await admit(job);
+    const admission = await deps.admit(job);
     if (admission.kind === "invalid") {
       logger.warn({ jobId, reason: admission.reason }, "invalid ask job");
       throw new UnrecoverableError(`invalid ask job: ${admission.reason}`);
@@ -187,35 +166,34 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       switch (admission.kind) {
         case "resume":
           await userAsks.finish(ask.userId, jobId);
-          ending = await delivery.resume(job, ask, admission.progress, ask.modelKey);
+          ending = await delivery.resume(job, ask, admission.progress);
           break;
         case "end":
-          ending = await delivery.text(job, ask, admission.text, [ask.placeholderMessageId], {
-            ...base,
+          ending = await delivery.end(job, ask, admission.text, admission.previewMessageIds, {
             outcome: "error",
             failure: admission.failure,
           });
           break;
         case "cancelled":
-          ending = await delivery.text(job, ask, texts.ask.cancelled, previewMessages(job, ask), {
-            ...base,
+          ending = await delivery.end(job, ask, texts.ask.cancelled, admission.previewMessageIds, {
             outcome: "cancelled",
           });
           break;
         case "run":
-          ending = await run(job, ask, token, signal);
+          ending = await run(job, ask, admission.previewMessageIds, token, signal);
           break;
       }
     } catch (error) {
       if (!(error instanceof TryLaterError)) throw error;
       await userAsks.stopRunning(ask.userId, jobId);
       // Telegram or PostgreSQL failed for now: again later, as long as the ask's bound allows.
-      if (Date.now() + error.delayMs < ask.enqueuedAt + deps.retry.deadlineMs + DELIVERY_GRACE_MS) {
+      if (Date.now() + error.delayMs < askBoundAt(deps.retry, ask.enqueuedAt)) {
         logger.warn({ jobId, reason: error.reason, delayMs: error.delayMs }, "ask delivery will be retried");
         return later(job, token, error.delayMs);
       }
       await userAsks.finish(ask.userId, jobId);
-      ending = { ...base, outcome: "error", failure: error.reason };
+      logger.warn({ jobId, reason: error.reason }, "ask delivery given up: past its bound");
+      ending = error.ending ?? { ...base, outcome: "error", failure: error.reason };
     }
     report(jobId, ask.enqueuedAt, ending);
     // An ask that ended without its answer is a failed job (ask_queue_jobs{state="failed"}), reported already.
@@ -231,15 +209,8 @@ export class AskFailedError extends UnrecoverableError {
   override name = "AskFailedError";
 }
 
-type Admission =
-  | { kind: "invalid"; reason: string }
-  | { kind: "busy" }
-  | { kind: "resume"; ask: AskJob; progress: ReturnType<typeof askProgressSchema.parse> }
-  | { kind: "end"; ask: AskJob; text: string; failure: string }
-  | { kind: "cancelled"; ask: AskJob }
-  | { kind: "run"; ask: AskJob };
-
 export interface AskProcessorDeps {
+  admit: ReturnType<typeof createAdmission>;
   answer: ReturnType<typeof createAnswerStage>;
   delivery: Delivery;
   report: OutcomeReporter;
@@ -249,9 +220,6 @@ export interface AskProcessorDeps {
   texts: Texts;
   logger: Logger;
   retry: RetryPolicy;
-  hasApiKey: boolean;
-  /** A user's asks that may run at once; the others wait (moved back to the queue for a moment). */
-  perUserInFlight: number;
   /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
   streaming: { enabled: boolean; intervalMs: number };
   /** Whether this bot may stream private answers as message drafts (learnt on first use). */
