@@ -56,14 +56,11 @@ export const askProgressSchema = z.object({
 });
 
 export type AskProgress = z.infer<typeof askProgressSchema>;
-export type NewAskProgress = z.input<typeof askProgressSchema>;
 
 /** Progress of a run still streaming: the messages its preview opened, the placeholder first. */
 export const askPreviewProgressSchema = z.object({
   previewMessageIds: z.array(z.number().int()).min(1),
 });
-
-export type AskPreviewProgress = z.infer<typeof askPreviewProgressSchema>;
 
 /** One Telegram update gives at most one job: a repeated delivery finds the same id. */
 export const askJobId = (updateId: number) => `tg-update-${updateId}`;
@@ -124,5 +121,3 @@ export function askKeys(prefix: string) {
     cancelChannel: `${prefix}:ask-cancel`,
   };
 }
-
-export type AskKeys = ReturnType<typeof askKeys>;

@@ -1,6 +1,6 @@
 import type { Logger } from "@notesbot/shared/logging";
 import type { AskJob } from "@notesbot/shared/queue";
-import type { ChatMessage } from "../openrouter/index.js";
+import { type ChatMessage, OpenRouterError } from "../openrouter/index.js";
 import { type AskFailure, classifyFailure, failureLabel, isRetryable, isUsersFault } from "./failure.js";
 import type { ModelBreakers } from "./model-breakers.js";
 import type { RequestLimit } from "./request-limit.js";
@@ -43,8 +43,18 @@ export function createAnswerStage(deps: AnswerStageDeps) {
             ? deadlineFailure
             : (classifyFailure(error, deps.timeoutMs) ?? { kind: "internal" });
         if (stopped !== undefined && stopped !== "deadline") return { ok: false, stopped, streamed };
-        if (failure.kind === "internal")
+        if (failure.kind === "internal") {
           logger.error({ jobId: input.jobId, err: error }, "ask request failed");
+        } else if (error instanceof OpenRouterError) {
+          // OpenRouter's own words (the key scrubbed), never the question or the text streamed so far.
+          const fields = {
+            jobId: input.jobId,
+            modelKey,
+            failure: failureLabel(failure),
+            detail: error.message,
+          };
+          logger.warn(fields, "OpenRouter request failed");
+        }
         if (failure.kind === "breaker_open") deps.onBreakerOpen(modelKey);
         return { ok: false, failure, streamed };
       }

@@ -43,7 +43,7 @@ export function mayRetry(
 }
 
 /** Beyond the ask's deadline: time for delivery (and a Telegram or PostgreSQL hiccup in it). */
-export const DELIVERY_GRACE_MS = 60_000;
+const DELIVERY_GRACE_MS = 60_000;
 
 /** Epoch ms by which an ask asked at `enqueuedAt` has ended, delivery included (see README, "The bound on an ask"). */
 export function askBoundAt(policy: RetryPolicy, enqueuedAt: number): number {

@@ -78,11 +78,11 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   /** Puts `shown` into preview message `index`, opening it (or reusing a previous run's) if needed. */
   const show = async (index: number, shown: string) => {
     const existing = messageIds[index];
-    if (existing !== undefined) {
-      messageIds[index] = await messages.edit(existing, shown);
-      return;
-    }
-    messageIds.push(await messages.send(shown));
+    const shownIn =
+      existing === undefined ? await messages.send(shown) : await messages.edit(existing, shown);
+    if (shownIn === existing) return;
+    // A new message (or one in place of a message the user deleted): recorded, so a re-run finds it.
+    messageIds[index] = shownIn;
     await options.onOpened([...messageIds]);
   };
 
@@ -145,5 +145,3 @@ export function createStreamPreview(options: StreamPreviewOptions) {
     },
   };
 }
-
-export type StreamPreview = ReturnType<typeof createStreamPreview>;

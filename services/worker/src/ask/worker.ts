@@ -51,5 +51,3 @@ export function createAskWorker(
     },
   };
 }
-
-export type AskWorker = ReturnType<typeof createAskWorker>;
