@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@notesbot/shared/logging";
 import type { AskJob } from "@notesbot/shared/queue";
 import { type ChatMessage, OpenRouterError } from "../openrouter/index.js";
@@ -65,12 +66,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       for (;;) {
         const waitMs = await requests.take();
         if (waitMs === 0) return true;
-        const pause = stopAfter(waitMs, "deadline");
-        await new Promise((resolve) => {
-          pause.signal.addEventListener("abort", resolve, { once: true });
-          signal.addEventListener("abort", resolve, { once: true });
-        });
-        pause.clear();
+        await sleep(waitMs, undefined, { signal }).catch(() => {});
         if (signal.aborted) return false;
       }
     };
