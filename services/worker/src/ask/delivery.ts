@@ -38,7 +38,11 @@ export function createDelivery(deps: DeliveryDeps) {
    * edit is safe to repeat (a re-run finds the text already shown), so only a part that went out as
    * a new message is recorded, with its id, so that a re-run edits it instead of sending it again.
    */
-  const sendParts = async (job: Job<AskJob>, messages: ChatMessages, start: AskProgress) => {
+  const sendParts = async (
+    job: Job<AskJob>,
+    messages: ChatMessages,
+    start: AskProgress,
+  ): Promise<AskProgress> => {
     let progress = start;
     for (let index = progress.sent; index < progress.parts.length; index++) {
       const html = progress.parts[index] as string;
@@ -59,6 +63,7 @@ export function createDelivery(deps: DeliveryDeps) {
       await job.updateProgress(progress);
     }
     await messages.remove(progress.messageIds.slice(progress.parts.length));
+    return { ...progress, sent: progress.parts.length };
   };
 
   /** Delivers recorded progress: remembers the turn if not yet, sends what is left, and reports how it ended. */
@@ -75,7 +80,7 @@ export function createDelivery(deps: DeliveryDeps) {
       progress = { ...progress, remembered: true };
 
     try {
-      await sendParts(job, deps.messages(ask.chatId), progress);
+      progress = await sendParts(job, deps.messages(ask.chatId), progress);
     } catch (error) {
       const failure = classifyTelegramFailure(error);
       if (failure === undefined) throw error;
@@ -87,9 +92,8 @@ export function createDelivery(deps: DeliveryDeps) {
     const late = pendingTurn();
     if (late !== undefined) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
-      const done = { ...progress, sent: progress.parts.length };
       if (!(await remember(job, ask, late))) {
-        await job.updateProgress(done);
+        await job.updateProgress(progress);
         throw new TryLaterError(2_000, "memory", ending);
       }
     }
