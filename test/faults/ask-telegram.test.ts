@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { DROP } from "../support/fake-telegram.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -78,5 +79,22 @@ describe("Telegram failing the worker", () => {
     expect(await pending.answer(30_000)).toMatch(/^Личный-ответ начало и продолжение\n\n⚠️ Ответ оборвался/);
     await worker.waitForOutput(/"received":\d+[^\n]*"msg":"streamed answer broke off"/);
     expect(worker.output).not.toMatch(/Личный-ответ|Личный-вопрос/);
+  });
+
+  it("the network to Telegram failing at delivery: the job runs again a moment later and the answer arrives once", async () => {
+    for (const worker of stack.workers) await worker.stop();
+    const worker = await stack.addWorker({ STREAM_ANSWERS: "false" });
+    const user = stack.telegram.newUser();
+    const before = stack.openrouter.requests.length;
+    stack.openrouter.enqueue({ kind: "answer", content: "Дошло со второго раза", delayMs: 300 });
+    const pending = await ask(stack, user, "сквозь обрыв связи");
+    await stack.openrouter.waitForRequests(before + 1);
+    stack.telegram.failNext("editMessageText", DROP);
+    expect(await pending.answer(30_000)).toMatch(/^Дошло со второго раза\n\n/);
+    await worker.waitForOutput(/"reason":"telegram network"[^\n]*"msg":"ask delivery will be retried"/);
+    await worker.waitForOutput(/"outcome":"ok"[^\n]*"msg":"ask finished"/);
+    // The model was asked once; the answer is one message.
+    expect(stack.openrouter.requests.length).toBe(before + 1);
+    expect(stack.telegram.sentTo(user.id)).toHaveLength(1);
   });
 });
