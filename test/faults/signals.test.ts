@@ -184,3 +184,24 @@ describe("a job interrupted mid-stream", () => {
     ]);
   });
 });
+
+describe("a job that cannot finish", () => {
+  it("a job whose workers keep dying (it stalls more than BullMQ allows): the user is told, nothing stays pending", async () => {
+    stack = await Stack.start({ env: { JOB_LOCK_MS: "1000" } });
+    const s = stack;
+    s.openrouter.setDefault({ kind: "hang" });
+    const user = s.telegram.newUser();
+    const pending = await ask(s, user, "роковой вопрос");
+    // Each worker takes the job, asks, and dies; BullMQ gives up after the third stall.
+    for (let kill = 1; kill <= 3; kill++) {
+      const worker = await s.addWorker();
+      await s.openrouter.waitForRequests(kill, 20_000);
+      expect(await worker.stop("SIGKILL")).toBeNull();
+    }
+    s.openrouter.setDefault({ kind: "echo" });
+    const last = await s.addWorker();
+    expect(await pending.answer(30_000)).toMatch(/^Ошибка: \[internal\] Вопрос не удалось обработать/);
+    await last.waitForOutput(/"failure":"internal"[^\n]*"msg":"ask finished"/);
+    expect(await s.say(user, "/cancel")).toEqual(["Отменять нечего: у вас нет вопросов в работе."]);
+  });
+});
