@@ -53,3 +53,20 @@ describe("the circuit breaker per model", () => {
     expect(await (await ask(stack, user, "шестой")).answer()).toMatch(/^Ответ: шестой/);
   });
 });
+
+describe("a user's /cancel and the breaker", () => {
+  it("never counts against the model: asking and cancelling again and again leaves the model available", async () => {
+    const user = stack.telegram.newUser();
+    for (let i = 0; i < 5; i++) {
+      const before = stack.openrouter.requests.length;
+      stack.openrouter.enqueue({ kind: "hang" });
+      const pending = await ask(stack, user, `передумаю ${i}`);
+      await stack.openrouter.waitForRequests(before + 1);
+      expect(await stack.say(user, "/cancel")).toEqual(["Отменено вопросов: 1."]);
+      expect(await pending.answer()).toBe("Вопрос отменён.");
+    }
+    expect(await (await ask(stack, stack.telegram.newUser(), "а теперь всерьёз")).answer()).toMatch(
+      /^Ответ: а теперь всерьёз/,
+    );
+  });
+});

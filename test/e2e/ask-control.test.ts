@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { askKeys } from "../../shared/src/queue/index.js";
 import { ask } from "../support/ask.js";
 import { Stack } from "../support/stack.js";
 
@@ -95,5 +97,38 @@ describe("fallback models", () => {
 
     const metrics = await (await fetch(`${await s.workers[0]?.metricsUrl()}/metrics`)).text();
     expect(metrics).toMatch(/ask_fallbacks_total\{[^}]*model="fallback\/second:free"[^}]*\} 1/);
+  });
+});
+
+describe("the per-user running slot", () => {
+  it("is held for as long as the ask may last (its deadline), not just one request timeout", async () => {
+    stack = await Stack.start({
+      workers: 1,
+      env: {
+        OPENROUTER_TIMEOUT_MS: "1000",
+        OPENROUTER_STREAM_TIMEOUT_MS: "600000",
+        ASK_DEADLINE_MS: "600000",
+        SHUTDOWN_GRACE_MS: "1000",
+      },
+    });
+    const s = stack;
+    const user = s.telegram.newUser();
+    // A stream that keeps coming for a long time: the user's slot must outlast it.
+    s.openrouter.enqueue({
+      kind: "stream",
+      chunks: Array.from({ length: 1000 }, () => "слово "),
+      chunkDelayMs: 500,
+    });
+    const pending = await ask(s, user, "очень длинный ответ");
+    await s.openrouter.waitForRequests(1);
+    const redis = new Redis(inject("redisUrl"));
+    const expiry = Number(
+      await redis.zscore(
+        askKeys(s.env.QUEUE_PREFIX as string).running(user.id),
+        `tg-update-${pending.update.update_id}`,
+      ),
+    );
+    redis.disconnect();
+    expect(expiry - Date.now()).toBeGreaterThan(590_000);
   });
 });

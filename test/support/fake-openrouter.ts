@@ -24,12 +24,13 @@ export type Behaviour =
    * Streams one chunk per element, `chunkDelayMs` apart, then per `andThen` (not `then`, which
    * Biome rejects as a thenable): "done" (the default) sends finish_reason "stop", the usage and
    * [DONE]; `{ error }` an error event, then ends; "stall" keeps the connection open and silent;
+   * "keepalive" keeps it open with nothing but OpenRouter's keep-alive comments (every 100 ms);
    * "end" ends without [DONE]. A request without `stream: true` gets the same outcome in one piece:
    * the joined answer, an error in a 200, a hang or a drop.
    */
   | { kind: "stream"; chunks: string[]; chunkDelayMs?: number; andThen?: StreamEnd };
 
-export type StreamEnd = "done" | { error: number } | "stall" | "end";
+export type StreamEnd = "done" | { error: number } | "stall" | "keepalive" | "end";
 
 export interface RecordedMessage {
   role: string;
@@ -141,6 +142,8 @@ interface EventScript {
   delayMs?: number | undefined;
   /** Leaves the connection open after the last event. */
   stall?: boolean;
+  /** Leaves it open, sending keep-alive comments. */
+  keepAlive?: boolean;
 }
 
 interface Waiter {
@@ -287,7 +290,8 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
         return {
           events: [...deltas(behaviour.chunks), ...tail],
           delayMs: behaviour.chunkDelayMs,
-          stall: then === "stall",
+          stall: then === "stall" || then === "keepalive",
+          keepAlive: then === "keepalive",
         };
       }
     }
@@ -302,6 +306,10 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       if (script.delayMs !== undefined) await pause(script.delayMs);
       if (res.destroyed) return; // the client gave up meanwhile
       res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
+    }
+    while (script.keepAlive === true && !res.destroyed && !res.closed) {
+      await pause(100);
+      if (!res.destroyed) res.write(": OPENROUTER PROCESSING\n\n");
     }
     if (script.stall !== true) res.end();
   }
@@ -455,7 +463,7 @@ function inOnePiece(
 ): Exclude<Behaviour, { kind: "stream" }> {
   const then = behaviour.andThen ?? "done";
   if (typeof then === "object") return { kind: "errorIn200", code: then.error };
-  if (then === "stall") return { kind: "hang" };
+  if (then === "stall" || then === "keepalive") return { kind: "hang" };
   if (then === "end") return { kind: "drop" };
   return { kind: "answer", content: behaviour.chunks.join("") };
 }

@@ -36,6 +36,9 @@ export interface Fault {
   parameters?: { retry_after?: number };
 }
 
+/** Closes the connection without an answer, as when the network between the bot and Telegram fails. */
+export const DROP: Fault = { error_code: 0, description: "connection dropped" };
+
 type Result = { ok: true; result: unknown } | ({ ok: false } & Fault);
 
 const ALLOWED_HTML_TAGS = new Set([
@@ -300,6 +303,12 @@ export class FakeTelegram {
     this.events.emit("call", call);
 
     const fault = this.faults.get(method)?.shift();
+    if (fault === DROP) {
+      call.ok = false;
+      this.events.emit("handled", call);
+      req.socket.destroy();
+      return;
+    }
     const result: Result = fault ? { ok: false, ...fault } : await this.execute(method, payload);
     call.ok = result.ok;
     if (result.ok && method !== "editMessageText") {

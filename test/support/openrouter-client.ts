@@ -1,5 +1,8 @@
 import { afterEach, beforeEach } from "vitest";
-import { createOpenRouterClient, type OpenRouterClientOptions } from "../../shared/src/openrouter/index.js";
+import {
+  createOpenRouterClient,
+  type OpenRouterClientOptions,
+} from "../../services/worker/src/openrouter/index.js";
 import { type FakeOpenRouter, startFakeOpenRouter } from "./fake-openrouter.js";
 
 export const API_KEY = "sk-or-v1-test-secret";

@@ -3,7 +3,7 @@ import {
   type ChatMessage,
   type OpenRouterClientOptions,
   OpenRouterError,
-} from "../../shared/src/openrouter/index.js";
+} from "../../services/worker/src/openrouter/index.js";
 import { startFakeOpenRouter } from "../support/fake-openrouter.js";
 import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
 

@@ -4,7 +4,7 @@ import {
   type OpenRouterClientOptions,
   OpenRouterError,
   type StreamRequest,
-} from "../../shared/src/openrouter/index.js";
+} from "../../services/worker/src/openrouter/index.js";
 import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
 
 const MESSAGES: ChatMessage[] = [
@@ -224,6 +224,16 @@ describe("OpenRouter client: stream()", () => {
 
     expect(error).toMatchObject({ kind: "timeout", retryable: true, partialText: "Начало" });
     expect(error.message).toBe("OpenRouter stream stalled: no data for 200 ms");
+  });
+
+  it("times out a stream of nothing but keep-alive comments, before and after the first piece", async () => {
+    openrouter.fake().enqueue({ kind: "stream", chunks: [], andThen: "keepalive" });
+    const before = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
+    expect(before.error).toMatchObject({ kind: "timeout", partialText: "", limitMs: 400 });
+
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Начало"], andThen: "keepalive" });
+    const after = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
+    expect(after.error).toMatchObject({ kind: "timeout", partialText: "Начало", limitMs: 400 });
   });
 
   it("restarts the idle timeout with every chunk", async () => {

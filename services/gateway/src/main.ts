@@ -23,7 +23,6 @@ redis.on("error", (error) => logger.warn({ err: error }, "redis connection error
 const askQueue = createAskProducer({
   connection: redis,
   prefix: config.redis.queuePrefix,
-  retry: { attempts: config.ask.maxAttempts },
   perUserPerMinute: config.ask.perUserPerMinute,
 });
 const metrics = createGatewayMetrics(() => askQueue.counts());

@@ -5,26 +5,34 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
-import { createOpenRouterClient } from "@notesbot/shared/openrouter";
-import { createWorkerConnection, userAsks } from "@notesbot/shared/queue";
+import { askKeys, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { Api } from "grammy";
-import { createCancellations } from "./ask/cancellations.js";
+import { createAdmission } from "./ask/admission.js";
+import { createAnswerStage } from "./ask/answer.js";
+import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
-import { createAskProcessor } from "./ask/processor.js";
+import { createOutcomeReporter } from "./ask/outcome.js";
+import { AskFailedError, createAskProcessor } from "./ask/processor.js";
+import { createRequestLimit } from "./ask/request-limit.js";
+import { telegramErrorFields } from "./ask/telegram.js";
 import { createAskWorker } from "./ask/worker.js";
+import { createOpenRouterClient } from "./openrouter/index.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "worker", secrets: secretsOf(config) });
+// Russian for now; the asker's language travels on the job once the gateway knows it.
+const texts = createLocalizer().of("ru");
 
 const metrics = createWorkerMetrics();
 
 const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
-// Telegram's 429 (retry_after) and 5xx are waited out, so an answer is never lost to them.
-// Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
+// Telegram's 429 (retry_after up to 10 s) and 5xx (three tries, 3 + 6 + 12 s apart) are waited out
+// here; longer waits and network errors go back to the processor, which runs the job again later
+// within the ask's bound. Installed first, so it runs inside auto-retry and counts every error answer.
 api.config.use(countTelegramErrors(metrics.telegramErrors));
-api.config.use(autoRetry({ maxRetryAttempts: 5 }));
+api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true }));
 
 const openrouter = createOpenRouterClient({
   apiKey: config.openrouter.apiKey,
@@ -47,63 +55,83 @@ subscriber.on("error", (error) => logger.warn({ err: error }, "redis subscriber 
 const db = createPool(config.databaseUrl, { max: 5 });
 db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const asks = userAsks(connection, config.redis.queuePrefix);
-const cancellations = createCancellations();
-await cancellations.listen(subscriber, asks.cancelChannel);
+const keys = askKeys(config.redis.queuePrefix);
+const messages = chatMessagesOf(api);
+const conversations = createConversationStore(db, config.memory);
+const retry = {
+  maxAttempts: config.ask.maxAttempts,
+  baseMs: config.ask.retryBaseMs,
+  deadlineMs: config.ask.deadlineMs,
+};
 
-const worker = createAskWorker(
-  createAskProcessor({
-    api,
-    llm,
-    conversations: createConversationStore(db, config.memory),
+const processor = createAskProcessor({
+  admit: createAdmission({
     userAsks: asks,
-    cancellations,
-    perUserInFlight: config.ask.perUserInFlight,
-    streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
-    drafts: { available: undefined },
-    texts: createLocalizer().of("ru"),
-    logger,
-    retry: {
-      maxAttempts: config.ask.maxAttempts,
-      baseMs: config.ask.retryBaseMs,
-      deadlineMs: config.ask.deadlineMs,
-    },
-    timeoutMs: config.ask.timeoutMs,
+    texts,
+    retry,
     hasApiKey: config.openrouter.apiKey !== undefined,
-    onFinished: ({ outcome, modelKey, durationMs }) =>
-      metrics.askDuration.observe({ model: modelKey, outcome }, durationMs / 1000),
+    perUserInFlight: config.ask.perUserInFlight,
+  }),
+  answer: createAnswerStage({
+    llm,
+    requests: createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute),
+    retry,
+    timeoutMs: config.ask.timeoutMs,
+    logger,
     onBreakerOpen: (modelKey) => metrics.openrouterRequests.inc({ model: modelKey, status: "breaker_open" }),
     onFallback: (modelKey) => metrics.fallbacks.inc({ model: modelKey }),
   }),
-  {
-    connection,
-    prefix: config.redis.queuePrefix,
-    concurrency: config.worker.concurrency,
-    requestsPerMinute: config.openrouter.requestsPerMinute,
-    lockMs: config.worker.lockMs,
-  },
-);
-worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
-worker.on("failed", (job, error) => {
-  if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-    logger.info({ jobId: job.id, err: error }, "ask job failed");
+  delivery: createDelivery({
+    messages,
+    conversations,
+    userAsks: asks,
+    texts,
+    logger,
+  }),
+  report: createOutcomeReporter({
+    logger,
+    observeDuration: (labels, seconds) => metrics.askDuration.observe(labels, seconds),
+  }),
+  messages,
+  conversations,
+  userAsks: asks,
+  texts,
+  logger,
+  retry,
+  streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
+  drafts: { available: undefined },
 });
+const ask = createAskWorker(processor.process, {
+  connection,
+  prefix: config.redis.queuePrefix,
+  concurrency: config.worker.concurrency,
+  lockMs: config.worker.lockMs,
+});
+ask.worker.on("error", (error) => logger.warn({ ...telegramErrorFields(error) }, "worker error"));
+ask.worker.on("failed", (job, error) => {
+  if (!job || error instanceof AskFailedError) return;
+  if (job.attemptsMade < (job.opts.attempts ?? 1) && error.name !== "UnrecoverableError") return;
+  void processor.failedForGood(job, error).catch((failure: unknown) => {
+    logger.error({ jobId: job.id, ...telegramErrorFields(failure) }, "could not report a failed ask");
+  });
+});
+// The gateway publishes the id of every ask the user cancels; the worker running it aborts it.
+subscriber.on("message", (_channel: string, jobId: string) => ask.cancel(jobId));
+await subscriber.subscribe(keys.cancelChannel);
+
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.worker,
   registry: metrics.registry,
   readiness: { redis: () => connection.ping(), postgres: () => db.query("SELECT 1") },
   logger,
 });
-await worker.waitUntilReady();
+await ask.worker.waitUntilReady();
 logger.info({ concurrency: config.worker.concurrency }, "worker started");
 
 onShutdownSignal(
   logger,
   async () => {
-    // In-flight jobs get a bounded grace period; past it they are released and another worker takes them.
-    const graceful = worker.close();
-    const timer = setTimeout(() => void worker.close(true), config.worker.shutdownGraceMs);
-    await graceful;
-    clearTimeout(timer);
+    await ask.stop(config.worker.shutdownGraceMs);
     llm.shutdown();
     await metricsServer.close();
     subscriber.disconnect();

@@ -44,16 +44,22 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       return kept.reverse();
     },
 
-    async append(chatId: number, question: string, answer: string): Promise<void> {
+    /**
+     * Adds a question–answer pair. With `jobId` it is added once, however often the job runs (a job
+     * re-run after a crash or a retry remembers its turn once).
+     */
+    async append(chatId: number, question: string, answer: string, jobId?: string): Promise<void> {
       if (options.charBudget === 0) return;
       await db.query(
         `WITH added AS (
-           INSERT INTO conversation_turns (chat_id, role, content) VALUES ($1, 'user', $2), ($1, 'assistant', $3)
+           INSERT INTO conversation_turns (chat_id, role, content, job_id)
+           VALUES ($1, 'user', $2, $5), ($1, 'assistant', $3, $5)
+           ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
          )
          DELETE FROM conversation_turns WHERE chat_id = $1 AND id <= (
            SELECT id FROM conversation_turns WHERE chat_id = $1 ORDER BY id DESC OFFSET $4 LIMIT 1
          )`,
-        [chatId, question, answer, KEPT_TURNS],
+        [chatId, question, answer, KEPT_TURNS, jobId ?? null],
       );
     },
 

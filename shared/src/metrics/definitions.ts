@@ -76,7 +76,7 @@ export function createWorkerMetrics() {
     }),
     openrouterRequests: new Counter({
       name: "openrouter_requests_total",
-      help: "OpenRouter requests, by model and HTTP status (or timeout, network, breaker_open)",
+      help: "OpenRouter requests, by model and HTTP status (or timeout, network, breaker_open, aborted: a cancel, shutdown or deadline of ours)",
       labelNames: ["model", "status"] as const,
       registers: [registry],
     }),

@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+/**
+ * The ask queue's contract between the gateway (producer) and the LLM workers (consumers), in one
+ * place: the queue, the job and its progress, the job id and options, the backoff, and every Redis
+ * key and channel the two sides share.
+ */
+
 /** The BullMQ queue between the gateway (producer) and the LLM workers (consumers). */
 export const ASK_QUEUE = "ask";
 
@@ -18,7 +24,7 @@ export const askJobSchema = z.object({
   fallbackModelKeys: z.array(z.string().min(1)).default([]),
   /** The user's own asks that were pending when this one was added (shown in the placeholder). */
   queuedBehind: z.number().int().min(0).default(0),
-  /** Epoch ms of the enqueue: the answer's latency and `ask_duration_seconds` count from here. */
+  /** Epoch ms of the enqueue: the answer's latency, `ask_duration_seconds` and the deadline count from here. */
   enqueuedAt: z.number().int().positive(),
 });
 
@@ -26,8 +32,10 @@ export type AskJob = z.infer<typeof askJobSchema>;
 export type NewAskJob = z.input<typeof askJobSchema>;
 
 /**
- * Progress the worker records so that a re-run after a crash resumes delivery instead of
- * answering twice: the answer's messages are fixed once, then counted as they go out.
+ * Progress the worker records on the job so that a re-run (after a crash, a retry or a shutdown)
+ * picks up where the last run stopped instead of answering twice. While an answer streams, only the
+ * preview's messages are recorded (so a re-run reuses or removes them); once the answer is complete
+ * its messages are fixed, then counted as they go out.
  */
 export const askProgressSchema = z.object({
   /** Telegram HTML, one message each; a part Telegram cannot parse goes out as plain text. */
@@ -35,9 +43,81 @@ export const askProgressSchema = z.object({
   /** Messages already showing this answer (the placeholder and streamed overflow), edited in order. */
   messageIds: z.array(z.number().int()).min(1),
   sent: z.number().int().min(0),
+  /** The answer as the model wrote it, for the conversation memory. */
+  answer: z.string().optional(),
+  /** Whether the turn is in the conversation memory (progress without the field predates it: yes). */
+  remembered: z.boolean().default(true),
+  /** The model that answered (a fallback's, when the active one failed). */
+  modelKey: z.string().optional(),
+  /** What the parts are: the answer ("ok"), or a final status text (a failure, a cancellation). */
+  outcome: z.enum(["ok", "error", "cancelled"]).default("ok"),
+  /** Why it is not "ok": the failure's label (`503`, `deadline`, `interrupted`, …). */
+  failure: z.string().optional(),
 });
 
 export type AskProgress = z.infer<typeof askProgressSchema>;
 
+/** Progress of a run still streaming: the messages its preview opened, the placeholder first. */
+export const askPreviewProgressSchema = z.object({
+  previewMessageIds: z.array(z.number().int()).min(1),
+});
+
 /** One Telegram update gives at most one job: a repeated delivery finds the same id. */
 export const askJobId = (updateId: number) => `tg-update-${updateId}`;
+
+/** Runs of a job BullMQ allows at most; the worker's ASK_MAX_ATTEMPTS (at most 10) decides below it. */
+export const ASK_JOB_ATTEMPTS = 10;
+
+/** The backoff type every ask job names; the worker registers the strategy. */
+export const ASK_BACKOFF = "openrouter";
+
+/** How long a job waits before its next run when the failure carried no delay of its own. */
+const DEFAULT_BACKOFF_MS = 1_000;
+
+/** Thrown by the worker to have BullMQ run the job again after `delayMs` (read by `askBackoffStrategy`). */
+export class RetryLaterError extends Error {
+  override name = "RetryLaterError";
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(`retry in ${delayMs} ms after ${reason}`);
+  }
+}
+
+/** The worker's backoff strategy for ASK_BACKOFF: the delay the processor decided. */
+export function askBackoffStrategy(_attemptsMade: number, _type?: string, error?: Error): number {
+  return error instanceof RetryLaterError ? error.delayMs : DEFAULT_BACKOFF_MS;
+}
+
+/** BullMQ options of a new ask job. */
+export function askJobOptions(jobId: string, queuedBehind: number) {
+  return {
+    jobId,
+    // The user's asks already pending + 1: one user's burst waits behind everyone else's single questions.
+    priority: Math.min(queuedBehind + 1, 2_000_000),
+    attempts: ASK_JOB_ATTEMPTS,
+    backoff: { type: ASK_BACKOFF },
+    // Kept a day so a late repeated delivery of the update still finds it.
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+/** Every Redis key and channel of the ask path besides BullMQ's own, under the queue prefix. */
+export function askKeys(prefix: string) {
+  return {
+    /** Sorted set: the user's unanswered asks (job ids, scored by expiry). */
+    pending: (userId: number) => `${prefix}:ask-user:${userId}:pending`,
+    /** Sorted set: the user's asks running now (job ids, scored by the end of their lease). */
+    running: (userId: number) => `${prefix}:ask-user:${userId}:running`,
+    /** Flag: the user cancelled this ask. */
+    cancelled: (jobId: string) => `${prefix}:ask-cancelled:${jobId}`,
+    /** Counter: the user's asks in one minute. */
+    userLimit: (userId: number, minute: number) => `${prefix}:ask-limit:${userId}:${minute}`,
+    /** Sorted set: OpenRouter requests of the last minute, across all workers. */
+    requests: `${prefix}:ask-openrouter-requests`,
+    /** Pub/sub: job ids of cancelled asks, for the worker running them. */
+    cancelChannel: `${prefix}:ask-cancel`,
+  };
+}

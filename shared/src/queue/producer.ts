@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { ASK_QUEUE, type AskJob, askJobId, type NewAskJob } from "./ask-job.js";
+import { ASK_QUEUE, type AskJob, askJobId, askJobOptions, askKeys, type NewAskJob } from "./ask-job.js";
 import { userAsks } from "./user-asks.js";
 
 /** How long the gateway waits for Redis before telling the user /ask is unavailable. */
@@ -10,15 +10,9 @@ export class QueueUnavailableError extends Error {
   override name = "QueueUnavailableError";
 }
 
-/** The retry policy every ask job carries; the worker computes the delays (see its backoff). */
-export interface AskRetryPolicy {
-  attempts: number;
-}
-
 export interface AskProducerOptions {
   connection: Redis;
   prefix: string;
-  retry: AskRetryPolicy;
   /** Asks one user may add per minute; 0 = no limit. */
   perUserPerMinute: number;
 }
@@ -29,6 +23,7 @@ export function createAskProducer(options: AskProducerOptions) {
   queue.on("error", () => {});
 
   const asks = userAsks(options.connection, options.prefix);
+  const keys = askKeys(options.prefix);
 
   const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
@@ -60,28 +55,17 @@ export function createAskProducer(options: AskProducerOptions) {
      */
     async admit(userId: number): Promise<boolean> {
       if (options.perUserPerMinute === 0) return true;
-      const key = `${options.prefix}:ask-limit:${userId}:${Math.floor(Date.now() / 60_000)}`;
+      const key = keys.userLimit(userId, Math.floor(Date.now() / 60_000));
       const results = await withDeadline(options.connection.multi().incr(key).pexpire(key, 60_000).exec());
       const count = Number(results?.[0]?.[1] ?? 0);
       return count <= options.perUserPerMinute;
     },
-    /**
-     * Adds the ask. Its priority is the number of the user's asks already pending (+1), so one user's
-     * burst waits behind everyone else's single questions instead of in front of them.
-     */
+    /** Adds the ask, prioritised behind the user's own asks already pending (see askJobOptions). */
     async enqueue(updateId: number, job: Omit<NewAskJob, "queuedBehind">): Promise<{ queuedBehind: number }> {
       const jobId = askJobId(updateId);
       const queuedBehind = await withDeadline(asks.addPending(job.userId, jobId));
       await withDeadline(
-        queue.add("ask", { ...job, queuedBehind } as AskJob, {
-          jobId,
-          priority: Math.min(queuedBehind + 1, 2_000_000),
-          attempts: options.retry.attempts,
-          backoff: { type: "openrouter" },
-          // Kept a day so a late repeated delivery of the update still finds it.
-          removeOnComplete: { age: 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        }),
+        queue.add("ask", { ...job, queuedBehind } as AskJob, askJobOptions(jobId, queuedBehind)),
       );
       return { queuedBehind };
     },

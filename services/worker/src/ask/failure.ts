@@ -1,21 +1,29 @@
-import { OpenRouterError } from "@notesbot/shared/openrouter";
 import type { Texts } from "@notesbot/shared/texts";
+import { OpenRouterError } from "../openrouter/index.js";
 
 /** Why an ask failed, as a value; `failureText` is the one place that turns it into words. */
 export type AskFailure =
   | { kind: "status"; status: number; retryable: boolean; retryAfterMs: number | undefined }
-  | { kind: "timeout" }
+  /** One request ran out of time (OPENROUTER_TIMEOUT_MS, or OPENROUTER_STREAM_TIMEOUT_MS for a whole stream). */
+  | { kind: "timeout"; limitMs: number }
   | { kind: "network" }
   | { kind: "empty_answer" }
   | { kind: "missing_key" }
-  | { kind: "breaker_open" };
+  | { kind: "breaker_open" }
+  /** The whole ask ran out of time (ASK_DEADLINE_MS from the question). */
+  | { kind: "deadline"; limitMs: number }
+  /** Something of ours failed for good (a bug, or a dependency that stayed down past the bound). */
+  | { kind: "internal" };
 
 export class BreakerOpenError extends Error {
   override name = "BreakerOpenError";
 }
 
-/** Failures of OpenRouter or of the breaker in front of it; anything else is not ours to classify. */
-export function classifyFailure(error: unknown): AskFailure | undefined {
+/**
+ * Failures of OpenRouter or of the breaker in front of it; anything else (an abort of ours, a bug)
+ * is not OpenRouter's: undefined. `timeoutMs` is the request timeout, for a timeout without a limit.
+ */
+export function classifyFailure(error: unknown, timeoutMs: number): AskFailure | undefined {
   if (error instanceof BreakerOpenError) return { kind: "breaker_open" };
   if (!(error instanceof OpenRouterError)) return undefined;
   switch (error.kind) {
@@ -27,11 +35,23 @@ export function classifyFailure(error: unknown): AskFailure | undefined {
         retryAfterMs: error.retryAfterMs,
       };
     case "timeout":
+      return { kind: "timeout", limitMs: error.limitMs ?? timeoutMs };
     case "network":
     case "missing_key":
     case "empty_answer":
       return { kind: error.kind };
   }
+}
+
+/**
+ * The one definition of "the user's fault": the request itself or the bot's account is refused (400
+ * bad request, 401 key, 402 credits, 403 moderation, or no key at all), so another model would refuse
+ * the same request and the model's health is not in question: not retried, no fallback, not counted
+ * by the breaker. 404 is not among them: OpenRouter says so when this model (or every provider of
+ * it) is gone, which is the model's fault — a fallback may well answer, and the breaker counts it.
+ */
+export function isUsersFault(failure: AskFailure): boolean {
+  return failure.kind === "missing_key" || (failure.kind === "status" && failure.status <= 403);
 }
 
 export function isRetryable(failure: AskFailure): boolean {
@@ -40,22 +60,19 @@ export function isRetryable(failure: AskFailure): boolean {
     : failure.kind === "timeout" || failure.kind === "network";
 }
 
-/** The short label shown in brackets: the HTTP status, or what happened instead of one. */
+/** The short label shown in brackets and logged: the HTTP status, or what happened instead of one. */
 export function failureLabel(failure: AskFailure): string {
   return failure.kind === "status" ? String(failure.status) : failure.kind;
 }
 
-export function failureText(
-  texts: Texts,
-  failure: AskFailure,
-  context: { modelKey: string; timeoutMs: number },
-): string {
+export function failureText(texts: Texts, failure: AskFailure, modelKey: string): string {
   const t = texts.ask;
+  const seconds = (ms: number) => Math.round(ms / 1000);
   switch (failure.kind) {
     case "status":
       return t.failure(String(failure.status), t.statusExplanations[failure.status] ?? t.unknownStatus);
     case "timeout":
-      return t.failure("timeout", t.timeout(Math.round(context.timeoutMs / 1000)));
+      return t.failure("timeout", t.timeout(seconds(failure.limitMs)));
     case "network":
       return t.failure("network", t.network);
     case "empty_answer":
@@ -63,6 +80,10 @@ export function failureText(
     case "missing_key":
       return t.missingKey;
     case "breaker_open":
-      return t.breakerOpen(context.modelKey);
+      return t.breakerOpen(modelKey);
+    case "deadline":
+      return t.failure("deadline", t.deadline(seconds(failure.limitMs)));
+    case "internal":
+      return t.failure("internal", t.internal);
   }
 }

@@ -1,21 +1,18 @@
 import type { WorkerMetrics } from "@notesbot/shared/metrics";
-import { OpenRouterError, type StreamingOpenRouterClient } from "@notesbot/shared/openrouter";
+import { type OpenRouterClient, OpenRouterError } from "../openrouter/index.js";
 import type { BreakerState } from "./model-breakers.js";
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** The status label of a finished request: the HTTP status, or what happened instead of one. */
 function statusOf(error: unknown): string {
-  if (!(error instanceof OpenRouterError)) return "error";
+  if (!(error instanceof OpenRouterError)) return "aborted"; // a stop of ours: cancel, shutdown, deadline
   if (error.kind === "timeout" || error.kind === "network") return error.kind;
   return error.status !== undefined ? String(error.status) : error.kind;
 }
 
 /** Counts and times every request that reaches OpenRouter (openrouter_requests_total, _duration_seconds). */
-export function instrument(
-  client: StreamingOpenRouterClient,
-  metrics: WorkerMetrics,
-): StreamingOpenRouterClient {
+export function instrument(client: OpenRouterClient, metrics: WorkerMetrics): OpenRouterClient {
   const measured = async <T>(model: string, request: () => Promise<T>): Promise<T> => {
     const stop = metrics.openrouterDuration.startTimer({ model });
     try {

@@ -1,7 +1,6 @@
-import type { ChatMessage, Completion, StreamingOpenRouterClient } from "@notesbot/shared/openrouter";
-import { OpenRouterError } from "@notesbot/shared/openrouter";
 import CircuitBreaker from "opossum";
-import { BreakerOpenError } from "./failure.js";
+import type { ChatMessage, Completion, OpenRouterClient } from "../openrouter/index.js";
+import { BreakerOpenError, classifyFailure, isUsersFault } from "./failure.js";
 
 export interface BreakerSettings {
   volumeThreshold: number;
@@ -12,11 +11,15 @@ export interface BreakerSettings {
 
 export type BreakerState = "closed" | "half_open" | "open";
 
-/** The user's own faults say nothing about the model's health. */
-const USERS_FAULT: ReadonlySet<number> = new Set([400, 401, 402, 403, 404]);
-const isUsersFault = (error: unknown) =>
-  error instanceof OpenRouterError &&
-  (error.kind === "missing_key" || (error.status !== undefined && USERS_FAULT.has(error.status)));
+/**
+ * What says nothing about the model's health, so the breaker does not count it: the user's own
+ * faults, and every stop of ours (a /cancel, a shutdown, the ask's deadline) — an abort is rethrown
+ * as its reason, never as an OpenRouterError.
+ */
+const notTheModels = (error: unknown) => {
+  const failure = classifyFailure(error, 0);
+  return failure === undefined || isUsersFault(failure);
+};
 
 /**
  * One opossum breaker per model, created on first use: a failing model fails fast while the others
@@ -24,7 +27,7 @@ const isUsersFault = (error: unknown) =>
  * window, so one question's own retries cannot open it.
  */
 export function createModelBreakers(
-  client: StreamingOpenRouterClient,
+  client: OpenRouterClient,
   settings: BreakerSettings,
   onStateChange: (model: string, state: BreakerState) => void = () => {},
 ) {
@@ -47,7 +50,7 @@ export function createModelBreakers(
         rollingCountTimeout: settings.windowMs,
         rollingCountBuckets: 10,
         resetTimeout: settings.resetMs,
-        errorFilter: isUsersFault,
+        errorFilter: notTheModels,
       },
     );
     breaker.on("open", () => onStateChange(model, "open"));

@@ -1,253 +1,227 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import { type ChatMessage, OpenRouterError } from "@notesbot/shared/openrouter";
-import {
-  type AskJob,
-  type AskProgress,
-  askJobSchema,
-  askProgressSchema,
-  type UserAsks,
-} from "@notesbot/shared/queue";
+import { type AskJob, askJobSchema, RetryLaterError, type UserAsks } from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import type { Api } from "grammy";
-import type { Cancellations } from "./cancellations.js";
-import { type AskFailure, classifyFailure, failureLabel, failureText, isRetryable } from "./failure.js";
-import type { ModelBreakers } from "./model-breakers.js";
-import { mayRetry, type RetryPolicy, retryDelayMs } from "./retry.js";
+import type { ChatMessage } from "../openrouter/index.js";
+import { type createAdmission, previewMessages } from "./admission.js";
+import type { AnswerResult, createAnswerStage } from "./answer.js";
+import { type Delivery, TryLaterError } from "./delivery.js";
+import { failureLabel, failureText } from "./failure.js";
+import type { Ending, OutcomeReporter } from "./outcome.js";
+import { askBoundAt, type RetryPolicy } from "./retry.js";
+import { STOP } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
-import { createAskMessenger, renderAnswer } from "./telegram.js";
-
-/** Thrown to have BullMQ run the job again after `delayMs` (read by the worker's backoff strategy). */
-export class RetryLaterError extends Error {
-  override name = "RetryLaterError";
-  constructor(
-    readonly delayMs: number,
-    readonly failure: AskFailure,
-  ) {
-    super(`retry in ${delayMs} ms after ${failureLabel(failure)}`);
-  }
-}
-
-export interface AskOutcome {
-  outcome: "ok" | "error" | "cancelled";
-  modelKey: string;
-  durationMs: number;
-}
-
-export interface AskProcessorDeps {
-  api: Api;
-  llm: ModelBreakers;
-  conversations: ConversationStore;
-  userAsks: UserAsks;
-  cancellations: Cancellations;
-  texts: Texts;
-  logger: Logger;
-  retry: RetryPolicy;
-  timeoutMs: number;
-  hasApiKey: boolean;
-  /** A user's asks that may run at once; the others wait (moved back to the queue for a moment). */
-  perUserInFlight: number;
-  /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
-  streaming: { enabled: boolean; intervalMs: number };
-  /** Whether this bot may stream private answers as message drafts (learnt on first use). */
-  drafts: DraftSupport;
-  onFinished?: (outcome: AskOutcome) => void;
-  /** An ask failed fast because its model's breaker is open (no request was sent). */
-  onBreakerOpen?: (modelKey: string) => void;
-  /** A fallback model answered in place of the active one. */
-  onFallback?: (modelKey: string) => void;
-}
-
-interface Answer {
-  content: string;
-  /** The model that answered (a fallback's, when the active one failed). */
-  modelKey: string;
-  /** A streamed answer that broke off: shown as far as it came, with a note. */
-  interrupted?: boolean;
-}
+import { type ChatMessages, telegramErrorFields } from "./telegram.js";
 
 /** How long a job waits when its user already has the most asks running. */
 const IN_FLIGHT_WAIT_MS = 500;
 
-/** User faults are not the model's: another model would refuse the same request. */
-const isUsersFault = (failure: AskFailure) =>
-  failure.kind === "missing_key" ||
-  (failure.kind === "status" && [400, 401, 402, 403].includes(failure.status));
-
 /**
- * Processes one ask: asks the model (with the chat's recent turns, retries and fallbacks), then edits the
- * placeholder into the answer. Delivery progress is stored on the job, so a job re-run after a crash
- * resumes delivery instead of answering twice; a cancelled ask is never answered.
+ * Processes one ask in three stages — admission (admission.ts), answer (answer.ts), delivery
+ * (delivery.ts) — with the streamed preview in between. Whatever happens ends in one report of the
+ * outcome, or in the job put back for later: a retry (an attempt), or without using one a free slot,
+ * a free request, a shutdown, Telegram or PostgreSQL failing for now.
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
-  const { api, llm, texts, logger, retry, userAsks, cancellations } = deps;
+  const { texts, logger, userAsks, delivery, report } = deps;
 
-  return async (job: Job<AskJob>, token?: string, signal?: AbortSignal): Promise<void> => {
-    const parsed = askJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid ask job: ${parsed.error.issues[0]?.message}`);
-    const ask = parsed.data;
+  /** Puts the job back to run after `delayMs`, without using one of its attempts. */
+  const later = async (job: Job<AskJob>, token: string | undefined, delayMs: number): Promise<never> => {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  };
+
+  /** The chat's recent turns and the question; without memory when PostgreSQL does not answer. */
+  const messagesFor = async (jobId: string, ask: AskJob): Promise<ChatMessage[]> => {
+    const history = await deps.conversations.recent(ask.chatId).catch((error: unknown) => {
+      logger.warn(
+        { jobId, code: (error as { code?: string }).code },
+        "memory unavailable; asking without it",
+      );
+      return [];
+    });
+    return [
+      { role: "system", content: texts.ask.systemPrompt },
+      ...history,
+      { role: "user", content: ask.question },
+    ];
+  };
+
+  /** Answer stage with the preview, then delivery (or the job put back). */
+  const run = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    previewMessageIds: number[],
+    token: string | undefined,
+    signal: AbortSignal,
+  ) => {
     const jobId = job.id as string;
-    const messenger = createAskMessenger(api, ask.chatId, ask.placeholderMessageId);
-    const finish = async (outcome: AskOutcome["outcome"], modelKey = ask.modelKey) => {
-      await userAsks.finish(ask.userId, jobId); // no-op when already released before delivery
-      const durationMs = Date.now() - ask.enqueuedAt;
-      logger.info({ jobId, modelKey, outcome, durationMs }, "ask finished");
-      deps.onFinished?.({ outcome, modelKey, durationMs });
-    };
-    const cancelled = async () => {
-      await messenger.status(texts.ask.cancelled);
-      await finish("cancelled");
-    };
+    const local = new AbortController();
+    const stop = AbortSignal.any([signal, local.signal]);
+    let undeliverableCode: number | undefined;
+    if (ask.queuedBehind > 0 && job.attemptsMade === 0) await delivery.status(ask, texts.ask.placeholder);
+    const messages = await messagesFor(jobId, ask);
+    const preview = deps.streaming.enabled
+      ? createStreamPreview({
+          messages: deps.messages(ask.chatId),
+          chatId: ask.chatId,
+          messageIds: previewMessageIds,
+          drafts: deps.drafts,
+          intervalMs: ask.chatId < 0 ? deps.streaming.intervalMs * 3 : deps.streaming.intervalMs,
+          logger,
+          onOpened: (previewMessageIds) => job.updateProgress({ previewMessageIds }),
+          onUndeliverable: (code) => {
+            undeliverableCode = code;
+            local.abort(STOP.undeliverable);
+          },
+        })
+      : undefined;
 
-    if (await userAsks.isCancelled(jobId)) return cancelled();
+    const result: AnswerResult = await deps.answer({
+      jobId,
+      ask,
+      messages,
+      attempt: job.attemptsMade + 1,
+      stop,
+      ...(preview ? { onDelta: preview.push } : {}),
+    });
+    const messageIds = preview ? await preview.stop() : previewMessageIds;
+    const base = { modelKey: ask.modelKey };
 
-    const stored = askProgressSchema.safeParse(job.progress);
-    if (stored.success) {
-      await userAsks.finish(ask.userId, jobId);
-      await deliver(job, messenger, stored.data);
-      return finish("ok");
-    }
-
-    if (!deps.hasApiKey) {
-      await messenger.status(texts.ask.missingKey);
-      await finish("error");
-      throw new UnrecoverableError("OPENROUTER_API_KEY is not set");
-    }
-
-    if (!(await userAsks.startRunning(ask.userId, jobId, deps.perUserInFlight, deps.timeoutMs + 60_000))) {
-      await job.moveToDelayed(Date.now() + IN_FLIGHT_WAIT_MS, token);
-      throw new DelayedError();
-    }
-    const controller = cancellations.register(jobId);
-    const aborted = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-    try {
-      if (ask.queuedBehind > 0 && job.attemptsMade === 0) await messenger.status(texts.ask.placeholder);
-      const history = await deps.conversations.recent(ask.chatId);
-      const messages: ChatMessage[] = [
-        { role: "system", content: texts.ask.systemPrompt },
-        ...history,
-        { role: "user", content: ask.question },
-      ];
-
-      const preview = deps.streaming.enabled
-        ? createStreamPreview({
-            api,
-            chatId: ask.chatId,
-            placeholderMessageId: ask.placeholderMessageId,
-            drafts: deps.drafts,
-            intervalMs: ask.chatId < 0 ? deps.streaming.intervalMs * 3 : deps.streaming.intervalMs,
-            logger,
-          })
-        : undefined;
-      const stopPreview = async () =>
-        preview ? (await preview.stop()).messageIds : [ask.placeholderMessageId];
-
-      let answer: Answer;
-      try {
-        const completion = await llm.complete(ask.modelKey, messages, aborted, preview?.push);
-        answer = { content: completion.content, modelKey: ask.modelKey };
-      } catch (error) {
-        await stopPreview();
-        if (controller.signal.aborted) return await cancelled();
-        const failure = classifyFailure(error);
-        if (failure === undefined) throw error; // not OpenRouter's: let BullMQ retry it as it is
-        const partial = error instanceof OpenRouterError ? error.partialText : "";
-        if (partial.trim() !== "") {
-          // Part of the answer is already on screen: keep it, and say clearly that it broke off.
-          const reason = failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs });
-          logger.warn({ jobId, err: error, received: partial.length }, "streamed answer broke off");
-          const content = `${partial.trimEnd()}\n\n${texts.ask.interrupted(reason)}`;
-          return await finishAnswer(
-            job,
-            ask,
-            { content, modelKey: ask.modelKey, interrupted: true },
-            await stopPreview(),
-          );
-        }
-        if (failure.kind === "breaker_open") deps.onBreakerOpen?.(ask.modelKey);
-        const attempt = job.attemptsMade + 1;
-        const delayMs = retryDelayMs(retry, attempt, failure);
-        if (isRetryable(failure) && mayRetry(retry, attempt, delayMs, ask.enqueuedAt, Date.now())) {
-          logger.warn({ jobId, attempt, delayMs, failure: failureLabel(failure) }, "ask will be retried");
-          await messenger.status(texts.ask.retrying(failureLabel(failure), attempt + 1, retry.maxAttempts));
-          throw new RetryLaterError(delayMs, failure);
-        }
-        const fallback = isUsersFault(failure) ? undefined : await tryFallbacks(ask, messages, aborted);
-        if (controller.signal.aborted) return await cancelled();
-        if (!fallback) {
-          logger.warn({ jobId, attempt, err: error }, "ask failed for good");
-          await messenger.status(
-            failureText(texts, failure, { modelKey: ask.modelKey, timeoutMs: deps.timeoutMs }),
-          );
-          await finish("error");
-          throw new UnrecoverableError(`ask failed: ${failureLabel(failure)}`);
-        }
-        answer = fallback;
+    switch (result.kind) {
+      case "answer": {
+        const interrupted = result.interrupted && failureText(texts, result.interrupted, ask.modelKey);
+        return delivery.answer(
+          job,
+          ask,
+          { content: result.content, modelKey: result.modelKey, ...(interrupted ? { interrupted } : {}) },
+          messageIds,
+        );
       }
-
-      const messageIds = await stopPreview();
-      // A /cancel that came while the model was answering: the user does not get a late answer.
-      if (controller.signal.aborted || (await userAsks.isCancelled(jobId))) return await cancelled();
-      await finishAnswer(job, ask, answer, messageIds);
-    } finally {
-      cancellations.unregister(jobId);
-      await userAsks.stopRunning(ask.userId, jobId);
+      case "failure": {
+        const label = failureLabel(result.failure);
+        logger.warn({ jobId, attempt: job.attemptsMade + 1, failure: label }, "ask failed for good");
+        const text = failureText(texts, result.failure, ask.modelKey);
+        return delivery.end(job, ask, text, messageIds, { outcome: "error", failure: label });
+      }
+      case "retry": {
+        const label = failureLabel(result.failure);
+        const attempt = job.attemptsMade + 1;
+        logger.warn({ jobId, attempt, delayMs: result.delayMs, failure: label }, "ask will be retried");
+        await userAsks.stopRunning(ask.userId, jobId);
+        await delivery.status(ask, texts.ask.retrying(label, attempt + 1, deps.retry.maxAttempts));
+        throw new RetryLaterError(result.delayMs, label);
+      }
+      case "later":
+        await userAsks.stopRunning(ask.userId, jobId);
+        return later(job, token, result.delayMs);
+      case "stopped":
+        if (result.why === "cancelled")
+          return delivery.end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
+        if (result.why === "undeliverable") {
+          await userAsks.finish(ask.userId, jobId);
+          const code = undeliverableCode === undefined ? {} : { telegramCode: undeliverableCode };
+          return { ...base, outcome: "undeliverable", ...code } satisfies Ending;
+        }
+        // Shutdown: back to the queue at once, for another worker (its preview messages are recorded).
+        logger.info({ jobId }, "ask returned to the queue: worker shutting down");
+        await userAsks.stopRunning(ask.userId, jobId);
+        return later(job, token, 0);
     }
   };
 
-  /** Renders, remembers and delivers an answer (complete or broken off) in place of the preview. */
-  async function finishAnswer(
-    job: Job<AskJob>,
-    ask: AskJob,
-    answer: Answer,
-    messageIds: number[],
-  ): Promise<void> {
+  /**
+   * A job BullMQ gave up on (an unexpected error in every attempt, or too many stalls): the user is
+   * told, the ask no longer counts as pending, and the outcome is reported like any other.
+   */
+  const failedForGood = async (job: Job<AskJob>, error: unknown): Promise<void> => {
+    const parsed = askJobSchema.safeParse(job.data);
+    if (!parsed.success) return;
+    const ask = parsed.data;
     const jobId = job.id as string;
-    const progress: AskProgress = {
-      parts: renderAnswer(answer.content, texts.ask.footer(Date.now() - ask.enqueuedAt, answer.modelKey)),
-      messageIds,
-      sent: 0,
-    };
-    await job.updateProgress(progress);
-    // Remembered before the user sees it, so a follow-up question always finds this turn; and no longer
-    // pending, so a /cancel sent once the answer shows finds nothing left to cancel.
-    await deps.conversations.append(ask.chatId, ask.question, answer.content);
-    await userAsks.finish(ask.userId, jobId);
-    await deliver(job, createAskMessenger(api, ask.chatId, ask.placeholderMessageId), progress);
-    const durationMs = Date.now() - ask.enqueuedAt;
-    const outcome = answer.interrupted ? "error" : "ok";
-    logger.info({ jobId, modelKey: answer.modelKey, outcome, durationMs }, "ask finished");
-    deps.onFinished?.({ outcome, modelKey: answer.modelKey, durationMs });
-  }
+    logger.error({ jobId, ...telegramErrorFields(error) }, "ask job failed for good");
+    const base: Ending = { modelKey: ask.modelKey, outcome: "error", failure: "internal" };
+    const text = failureText(texts, { kind: "internal" }, ask.modelKey);
+    const failed = { outcome: "error", failure: "internal" } as const;
+    const ending = await delivery.end(job, ask, text, previewMessages(job, ask), failed).catch(async () => {
+      await userAsks.finish(ask.userId, jobId).catch(() => {});
+      return base;
+    });
+    report(jobId, ask.enqueuedAt, ending);
+  };
 
-  /** The fallback models in order, one attempt each, until one answers or the user's own fault shows. */
-  async function tryFallbacks(ask: AskJob, messages: ChatMessage[], signal: AbortSignal) {
-    for (const modelKey of ask.fallbackModelKeys) {
-      if (signal.aborted) return undefined;
-      try {
-        const completion = await llm.complete(modelKey, messages, signal);
-        logger.info({ from: ask.modelKey, to: modelKey }, "answered by a fallback model");
-        deps.onFallback?.(modelKey);
-        return { content: completion.content, modelKey };
-      } catch (error) {
-        const failure = classifyFailure(error);
-        if (failure === undefined || isUsersFault(failure)) return undefined;
-        if (failure.kind === "breaker_open") deps.onBreakerOpen?.(modelKey);
-      }
+  const process = async (job: Job<AskJob>, token: string | undefined, signal: AbortSignal): Promise<void> => {
+    const jobId = job.id as string;
+    const admission = await deps.admit(job);
+    if (admission.kind === "invalid") {
+      logger.warn({ jobId, reason: admission.reason }, "invalid ask job");
+      throw new UnrecoverableError(`invalid ask job: ${admission.reason}`);
     }
-    return undefined;
-  }
+    if (admission.kind === "busy") return later(job, token, IN_FLIGHT_WAIT_MS);
+    const { ask } = admission;
+    const base = { modelKey: ask.modelKey };
+    let ending: Ending;
+    try {
+      switch (admission.kind) {
+        case "resume":
+          await userAsks.finish(ask.userId, jobId);
+          ending = await delivery.resume(job, ask, admission.progress);
+          break;
+        case "end":
+          ending = await delivery.end(job, ask, admission.text, admission.previewMessageIds, {
+            outcome: "error",
+            failure: admission.failure,
+          });
+          break;
+        case "cancelled":
+          ending = await delivery.end(job, ask, texts.ask.cancelled, admission.previewMessageIds, {
+            outcome: "cancelled",
+          });
+          break;
+        case "run":
+          ending = await run(job, ask, admission.previewMessageIds, token, signal);
+          break;
+      }
+    } catch (error) {
+      if (!(error instanceof TryLaterError)) throw error;
+      await userAsks.stopRunning(ask.userId, jobId);
+      // Telegram or PostgreSQL failed for now: again later, as long as the ask's bound allows.
+      if (Date.now() + error.delayMs < askBoundAt(deps.retry, ask.enqueuedAt)) {
+        logger.warn({ jobId, reason: error.reason, delayMs: error.delayMs }, "ask delivery will be retried");
+        return later(job, token, error.delayMs);
+      }
+      await userAsks.finish(ask.userId, jobId);
+      logger.warn({ jobId, reason: error.reason }, "ask delivery given up: past its bound");
+      ending = error.ending ?? { ...base, outcome: "error", failure: error.reason };
+    }
+    report(jobId, ask.enqueuedAt, ending);
+    // An ask that ended without its answer is a failed job (ask_queue_jobs{state="failed"}), reported already.
+    const answered = ending.outcome === "ok" || ending.failure === "interrupted";
+    if (ending.outcome !== "cancelled" && !answered) throw new AskFailedError(ending.failure ?? "error");
+  };
+
+  return { process, failedForGood };
 }
 
-async function deliver(
-  job: Job<AskJob>,
-  messenger: ReturnType<typeof createAskMessenger>,
-  progress: AskProgress,
-): Promise<void> {
-  for (let index = progress.sent; index < progress.parts.length; index++) {
-    await messenger.part(index, progress.parts[index] as string, progress.messageIds);
-    await job.updateProgress({ ...progress, sent: index + 1 });
-  }
-  await messenger.remove(progress.messageIds.slice(progress.parts.length));
+/** Fails the job of an ask that ended without an answer; everything about it was done and reported. */
+export class AskFailedError extends UnrecoverableError {
+  override name = "AskFailedError";
+}
+
+export interface AskProcessorDeps {
+  admit: ReturnType<typeof createAdmission>;
+  answer: ReturnType<typeof createAnswerStage>;
+  delivery: Delivery;
+  report: OutcomeReporter;
+  messages: (chatId: number) => ChatMessages;
+  conversations: ConversationStore;
+  userAsks: UserAsks;
+  texts: Texts;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
+  streaming: { enabled: boolean; intervalMs: number };
+  /** Whether this bot may stream private answers as message drafts (learnt on first use). */
+  drafts: DraftSupport;
 }

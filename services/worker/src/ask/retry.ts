@@ -1,5 +1,8 @@
 import type { AskFailure } from "./failure.js";
 
+// The retry policy of an ask and its time bound: how long to wait before the next attempt, whether
+// there may be one, and by when the whole ask has ended.
+
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   maxAttempts: number;
@@ -37,4 +40,12 @@ export function mayRetry(
   now: number,
 ) {
   return attemptsMade < policy.maxAttempts && now + delayMs <= enqueuedAt + policy.deadlineMs;
+}
+
+/** Beyond the ask's deadline: time for delivery (and a Telegram or PostgreSQL hiccup in it). */
+const DELIVERY_GRACE_MS = 60_000;
+
+/** Epoch ms by which an ask asked at `enqueuedAt` has ended, delivery included (see README, "The bound on an ask"). */
+export function askBoundAt(policy: RetryPolicy, enqueuedAt: number): number {
+  return enqueuedAt + policy.deadlineMs + DELIVERY_GRACE_MS;
 }

@@ -1,5 +1,7 @@
 import type { Logger } from "@notesbot/shared/logging";
-import { type Api, GrammyError } from "grammy";
+import { TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
+import { GrammyError } from "grammy";
+import { type ChatMessages, classifyTelegramFailure, telegramErrorFields } from "./telegram.js";
 
 /**
  * Whether Telegram accepts sendMessageDraft for this bot: unknown until tried, then remembered by the
@@ -10,90 +12,107 @@ export interface DraftSupport {
 }
 
 export interface StreamPreviewOptions {
-  api: Api;
+  messages: ChatMessages;
   chatId: number;
-  placeholderMessageId: number;
+  /** Messages showing the preview, in order: the placeholder, then any a previous run opened (reused). */
+  messageIds: readonly number[];
   /** Private chats stream through drafts where Telegram offers them; omitted: edits only. */
   drafts?: DraftSupport;
   /** At most one edit per this interval (Telegram allows about one a second per chat, less in groups). */
   intervalMs: number;
   logger: Logger;
-  /** Characters per preview message before the stream continues in a new one. */
-  limit?: number;
+  /** A new preview message was opened; resolves once it is recorded (a re-run reuses it). */
+  onOpened: (messageIds: number[]) => Promise<void>;
+  /** Telegram will not take messages for this chat (the user blocked the bot): the ask should end. */
+  onUndeliverable: (code: number) => void;
 }
 
 const CURSOR = " ▌";
+/** Characters of text per preview message, so that text and cursor fit one message. */
+const PREVIEW_LIMIT = TELEGRAM_MESSAGE_LIMIT - CURSOR.length;
 
 /**
  * Shows a streamed answer growing — in a private chat as a message draft where Telegram offers drafts,
- * otherwise by editing the placeholder with the text so far, at most once per
- * interval and one edit at a time, so a slow or rate-limited edit (auto-retry waits out 429) never
- * loses text — the next edit shows everything received. Past `limit` characters the text continues in
- * a new message. The preview is plain text; the final answer, with its formatting, replaces it.
+ * otherwise by editing the placeholder with the text so far, at most once per interval and one call at
+ * a time, so a slow or rate-limited edit never loses text — the next edit shows everything received.
+ * Past one message's worth the text continues in a new message. The preview is plain text; the final
+ * answer, with its formatting, replaces it. A failed call never escapes: it costs a frame, or (the
+ * chat is gone) stops the preview and tells the ask.
  */
 export function createStreamPreview(options: StreamPreviewOptions) {
-  const { api, chatId, intervalMs, logger } = options;
-  const limit = options.limit ?? 4000;
-  const messageIds = [options.placeholderMessageId];
+  const { messages, chatId, intervalMs, logger } = options;
+  const messageIds = [...options.messageIds];
   const starts = [0];
   let text = "";
-  let edits = 0;
   let lastEditAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
-
-  const edit = async (messageId: number, shown: string) => {
-    try {
-      await api.editMessageText(chatId, messageId, shown, { link_preview_options: { is_disabled: true } });
-      edits++;
-    } catch (error) {
-      if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
-      logger.warn({ err: error }, "stream preview edit failed"); // the final answer still goes out
-    }
-  };
+  let shownLength = 0;
+  /** Messages of this preview in use so far (the rest of `messageIds` are a previous run's, unused yet). */
+  let used = 1;
 
   /** Where to end a full preview message: the last line break or space before the limit. */
   const cutAt = (start: number) => {
-    const window = text.slice(start, start + limit);
+    const window = text.slice(start, start + PREVIEW_LIMIT);
     const boundary = Math.max(window.lastIndexOf("\n"), window.lastIndexOf(" "));
-    return start + (boundary > limit / 2 ? boundary + 1 : limit);
+    return start + (boundary > PREVIEW_LIMIT / 2 ? boundary + 1 : PREVIEW_LIMIT);
   };
 
-  let shownLength = 0;
   /** A draft of the tail of the text so far (drafts are ephemeral; the final answer replaces them). */
   const draft = async (): Promise<boolean> => {
     const drafts = options.drafts;
     if (chatId <= 0 || drafts === undefined || drafts.available === false) return false;
     try {
-      await api.sendMessageDraft(chatId, options.placeholderMessageId, text.slice(-limit));
+      await messages.draft(messageIds[0] as number, text.slice(-PREVIEW_LIMIT));
       drafts.available = true;
-      edits++;
       return true;
     } catch (error) {
       if (!(error instanceof GrammyError) || drafts.available === true) throw error;
       drafts.available = false;
-      logger.info({ description: error.description }, "message drafts unavailable; streaming by edits");
+      logger.info({ code: error.error_code }, "message drafts unavailable; streaming by edits");
       return false;
     }
   };
 
+  /** Puts `shown` into preview message `index`, opening it (or reusing a previous run's) if needed. */
+  const show = async (index: number, shown: string) => {
+    const existing = messageIds[index];
+    const shownIn =
+      existing === undefined ? await messages.send(shown) : await messages.edit(existing, shown);
+    if (shownIn === existing) return;
+    // A new message (or one in place of a message the user deleted): recorded, so a re-run finds it.
+    messageIds[index] = shownIn;
+    await options.onOpened([...messageIds]);
+  };
+
   const render = async () => {
     shownLength = text.length;
-    const drafted = await draft().catch((error: unknown) => {
-      logger.warn({ err: error }, "stream draft failed"); // this frame goes out as an edit instead
-      return false;
-    });
-    if (drafted) return;
-    while (text.length - (starts.at(-1) ?? 0) > limit) {
+    if (await draft()) return;
+    while (text.length - (starts.at(-1) ?? 0) > PREVIEW_LIMIT) {
       const start = starts.at(-1) ?? 0;
       const end = cutAt(start);
-      await edit(messageIds.at(-1) as number, text.slice(start, end));
+      await show(used - 1, text.slice(start, end));
       starts.push(end);
-      const next = await api.sendMessage(chatId, `${text.slice(end, end + limit)}${CURSOR}`);
-      messageIds.push(next.message_id);
+      used++;
+      await show(used - 1, `${text.slice(end, end + PREVIEW_LIMIT)}${CURSOR}`);
     }
-    await edit(messageIds.at(-1) as number, `${text.slice(starts.at(-1) ?? 0)}${CURSOR}`);
+    await show(used - 1, `${text.slice(starts.at(-1) ?? 0)}${CURSOR}`);
+  };
+
+  const renderSafely = async () => {
+    try {
+      await render();
+    } catch (error) {
+      const failure = classifyTelegramFailure(error);
+      if (failure?.kind === "undeliverable") {
+        stopped = true;
+        options.onUndeliverable(failure.code);
+        return;
+      }
+      // This frame is lost; the next one (or the final answer) shows everything.
+      logger.warn({ chatId, ...telegramErrorFields(error) }, "stream preview update failed");
+    }
   };
 
   const schedule = () => {
@@ -101,7 +120,7 @@ export function createStreamPreview(options: StreamPreviewOptions) {
     timer = setTimeout(
       () => {
         timer = undefined;
-        running = render().finally(() => {
+        running = renderSafely().finally(() => {
           running = undefined;
           lastEditAt = Date.now();
           if (text.length !== shownLength) schedule();
@@ -116,15 +135,13 @@ export function createStreamPreview(options: StreamPreviewOptions) {
       text += delta;
       schedule();
     },
-    /** Stops previewing; resolves once the edit under way (if any) is done. */
-    async stop(): Promise<{ messageIds: number[]; edits: number }> {
+    /** Stops previewing; resolves, once the call under way (if any) is done, with the preview's messages. */
+    async stop(): Promise<number[]> {
       stopped = true;
       clearTimeout(timer);
       timer = undefined;
       await running;
-      return { messageIds: [...messageIds], edits };
+      return [...messageIds];
     },
   };
 }
-
-export type StreamPreview = ReturnType<typeof createStreamPreview>;

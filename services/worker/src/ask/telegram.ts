@@ -1,72 +1,86 @@
-import {
-  escapeHtml,
-  htmlToPlainText,
-  markdownToTelegramHtml,
-  splitTelegramHtml,
-} from "@notesbot/shared/telegram";
-import { type Api, GrammyError } from "grammy";
+import { type Api, GrammyError, HttpError } from "grammy";
+
+/**
+ * The worker's one way to put text into a chat: sending and editing messages, with the Bot API's
+ * answers sorted into what they mean for an ask (already shown, gone, undeliverable, try later), and
+ * the fields of a Bot API error that may be logged (never its payload, which carries the user's text).
+ */
+
+/** What a failed Bot API call means for the ask. */
+export type TelegramFailure =
+  /** The chat cannot get messages from the bot: blocked, kicked, deleted. Nothing more to do. */
+  | { kind: "undeliverable"; code: number }
+  /** Telegram or the network failed for now: worth another try after `delayMs`. */
+  | { kind: "transient"; code: number | "network"; delayMs: number }
+  /** Anything else: a request Telegram will refuse again. */
+  | { kind: "refused"; code: number };
 
 const description = (error: unknown) => (error instanceof GrammyError ? error.description : "");
 const isNotModified = (error: unknown) => /message is not modified/i.test(description(error));
 const isGone = (error: unknown) =>
   /message to edit not found|message can't be edited/i.test(description(error));
-const isParseError = (error: unknown) => /can't parse entities/i.test(description(error));
+export const isParseError = (error: unknown) => /can't parse entities/i.test(description(error));
 
-/** The answer as Telegram HTML messages: the model's Markdown converted, then the footer, split at 4096. */
-export function renderAnswer(answer: string, footer: string): string[] {
-  return splitTelegramHtml(`${markdownToTelegramHtml(answer)}\n\n<i>${escapeHtml(footer)}</i>`);
+const UNDELIVERABLE =
+  /chat not found|bot was blocked|bot was kicked|user is deactivated|not enough rights|have no rights|PEER_ID_INVALID|CHAT_WRITE_FORBIDDEN/i;
+
+/** A failure that is not a Bot API error at all (a bug) is not Telegram's: undefined. */
+export function classifyTelegramFailure(error: unknown): TelegramFailure | undefined {
+  if (error instanceof HttpError) return { kind: "transient", code: "network", delayMs: 2_000 };
+  if (!(error instanceof GrammyError)) return undefined;
+  const code = error.error_code;
+  if (code === 403 || (code === 400 && UNDELIVERABLE.test(error.description)))
+    return { kind: "undeliverable", code };
+  if (code === 429) return { kind: "transient", code, delayMs: (error.parameters.retry_after ?? 1) * 1000 };
+  if (code >= 500) return { kind: "transient", code, delayMs: 2_000 };
+  return { kind: "refused", code };
 }
 
-/**
- * Edits and sends for one ask. Part i of an answer edits message `messageIds[i]` (the placeholder, and
- * the messages a streamed preview already opened) or, past those, goes out as a new message.
- */
-export function createAskMessenger(api: Api, chatId: number, placeholderMessageId: number) {
-  const send = async (text: string, html: boolean) => {
-    await api.sendMessage(chatId, text, {
-      ...(html ? { parse_mode: "HTML" as const } : {}),
-      link_preview_options: { is_disabled: true },
-    });
-  };
+/** What a log line may say about a Bot API error: the method, the code and Telegram's description. */
+export function telegramErrorFields(error: unknown): Record<string, unknown> {
+  if (error instanceof GrammyError)
+    return { method: error.method, code: error.error_code, description: error.description };
+  if (error instanceof HttpError) return { code: "network", message: error.message };
+  return { err: error };
+}
 
-  /** Edits a message; if the user deleted it, the text arrives as a new message instead. */
-  const edit = async (messageId: number, text: string, html: boolean) => {
-    try {
-      await api.editMessageText(chatId, messageId, text, {
-        ...(html ? { parse_mode: "HTML" as const } : {}),
-        link_preview_options: { is_disabled: true },
-      });
-    } catch (error) {
-      if (isNotModified(error)) return; // a re-run after a crash: the user already sees this text
-      if (isGone(error)) return send(text, html);
-      throw error;
-    }
-  };
+/** Sends and edits the bot's messages in one chat (link previews off; HTML when asked). */
+export function createChatMessages(api: Api, chatId: number) {
+  const options = (html: boolean) => ({
+    ...(html ? { parse_mode: "HTML" as const } : {}),
+    link_preview_options: { is_disabled: true },
+  });
+
+  const send = async (text: string, html = false): Promise<number> =>
+    (await api.sendMessage(chatId, text, options(html))).message_id;
 
   return {
-    /** Replaces the placeholder with a status line (retrying, an error). */
-    status: (text: string) => edit(placeholderMessageId, text, false),
-
-    /** Part `index` of an answer; when Telegram rejects its formatting, the same text goes out plain. */
-    async part(
-      index: number,
-      html: string,
-      messageIds: readonly number[] = [placeholderMessageId],
-    ): Promise<void> {
-      const messageId = messageIds[index];
-      const put = (text: string, asHtml: boolean) =>
-        messageId === undefined ? send(text, asHtml) : edit(messageId, text, asHtml);
+    send,
+    /**
+     * Edits a message. Text it already shows is fine (a re-run after a crash); a message the user
+     * deleted is replaced by a new one, whose id is returned.
+     */
+    async edit(messageId: number, text: string, html = false): Promise<number> {
       try {
-        await put(html, true);
+        await api.editMessageText(chatId, messageId, text, options(html));
+        return messageId;
       } catch (error) {
-        if (!isParseError(error)) throw error;
-        await put(htmlToPlainText(html), false);
+        if (isNotModified(error)) return messageId;
+        if (isGone(error)) return send(text, html);
+        throw error;
       }
     },
-
-    /** Removes preview messages the final answer did not need (it split differently). */
+    /** Removes messages (preview messages the answer did not need); one that is gone already is fine. */
     async remove(messageIds: readonly number[]): Promise<void> {
-      for (const messageId of messageIds) await api.deleteMessage(chatId, messageId).catch(() => {});
+      for (const messageId of messageIds) {
+        await api.deleteMessage(chatId, messageId).catch((error: unknown) => {
+          if (classifyTelegramFailure(error)?.kind === "transient") throw error;
+        });
+      }
     },
+    /** A message draft (private chats, where Telegram offers drafts to the bot). */
+    draft: (draftId: number, text: string) => api.sendMessageDraft(chatId, draftId, text),
   };
 }
+
+export type ChatMessages = ReturnType<typeof createChatMessages>;

@@ -1,3 +1,6 @@
+/** OpenRouter's own meaning of 502: the upstream model gave an invalid or failed response. */
+export const UPSTREAM_FAILURE = 502;
+
 export type OpenRouterErrorKind = "http" | "timeout" | "network" | "missing_key" | "empty_answer";
 
 /** Statuses worth another attempt: the request may succeed later (rate limit, upstream trouble). */
@@ -9,6 +12,8 @@ export interface OpenRouterErrorDetails {
   retryAfterMs?: number | undefined;
   /** Answer text a stream delivered before it failed. */
   partialText?: string | undefined;
+  /** Kind "timeout": the limit that ran out, in ms. */
+  limitMs?: number | undefined;
   cause?: unknown;
 }
 
@@ -24,6 +29,8 @@ export class OpenRouterError extends Error {
    * request can be retried like any other; otherwise the caller may keep what it already has.
    */
   readonly partialText: string;
+  /** Kind "timeout": the limit that ran out, in ms. */
+  readonly limitMs: number | undefined;
 
   constructor(kind: OpenRouterErrorKind, message: string, details: OpenRouterErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -32,6 +39,7 @@ export class OpenRouterError extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = isRetryable(kind, details.status);
     this.partialText = details.partialText ?? "";
+    this.limitMs = details.limitMs;
   }
 }
 

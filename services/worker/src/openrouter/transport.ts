@@ -1,15 +1,14 @@
-import type { OpenRouterClientOptions } from "./client.js";
-import { OpenRouterError, parseRetryAfter } from "./errors.js";
+import { OpenRouterError, parseRetryAfter, UPSTREAM_FAILURE } from "./errors.js";
+import type { OpenRouterClientOptions } from "./types.js";
 import type { ErrorObject } from "./wire.js";
 
-/** OpenRouter's own meaning of 502: the upstream model gave an invalid or failed response. */
-export const UPSTREAM_FAILURE = 502;
 const MAX_MESSAGE_LENGTH = 300;
 
 /** A time limit on a request and what to say when it runs out. */
 export interface Deadline {
   signal: AbortSignal;
   message: string;
+  limitMs: number;
 }
 
 /** What complete() and stream() share: sending a request and turning failures into OpenRouterErrors. */
@@ -82,7 +81,11 @@ export function failureOf(
   if (callerSignal?.aborted) return callerSignal.reason;
   const expired = deadlines.find((deadline) => deadline.signal.aborted);
   if (expired !== undefined) {
-    return new OpenRouterError("timeout", expired.message, { cause: error, partialText });
+    return new OpenRouterError("timeout", expired.message, {
+      cause: error,
+      partialText,
+      limitMs: expired.limitMs,
+    });
   }
   return new OpenRouterError("network", `OpenRouter request failed: ${describe(error)}`, {
     cause: error,

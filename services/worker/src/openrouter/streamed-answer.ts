@@ -1,5 +1,5 @@
-import type { TokenUsage } from "./client.js";
-import { UPSTREAM_FAILURE } from "./transport.js";
+import { UPSTREAM_FAILURE } from "./errors.js";
+import type { TokenUsage } from "./types.js";
 import { chunkBody, type ErrorObject, errorEnvelope, parseJson, toUsage } from "./wire.js";
 
 const MALFORMED: ErrorObject = { code: UPSTREAM_FAILURE, message: "malformed stream event" };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TokenUsage } from "./client.js";
+import type { TokenUsage } from "./types.js";
 
 // OpenRouter's JSON bodies, checked leniently: only the fields the client reads.
 

@@ -1,23 +1,10 @@
 import type { ReadableStreamReadResult } from "node:stream/web";
 import { createParser } from "eventsource-parser";
-import type { Completion, CompletionRequest, OpenRouterClient, OpenRouterClientOptions } from "./client.js";
 import { OpenRouterError } from "./errors.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { type Deadline, failureOf, type Transport } from "./transport.js";
+import type { Completion, OpenRouterClientOptions, StreamRequest } from "./types.js";
 import { errorEnvelope, parseJson } from "./wire.js";
-
-export interface StreamRequest extends CompletionRequest {
-  /** Gets each new piece of the answer, in order; an exception it throws ends the request as is. */
-  onDelta?: (text: string) => void;
-}
-
-export interface StreamingOpenRouterClient extends OpenRouterClient {
-  /**
-   * complete() with the answer streamed as server-sent events. Each OpenRouterError it throws
-   * carries in partialText the text received before the failure ("" if none).
-   */
-  stream(request: StreamRequest): Promise<Completion>;
-}
 
 type StreamOptions = Pick<OpenRouterClientOptions, "timeoutMs" | "streamIdleTimeoutMs" | "streamTimeoutMs">;
 
@@ -30,11 +17,15 @@ export function createStream(transport: Transport, options: StreamOptions) {
     const overallMs = options.streamTimeoutMs ?? options.timeoutMs;
     const overall = AbortSignal.timeout(overallMs);
     const idle = new AbortController();
-    // Refreshed by every chunk of bytes, so it fires only after idleMs of silence.
+    // Refreshed by every event (not by keep-alive comments), so it fires after idleMs without one.
     const idleTimer = setTimeout(() => idle.abort(new DOMException("stream idle", "TimeoutError")), idleMs);
     const deadlines: Deadline[] = [
-      { signal: overall, message: `OpenRouter did not finish within ${overallMs} ms` },
-      { signal: idle.signal, message: `OpenRouter stream stalled: no data for ${idleMs} ms` },
+      { signal: overall, message: `OpenRouter did not finish within ${overallMs} ms`, limitMs: overallMs },
+      {
+        signal: idle.signal,
+        message: `OpenRouter stream stalled: no data for ${idleMs} ms`,
+        limitMs: idleMs,
+      },
     ];
     const signal = AbortSignal.any([overall, idle.signal, ...(request.signal ? [request.signal] : [])]);
     const fail = (error: unknown, partialText = "") =>
@@ -50,7 +41,6 @@ export function createStream(transport: Transport, options: StreamOptions) {
       } catch (error) {
         throw fail(error);
       }
-      idleTimer.refresh();
 
       if (!response.ok) {
         let text: string;
@@ -66,6 +56,7 @@ export function createStream(transport: Transport, options: StreamOptions) {
       const answer = new StreamedAnswer();
       const parser = createParser({
         onEvent: (event) => {
+          idleTimer.refresh();
           const piece = answer.apply(event.data);
           if (piece !== "") request.onDelta?.(piece);
         },
@@ -83,7 +74,6 @@ export function createStream(transport: Transport, options: StreamOptions) {
             throw fail(error, answer.text);
           }
           if (chunk.done) break;
-          idleTimer.refresh();
           parser.feed(decoder.decode(chunk.value, { stream: true }));
         }
       } finally {

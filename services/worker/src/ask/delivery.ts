@@ -1,0 +1,202 @@
+import type { ConversationStore } from "@notesbot/shared/conversations";
+import type { Logger } from "@notesbot/shared/logging";
+import { type AskJob, type AskProgress, askProgressSchema, type UserAsks } from "@notesbot/shared/queue";
+import {
+  escapeHtml,
+  htmlToPlainText,
+  markdownToTelegramHtml,
+  splitTelegramHtml,
+} from "@notesbot/shared/telegram";
+import type { Texts } from "@notesbot/shared/texts";
+import type { Job } from "bullmq";
+import type { Api } from "grammy";
+import type { Ending } from "./outcome.js";
+import { type ChatMessages, classifyTelegramFailure, createChatMessages, isParseError } from "./telegram.js";
+
+/**
+ * The delivery stage: renders an answer (or a final status text), records it on the job, remembers
+ * the turn and puts it into the chat in place of the placeholder and the preview's messages. What is
+ * recorded makes every step safe to run again: a re-run resumes where the last run stopped, and never
+ * asks the model again. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing
+ * for now throws a TryLaterError, and the job runs again later.
+ */
+export function createDelivery(deps: DeliveryDeps) {
+  const { texts, logger, userAsks } = deps;
+
+  const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
+    try {
+      await deps.conversations.append(ask.chatId, ask.question, answer, job.id);
+      return true;
+    } catch (error) {
+      logger.warn({ jobId: job.id, code: (error as { code?: string }).code }, "turn not remembered yet");
+      return false;
+    }
+  };
+
+  /**
+   * Puts parts from `progress.sent` on into the chat, then removes preview messages not needed. An
+   * edit is safe to repeat (a re-run finds the text already shown), so only a part that went out as
+   * a new message is recorded, with its id, so that a re-run edits it instead of sending it again.
+   */
+  const sendParts = async (
+    job: Job<AskJob>,
+    messages: ChatMessages,
+    start: AskProgress,
+  ): Promise<AskProgress> => {
+    let progress = start;
+    for (let index = progress.sent; index < progress.parts.length; index++) {
+      const html = progress.parts[index] as string;
+      const messageId = progress.messageIds[index];
+      const put = (text: string, asHtml: boolean) =>
+        messageId === undefined ? messages.send(text, asHtml) : messages.edit(messageId, text, asHtml);
+      let shownIn: number;
+      try {
+        shownIn = await put(html, true);
+      } catch (error) {
+        if (!isParseError(error)) throw error;
+        shownIn = await put(htmlToPlainText(html), false);
+      }
+      if (shownIn === messageId) continue;
+      const messageIds = [...progress.messageIds];
+      messageIds[index] = shownIn;
+      progress = { ...progress, messageIds, sent: index + 1 };
+      await job.updateProgress(progress);
+    }
+    await messages.remove(progress.messageIds.slice(progress.parts.length));
+    return { ...progress, sent: progress.parts.length };
+  };
+
+  /** Delivers recorded progress: remembers the turn if not yet, sends what is left, and reports how it ended. */
+  const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Ending> => {
+    let progress = recorded;
+    const ending: Ending = {
+      outcome: progress.outcome,
+      modelKey: progress.modelKey ?? ask.modelKey,
+      ...(progress.failure === undefined ? {} : { failure: progress.failure }),
+    };
+    const pendingTurn = () => (progress.remembered ? undefined : progress.answer);
+    const answer = pendingTurn();
+    if (answer !== undefined && (await remember(job, ask, answer)))
+      progress = { ...progress, remembered: true };
+
+    try {
+      progress = await sendParts(job, deps.messages(ask.chatId), progress);
+    } catch (error) {
+      const failure = classifyTelegramFailure(error);
+      if (failure === undefined) throw error;
+      if (failure.kind === "transient") throw new TryLaterError(failure.delayMs, `telegram ${failure.code}`);
+      const outcome = failure.kind === "undeliverable" ? "undeliverable" : "error";
+      return { ...ending, outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" };
+    }
+
+    const late = pendingTurn();
+    if (late !== undefined) {
+      // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
+      if (!(await remember(job, ask, late))) {
+        await job.updateProgress(progress);
+        throw new TryLaterError(2_000, "memory", ending);
+      }
+    }
+    return ending;
+  };
+
+  /** Records what the chat is to show (no longer pending: a later /cancel finds nothing), then delivers it. */
+  const deliver = async (job: Job<AskJob>, ask: AskJob, progress: AskProgress): Promise<Ending> => {
+    await job.updateProgress(progress);
+    return resume(job, ask, progress);
+  };
+
+  /** A final status text (a failure, a cancellation) in the placeholder; the preview's other messages go. */
+  const end = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    text: string,
+    messageIds: readonly number[],
+    ending: { outcome: "error" | "cancelled"; failure?: string },
+  ): Promise<Ending> => {
+    const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
+    const ids = [ask.placeholderMessageId, ...messageIds.filter((id) => id !== ask.placeholderMessageId)];
+    return deliver(
+      job,
+      ask,
+      askProgressSchema.parse({
+        parts: [escapeHtml(cancelled ? texts.ask.cancelled : text)],
+        messageIds: ids,
+        sent: 0,
+        remembered: true,
+        modelKey: ask.modelKey,
+        ...(cancelled ? { outcome: "cancelled" } : ending),
+      }),
+    );
+  };
+
+  return {
+    resume,
+    end,
+
+    /** Renders the answer in place of the preview; a /cancel that came meanwhile wins. */
+    async answer(
+      job: Job<AskJob>,
+      ask: AskJob,
+      answer: { content: string; modelKey: string; interrupted?: string },
+      messageIds: number[],
+    ): Promise<Ending> {
+      if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
+        return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
+      const content =
+        answer.interrupted === undefined
+          ? answer.content
+          : `${answer.content.trimEnd()}\n\n${texts.ask.interrupted(answer.interrupted)}`;
+      const footer = texts.ask.footer(Date.now() - ask.enqueuedAt, answer.modelKey);
+      return deliver(job, ask, {
+        parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
+        messageIds,
+        sent: 0,
+        answer: content,
+        remembered: false,
+        modelKey: answer.modelKey,
+        ...(answer.interrupted === undefined
+          ? { outcome: "ok" as const }
+          : { outcome: "error" as const, failure: "interrupted" }),
+      });
+    },
+
+    /** A status line in the placeholder while the ask goes on (queued, retrying); failures are not fatal. */
+    async status(ask: AskJob, text: string): Promise<void> {
+      await deps
+        .messages(ask.chatId)
+        .edit(ask.placeholderMessageId, text)
+        .catch((error: unknown) => {
+          if (classifyTelegramFailure(error) === undefined) throw error;
+        });
+    },
+  };
+}
+
+/**
+ * Thrown when Telegram or PostgreSQL failed for now: the job runs again after `delayMs` (no attempt
+ * used). `ending` is how the ask ended if it is given up on now (the user may have the answer already).
+ */
+export class TryLaterError extends Error {
+  override name = "TryLaterError";
+  constructor(
+    readonly delayMs: number,
+    readonly reason: string,
+    readonly ending?: Ending,
+  ) {
+    super(`try again in ${delayMs} ms: ${reason}`);
+  }
+}
+
+export interface DeliveryDeps {
+  messages: (chatId: number) => ChatMessages;
+  conversations: ConversationStore;
+  userAsks: UserAsks;
+  texts: Texts;
+  logger: Logger;
+}
+
+/** The chat messages of the worker's bot. */
+export const chatMessagesOf = (api: Api) => (chatId: number) => createChatMessages(api, chatId);
+
+export type Delivery = ReturnType<typeof createDelivery>;

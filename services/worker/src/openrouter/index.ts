@@ -1,0 +1,11 @@
+export { createOpenRouterClient } from "./client.js";
+export { OpenRouterError, type OpenRouterErrorKind } from "./errors.js";
+export type {
+  ChatMessage,
+  Completion,
+  CompletionRequest,
+  OpenRouterClient,
+  OpenRouterClientOptions,
+  StreamRequest,
+  TokenUsage,
+} from "./types.js";

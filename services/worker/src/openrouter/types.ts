@@ -1,0 +1,62 @@
+// The OpenRouter client's vocabulary: requests, answers and options. Imports nothing, so every other
+// file of the client can use it (types → errors → wire → transport → complete / stream → client).
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface CompletionRequest {
+  model: string;
+  messages: readonly ChatMessage[];
+  /** Cancels the request; its abort reason is rethrown as is, not as an OpenRouterError. */
+  signal?: AbortSignal;
+}
+
+export interface StreamRequest extends CompletionRequest {
+  /** Gets each new piece of the answer, in order; an exception it throws ends the request as is. */
+  onDelta?: (text: string) => void;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface Completion {
+  content: string;
+  /** The model that answered, as OpenRouter reports it. */
+  model: string;
+  usage?: TokenUsage;
+}
+
+export interface OpenRouterClientOptions {
+  /** Undefined or blank: every request fails with kind "missing_key" before anything is sent. */
+  apiKey: string | undefined;
+  /** E.g. https://openrouter.ai/api/v1 */
+  baseUrl: string;
+  /** Bounds the whole exchange of complete(): connecting, waiting for the model and reading the body. */
+  timeoutMs: number;
+  /**
+   * stream() only: how long the stream may go without an event (the wait for the first one included)
+   * before it fails with kind "timeout". OpenRouter's keep-alive comments are not events: a stream of
+   * nothing but comments times out too. Defaults to timeoutMs.
+   */
+  streamIdleTimeoutMs?: number;
+  /** stream() only: bounds a whole streamed answer, which may run long while it keeps coming. Defaults to timeoutMs. */
+  streamTimeoutMs?: number;
+  /** Sent as HTTP-Referer and X-Title, which identify the app to OpenRouter. */
+  referer: string;
+  title: string;
+  fetch?: typeof fetch;
+}
+
+export interface OpenRouterClient {
+  complete(request: CompletionRequest): Promise<Completion>;
+  /**
+   * complete() with the answer streamed as server-sent events. Each OpenRouterError it throws
+   * carries in partialText the text received before the failure ("" if none).
+   */
+  stream(request: StreamRequest): Promise<Completion>;
+}
