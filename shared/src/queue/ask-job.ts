@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCALES } from "../texts/index.js";
 
 /**
  * The ask queue's contract between the gateway (producer) and the LLM workers (consumers), in one
@@ -26,6 +27,20 @@ export const askJobSchema = z.object({
   queuedBehind: z.number().int().min(0).default(0),
   /** Epoch ms of the enqueue: the answer's latency, `ask_duration_seconds` and the deadline count from here. */
   enqueuedAt: z.number().int().positive(),
+  /** The asker's language: every text the worker sends for this job is in it. */
+  locale: z.enum(LOCALES).default("ru"),
+  /** What is asked: a question (with the chat's memory), a question about the notes given, a digest of them. */
+  kind: z.enum(["ask", "notes", "digest"]).default("ask"),
+  /**
+   * The asker's notes for "notes" (most relevant first) and "digest" (newest first), already within
+   * the gateway's character budget; the worker may drop more to fit the model's context (the least
+   * relevant, or the oldest, first). Empty for "ask".
+   */
+  notes: z.array(z.object({ id: z.string().min(1), text: z.string(), createdAt: z.string() })).default([]),
+  /** For "digest": the period in days, and how many notes it has in all (some may not be in `notes`). */
+  digest: z.object({ days: z.number().int().positive(), total: z.number().int().min(0) }).optional(),
+  /** The model's context length in tokens, from the registry (none: unknown, no trimming beyond the budgets). */
+  contextLength: z.number().int().positive().optional(),
 });
 
 export type AskJob = z.infer<typeof askJobSchema>;
