@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the stand-in base images the container test runs the stack on, where no container registry
 # is reachable: Debian bookworm (debootstrap --variant=minbase, from Debian's packages) plus
-#   node        Node from the `node` devDependency (node_modules) and npm 11 (npm pack), user `node`
+#   node        Node from the `node` devDependency (node_modules) and npm 11 (npm pack), user `node`;
+#               it trusts this machine's certificate authorities (the Dockerfile's `npm ci` goes
+#               through whatever TLS proxy the machine's own npm goes through)
 #   postgres    postgresql-15; its entrypoint creates the cluster, user and database from POSTGRES_USER,
 #               POSTGRES_PASSWORD, POSTGRES_DB on an empty PGDATA, as the official image's does
 #   redis       redis-server run as `redis` in /data, protected mode off, as the official image's
 #   prometheus  Debian's prometheus (and wget for the health check), /bin/prometheus as entrypoint
-# Each is tagged localhost/notesbot-standin/<name>:<version> and labelled with a hash of this script
-# and its inputs; an image whose label matches is kept (the cache between runs), others are rebuilt.
+# Each is tagged localhost/notesbot-standin/<name>:<version> and labelled with a hash of its recipe
+# (packages, setup function, inputs); an image whose label matches is kept (the cache between runs).
 # Prints NAME=image lines (NODE_IMAGE=…) for docker-compose's variables on stdout; progress on stderr.
 # Runs as root (debootstrap, chroot, rootful podman). Nothing here runs in a container.
 set -euo pipefail
@@ -32,7 +34,10 @@ if [ -z "$NPM_TGZ" ]; then
   NPM_TGZ="$CACHE/$(cd "$CACHE" && npm pack --silent npm@11 | tail -n 1)"
 fi
 
-RECIPE=$(cat "$0" "$NODE_DIR/package.json" <(basename "$NPM_TGZ") | sha256sum | cut -c1-16)
+# The machine's CA bundle (Debian's ca-certificates, with any local authority added to it).
+CA_BUNDLE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}"
+[ -f "$CA_BUNDLE" ] || CA_BUNDLE=/dev/null
+
 LABEL=notesbot.standin.recipe
 
 declare -A PACKAGES=([node]="" [postgres]=postgresql-15 [redis]=redis-server [prometheus]="prometheus,wget")
@@ -55,7 +60,12 @@ setup_node() {
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
   chroot "$root" groupadd --gid 1000 node
   chroot "$root" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-  CHANGES=(--change 'CMD ["node"]')
+  mkdir -p "$root/etc/ssl/certs"
+  cp "$CA_BUNDLE" "$root/etc/ssl/certs/ca-certificates.crt"
+  CHANGES=(
+    --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt'
+    --change 'CMD ["node"]'
+  )
 }
 
 setup_postgres() {
@@ -153,9 +163,16 @@ setup_prometheus() {
 
 # ---- build ---------------------------------------------------------------------------------------
 
+recipe() {
+  local name=$1
+  { declare -f build "setup_$name"; echo "${PACKAGES[$name]}"; } | cat - "$NODE_DIR/package.json" \
+    <(basename "$NPM_TGZ") "$CA_BUNDLE" | sha256sum | cut -c1-16
+}
+
 build() {
-  local name=$1 tag=${TAGS[$1]} work
-  if [ "$(podman image inspect --format "{{index .Labels \"$LABEL\"}}" "$tag" 2>/dev/null)" = "$RECIPE" ]; then
+  local name=$1 tag=${TAGS[$1]} work recipe
+  recipe=$(recipe "$name")
+  if [ "$(podman image inspect --format "{{index .Labels \"$LABEL\"}}" "$tag" 2>/dev/null)" = "$recipe" ]; then
     log "$tag: cached"
     return
   fi
@@ -173,8 +190,10 @@ build() {
   # What a container never needs: package lists and archives, documentation, translations.
   rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* \
     "$root"/usr/share/man/* "$root"/usr/share/locale/* "$root"/var/log/*.log "$root"/tmp/*
+  # The image this one replaces (if no container uses it any more).
+  podman image rm "$tag" >/dev/null 2>&1 || true
   tar --numeric-owner -C "$root" -c . |
-    podman import --quiet --change "LABEL $LABEL=$RECIPE" "${CHANGES[@]}" - "$tag" >/dev/null
+    podman import --quiet --change "LABEL $LABEL=$recipe" "${CHANGES[@]}" - "$tag" >/dev/null
   rm -rf "$work"
   log "$tag: built in $((SECONDS - started)) s"
 }
