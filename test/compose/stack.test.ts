@@ -35,7 +35,11 @@ const KEEPER = `${PROJECT}-keeper`;
 /** Every service but Grafana. */
 const SERVICES = ["postgres", "redis", "migrate", "gateway", "worker", "prometheus"];
 const WORKERS = 2;
-const PROMETHEUS = "http://127.0.0.1:9090";
+/**
+ * Prometheus at its container's address: the host is on the test's bridge, and podman forwards no
+ * published port into an internal network (127.0.0.1:9090 is only that, on a normal network).
+ */
+let prometheus = "";
 /** Grafana's $__rate_interval for Prometheus' 15 s scrape interval. */
 const RATE_INTERVAL = "1m";
 
@@ -144,9 +148,13 @@ async function say(text: string, timeoutMs = 30_000): Promise<string> {
   return String(reply?.payload.text ?? "");
 }
 
+const getJson = async <T>(path: string): Promise<T> =>
+  (await (await fetch(`${prometheus}${path}`, { signal: AbortSignal.timeout(10_000) })).json()) as T;
+
 async function promQuery(expr: string): Promise<PromSample[]> {
-  const response = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await response.json()) as { status: string; error?: string; data?: { result: PromSample[] } };
+  const body = await getJson<{ status: string; error?: string; data?: { result: PromSample[] } }>(
+    `/api/v1/query?query=${encodeURIComponent(expr)}`,
+  );
   if (body.status !== "success") throw new Error(`${expr}: ${body.error}`);
   return body.data?.result ?? [];
 }
@@ -271,12 +279,14 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
   }, 120_000);
 
   it("has Prometheus scrape the gateway and both worker replicas, and the dashboard's queries return data", async () => {
+    prometheus = `http://${byService(await containers(PROJECT), "prometheus")[0]?.ip}:9090`;
     let targets: { labels: { job: string; instance: string }; health: string }[] = [];
     await until(
       async () => {
-        const response = await fetch(`${PROMETHEUS}/api/v1/targets?state=active`).catch(() => undefined);
-        if (!response?.ok) return false;
-        targets = ((await response.json()) as { data: { activeTargets: typeof targets } }).data.activeTargets;
+        const body = await getJson<{ data: { activeTargets: typeof targets } }>(
+          "/api/v1/targets?state=active",
+        );
+        targets = body.data.activeTargets;
         const up = (job: string) => targets.filter((t) => t.labels.job === job && t.health === "up").length;
         return up("gateway") === 1 && up("worker") === WORKERS;
       },
@@ -310,9 +320,7 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     );
     // A query may be empty only when no target exports its metrics at all (a counter of errors that
     // never happened); a query over a metric the stack does export must return data.
-    const exported = new Set(
-      ((await (await fetch(`${PROMETHEUS}/api/v1/label/__name__/values`)).json()) as { data: string[] }).data,
-    );
+    const exported = new Set((await getJson<{ data: string[] }>("/api/v1/label/__name__/values")).data);
     const metricsOf = (expr: string) =>
       [...expr.matchAll(/([a-z_][a-z0-9_]*)\s*[{[)]/g)].map((m) => m[1] ?? "");
     const empty: string[] = [];
