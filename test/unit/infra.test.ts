@@ -554,7 +554,8 @@ describe("docker-compose.yml", () => {
       expect(service(name).env_file, `${name}: .env is optional, so no env_file`).toBeUndefined();
       const passed = variables.filter((v) => !composeOnly.includes(v) && !fixed.includes(v));
       for (const variable of passed) {
-        const expected = variable === "TELEGRAM_BOT_TOKEN" ? /^\$\{TELEGRAM_BOT_TOKEN:\?.+\}$/ : `\${${variable}:-}`;
+        const expected =
+          variable === "TELEGRAM_BOT_TOKEN" ? /^\$\{TELEGRAM_BOT_TOKEN:\?.+\}$/ : `\${${variable}:-}`;
         expect(String(environment[variable]), `${name}: ${variable}`).toMatch(expected);
       }
       expect(Object.keys(environment).sort(), name).toEqual(
@@ -580,7 +581,9 @@ describe("docker-compose.yml", () => {
   });
 
   it("pins every image to a version, replaceable through a variable, and builds the app from infra/Dockerfile", () => {
-    const dockerfileNode = /^ARG NODE_IMAGE=(\S+)$/m.exec(readFileSync(repo("infra/Dockerfile"), "utf8"))?.[1];
+    const dockerfileNode = /^ARG NODE_IMAGE=(\S+)$/m.exec(
+      readFileSync(repo("infra/Dockerfile"), "utf8"),
+    )?.[1];
     const variables: Record<string, string> = {
       postgres: "POSTGRES_IMAGE",
       redis: "REDIS_IMAGE",
@@ -627,6 +630,14 @@ describe("docker-compose.yml", () => {
         postgres: { condition: "service_healthy" },
         redis: { condition: "service_healthy" },
       });
+    }
+  });
+
+  it("has exec-form health checks whose arguments hold no spaces (podman's Docker API splits them there)", () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const test = s.healthcheck?.test;
+      if (!Array.isArray(test) || test[0] !== "CMD") continue;
+      for (const arg of test) expect(arg, name).not.toMatch(/\s/);
     }
   });
 
