@@ -227,7 +227,7 @@ beforeAll(async () => {
   };
   health = driveHealthchecks(PROJECT);
   user = telegram.newUser("Контейнер");
-}, 900_000);
+}, 660_000);
 
 afterAll(async () => {
   if (env) {
@@ -244,7 +244,7 @@ afterAll(async () => {
 }, 360_000);
 
 const up = (extra: string[]) =>
-  composeOk(["up", "-d", ...extra, "--scale", `worker=${WORKERS}`, ...SERVICES], 900_000);
+  composeOk(["up", "-d", ...extra, "--scale", `worker=${WORKERS}`, ...SERVICES], 420_000);
 
 describe("docker compose up --build on podman, with stand-in base images", () => {
   it("builds the app image, migrates once and brings gateway and both workers up healthy", async () => {
@@ -260,7 +260,7 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     expect(migrate.map((c) => [c.status, c.exitCode])).toEqual([["exited", 0]]);
     expect(byService(all, "postgres").map((c) => c.health)).toEqual(["healthy"]);
     expect(byService(all, "redis").map((c) => c.health)).toEqual(["healthy"]);
-  }, 900_000);
+  }, 480_000);
 
   it("answers /note_add and /ask sent through the fake Telegram", async () => {
     expect(await say(`/note_add ${NOTE}`)).toMatch(/^Заметка #\d+ сохранена\.$/);
@@ -347,7 +347,7 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     expect(await value('sum by (outcome) (ask_duration_seconds_count{outcome="ok"})')).toEqual([
       [{ outcome: "ok" }, 1],
     ]);
-  }, 300_000);
+  }, 240_000);
 
   // Exit code 0 is the proof of "within its grace period": past it podman sends SIGKILL (exit 137).
   it("stops every container with exit code 0 within its grace period on docker compose down", async () => {
@@ -379,7 +379,7 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     });
     // Give `podman events` a moment to subscribe before anything dies.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const down = await compose(["down"], 300_000);
+    const down = await compose(["down"], 180_000);
     figure(`down took ${Math.round((Date.now() - started) / 1000)} s`);
     await until(
       async () => running.every((c) => died.has(c.id)),
@@ -394,7 +394,7 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     figure(
       `stopped after (s): ${running.map((c) => `${c.name} ${((died.get(c.id)?.afterMs ?? 0) / 1000).toFixed(1)}`).join(", ")}`,
     );
-  }, 360_000);
+  }, 240_000);
 
   it("finds the note again after a second up (the volumes were kept)", async () => {
     const started = Date.now();
@@ -402,7 +402,7 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     figure(`second up healthy in ${Math.round((await waitHealthy(started)) / 1000)} s`);
     expect(byService(await containers(PROJECT), "migrate").map((c) => c.exitCode)).toEqual([0]);
     expect(await say("/note_list")).toContain(NOTE);
-  }, 600_000);
+  }, 300_000);
 });
 
 interface PromSample {

@@ -10,6 +10,6 @@ export default defineConfig({
     reporters: ["verbose"],
     maxWorkers: 1,
     testTimeout: 600_000,
-    hookTimeout: 900_000,
+    hookTimeout: 660_000,
   },
 });
