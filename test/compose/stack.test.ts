@@ -302,6 +302,12 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
         .sort(),
     ).toEqual(workerIps.sort());
 
+    // The alerting rules mounted from infra/prometheus/rules are loaded.
+    const rules = await getJson<{ data: { groups: { rules: { name: string }[] }[] } }>("/api/v1/rules");
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual(
+      expect.arrayContaining(["TargetDown", "NoWorkerUp", "AskErrorRateHigh"]),
+    );
+
     // The ask above is in Prometheus once a scrape after it has happened, and a rate needs two.
     await until(
       async () => (await promQuery(`sum(rate(ask_duration_seconds_count[${RATE_INTERVAL}]))`)).length > 0,
