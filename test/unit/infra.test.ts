@@ -470,7 +470,7 @@ describe("Prometheus infra/prometheus", () => {
 type Port = string | number | { host_ip?: string; published?: string | number; target?: number };
 interface Service {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> };
   command?: string | string[];
   container_name?: string;
   ports?: Port[];
@@ -512,7 +512,7 @@ function composeCli(): [string, string[]] {
 describe("docker-compose.yml", () => {
   const APP = ["migrate", "gateway", "worker"];
 
-  /** The compose file, copied next to an empty .env (env_file) with the real infra/ linked in. */
+  /** The compose file, copied next to an empty .env with the real infra/ linked in. */
   function composeConfig(env: Record<string, string>): Run {
     const dir = mkdtempSync(join(TMP, "compose-"));
     writeFileSync(join(dir, "docker-compose.yml"), readFileSync(COMPOSE_YML));
@@ -525,18 +525,43 @@ describe("docker-compose.yml", () => {
     });
   }
 
-  it("passes `docker-compose config`", () => {
-    const result = composeConfig({ POSTGRES_PASSWORD: "pg-secret", GRAFANA_ADMIN_PASSWORD: "gf-secret" });
+  it("passes `docker-compose config` with only TELEGRAM_BOT_TOKEN set, and refuses to start without it", () => {
+    const result = composeConfig({ TELEGRAM_BOT_TOKEN: "123:abc" });
     expect(result.status, result.output).toBe(0);
+    const noToken = composeConfig({});
+    expect(noToken.status).not.toBe(0);
+    expect(noToken.output).toContain("TELEGRAM_BOT_TOKEN");
   });
 
-  it("refuses to start without the passwords", () => {
-    const result = composeConfig({ GRAFANA_ADMIN_PASSWORD: "gf-secret" });
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain("POSTGRES_PASSWORD");
-    const noGrafana = composeConfig({ POSTGRES_PASSWORD: "pg-secret" });
-    expect(noGrafana.status).not.toBe(0);
-    expect(noGrafana.output).toContain("GRAFANA_ADMIN_PASSWORD");
+  it("has local defaults for the passwords, the same one for PostgreSQL and the app's DATABASE_URL", () => {
+    const postgres = String(service("postgres").environment?.POSTGRES_PASSWORD);
+    const grafana = String(service("grafana").environment?.GF_SECURITY_ADMIN_PASSWORD);
+    expect(postgres).toMatch(/^\$\{POSTGRES_PASSWORD:-[\w-]+\}$/);
+    expect(grafana).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:-[\w-]+\}$/);
+    for (const name of APP)
+      expect(String(service(name).environment?.DATABASE_URL), name).toBe(
+        `postgres://postgres:${postgres}@postgres:5432/notesbot`,
+      );
+  });
+
+  it("passes every variable of .env.example through to the app, from the environment or .env", () => {
+    const example = readFileSync(repo(".env.example"), "utf8");
+    const variables = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] ?? "");
+    const composeOnly = ["POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"];
+    const fixed = ["DATABASE_URL", "REDIS_URL", "GATEWAY_METRICS_PORT", "WORKER_METRICS_PORT"];
+    for (const name of APP) {
+      const environment = service(name).environment ?? {};
+      expect(service(name).env_file, `${name}: .env is optional, so no env_file`).toBeUndefined();
+      const passed = variables.filter((v) => !composeOnly.includes(v) && !fixed.includes(v));
+      for (const variable of passed) {
+        const expected =
+          variable === "TELEGRAM_BOT_TOKEN" ? /^\$\{TELEGRAM_BOT_TOKEN:\?.+\}$/ : `\${${variable}:-}`;
+        expect(String(environment[variable]), `${name}: ${variable}`).toMatch(expected);
+      }
+      expect(Object.keys(environment).sort(), name).toEqual(
+        variables.filter((v) => !composeOnly.includes(v)).sort(),
+      );
+    }
   });
 
   it("has the whole stack and no obsolete version key", () => {
@@ -555,25 +580,40 @@ describe("docker-compose.yml", () => {
     expect(service("grafana").ports).toContain("127.0.0.1:3000:3000");
   });
 
-  it("pins every image to a version and builds the app from infra/Dockerfile", () => {
+  it("pins every image to a version, replaceable through a variable, and builds the app from infra/Dockerfile", () => {
+    const dockerfileNode = /^ARG NODE_IMAGE=(\S+)$/m.exec(
+      readFileSync(repo("infra/Dockerfile"), "utf8"),
+    )?.[1];
+    const variables: Record<string, string> = {
+      postgres: "POSTGRES_IMAGE",
+      redis: "REDIS_IMAGE",
+      prometheus: "PROMETHEUS_IMAGE",
+      grafana: "GRAFANA_IMAGE",
+    };
     for (const [name, s] of Object.entries(compose.services)) {
       if (APP.includes(name)) {
-        expect(s.build, name).toEqual({ context: ".", dockerfile: "infra/Dockerfile" });
+        // The Dockerfile's base, as NODE_IMAGE; the default repeats the Dockerfile's pin.
+        expect(s.build, name).toEqual({
+          context: ".",
+          dockerfile: "infra/Dockerfile",
+          args: { NODE_IMAGE: `\${NODE_IMAGE:-${dockerfileNode}}` },
+        });
         if (s.image !== undefined) expect(s.image, name).not.toMatch(/:latest$|^[^:]+$/);
         continue;
       }
       expect(s.build, name).toBeUndefined();
-      expect(s.image ?? "", name).toMatch(/^[\w./-]+:v?\d+(\.\d+)+[\w.-]*$/);
-      expect(s.image ?? "", name).not.toContain("latest");
+      const image = /^\$\{(\w+):-(.+)\}$/.exec(s.image ?? "");
+      expect(image?.[1], `${name}: image from a variable`).toBe(variables[name]);
+      expect(image?.[2] ?? "", name).toMatch(/^[\w./-]+:v?\d+(\.\d+)+[\w.-]*$/);
+      expect(image?.[2] ?? "", name).not.toContain("latest");
     }
   });
 
-  it("runs gateway and worker with health checks, .env, in-network URLs and ordered start-up", () => {
+  it("runs gateway and worker with health checks, in-network URLs and ordered start-up", () => {
     const ports: Record<string, string> = { gateway: "GATEWAY_METRICS_PORT", worker: "WORKER_METRICS_PORT" };
     for (const name of ["gateway", "worker"]) {
       const s = service(name);
       expect(words(s.command), name).toBe(`node services/${name}/dist/main.js`);
-      expect(words(s.env_file), name).toBe(".env");
       expect(String(s.environment?.DATABASE_URL), name).toMatch(
         /^postgres:\/\/postgres:.+@postgres:5432\/notesbot$/,
       );
@@ -590,6 +630,14 @@ describe("docker-compose.yml", () => {
         postgres: { condition: "service_healthy" },
         redis: { condition: "service_healthy" },
       });
+    }
+  });
+
+  it("has exec-form health checks whose arguments hold no spaces (podman's Docker API splits them there)", () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const test = s.healthcheck?.test;
+      if (!Array.isArray(test) || test[0] !== "CMD") continue;
+      for (const arg of test) expect(arg, name).not.toMatch(/\s/);
     }
   });
 
