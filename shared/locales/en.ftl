@@ -139,3 +139,68 @@ ask-breaker-open = Error: the model { $modelKey } is temporarily unavailable —
 ## Errors
 error-storage-unavailable = Note storage is temporarily unavailable. Try again in a minute — nothing is lost.
 error-internal = Something went wrong. Try again a little later.
+
+## Notes and the model (gateway)
+cmd-ask_notes = Ask about my notes
+cmd-note_digest = Digest of recent notes
+cmd-retry = Ask again
+cmd-usage = My questions and tokens
+cmd-lang = The bot's language
+ask-notes-usage = Write your question after the command: /ask_notes <question>. I will answer from your notes and cite them as #id.
+ask-notes-nothing = Nothing in your notes matches this question, so I did not ask the model. Try other words or /note_find.
+ask-notes-privacy = ℹ️ To answer, the chosen notes (only those matching the question) are sent to the model's provider through OpenRouter. Free models may store and publish prompts. To avoid that, ask the admin to choose a model whose provider keeps no data (/models). This message is shown once.
+digest-usage = Usage: /note_digest [days], where days is from 1 to { $daysMax } (default { $daysDefault }).
+digest-nothing = No notes in the last { $days } { $days ->
+        [one] day
+       *[other] days
+    } — nothing to sum up.
+digest-question = A digest of my notes of the last { $days } { $days ->
+        [one] day
+       *[other] days
+    }
+retry-nothing = Nothing to repeat: this chat has had no question yet (or the conversation was started afresh with /reset).
+retry-usage = Usage: /retry — ask the last question again; /retry <id> — with another model (list: /models).
+help-notes-privacy = /ask_notes sends the notes matching the question to the model's provider.
+
+## Usage and languages (gateway)
+usage-report = Your questions today (UTC): { $asksToday }, tokens: { $tokensToday }.
+    In all: { $asks }, tokens: { $tokens }.
+usage-bot = The whole bot today: { $asksToday } questions, { $tokensToday } tokens; in all { $asks } questions, { $tokens } tokens.
+usage-key = OpenRouter key: { $tier ->
+        [free] free tier
+       *[paid] with credits bought
+    }, limit { $limit }, remaining { $remaining }, spent today { $daily }.
+usage-free-left = Free requests left today: about { $left } of { $cap } (resets at 00:00 UTC).
+usage-key-unavailable = The OpenRouter key's state cannot be read now ({ $reason }).
+usage-no-limit = none
+lang-usage = Usage: /lang ru or /lang en.
+lang-switched = Done: I will speak English with you now.
+
+## Registry (gateway)
+model-line = { $active ->
+        [yes] ★
+       *[no] { "  " }
+    } { $id }. { $label } — { $key }{ $context ->
+        [none] {""}
+       *[other] , context { $context }
+    }{ $available ->
+        [no] {" "}(unavailable)
+       *[yes] {""}
+    }
+model-unavailable = The model { $label } ({ $key }) is unavailable on OpenRouter now (gone or no longer free), so it cannot be made active. The list: /models
+models-sync-failed = The check against OpenRouter failed ({ $reason }): nothing was changed.
+models-sync-report = Checked against OpenRouter: { $available } of { $total } available.
+models-sync-unavailable = Now unavailable: { $keys }.
+models-sync-available = Available again: { $keys }.
+models-sync-new = New free models (to add one: /model_add <key>):
+models-sync-none-new = No new free models.
+models-admins-only = This command is for the bot's admins only.
+model-add-usage = Usage: /model_add <key> — the key of a free model from /models_sync's list.
+model-add-not-listed = { $key } is not among OpenRouter's free models. Nothing was added.
+model-add-exists = The model { $key } is in the registry already (id { $id }).
+model-added = The model { $label } ({ $key }) was added, id { $id }. To make it active: /model { $id }
+
+## The save button (gateway)
+save-done = Saved as note #{ $id }.
+save-not-yours = This button is for the one who asked.
+save-expired = This answer can no longer be saved: it is more than a day old.

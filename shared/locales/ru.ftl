@@ -143,3 +143,70 @@ ask-breaker-open = Ошибка: модель { $modelKey } временно н�
 ## Errors
 error-storage-unavailable = Хранилище заметок временно недоступно. Попробуйте через минуту — ничего не потеряно.
 error-internal = Что-то пошло не так. Попробуйте ещё раз чуть позже.
+
+## Notes and the model (gateway)
+cmd-ask_notes = Спросить по своим заметкам
+cmd-note_digest = Сводка заметок за дни
+cmd-retry = Спросить ещё раз
+cmd-usage = Мои вопросы и токены
+cmd-lang = Язык бота
+ask-notes-usage = Напишите вопрос после команды: /ask_notes <вопрос>. Я отвечу по вашим заметкам и сошлюсь на них как #id.
+ask-notes-nothing = В ваших заметках не нашлось ничего по этому вопросу, так что модель я не спрашивал. Попробуйте другие слова или /note_find.
+ask-notes-privacy = ℹ️ Для ответа выбранные заметки (только подходящие к вопросу) отправляются провайдеру модели через OpenRouter. Бесплатные модели могут сохранять и публиковать запросы. Чтобы этого не было, попросите администратора выбрать модель, провайдер которой не хранит данные (/models). Это сообщение показывается один раз.
+digest-usage = Использование: /note_digest [дни], где дни — от 1 до { $daysMax } (по умолчанию { $daysDefault }).
+digest-nothing = За последние { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } заметок нет — сводить нечего.
+digest-question = Сводка моих заметок за последние { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    }
+retry-nothing = Повторять нечего: в этом чате ещё не было вопросов (или разговор начат заново через /reset).
+retry-usage = Использование: /retry — задать последний вопрос ещё раз; /retry <id> — другой моделью (список: /models).
+help-notes-privacy = /ask_notes отправляет провайдеру модели заметки, подходящие к вопросу.
+
+## Usage and languages (gateway)
+usage-report = Ваши вопросы сегодня (UTC): { $asksToday }, токенов: { $tokensToday }.
+    Всего: { $asks }, токенов: { $tokens }.
+usage-bot = Бот в целом сегодня: { $asksToday } вопросов, { $tokensToday } токенов; всего { $asks } вопросов, { $tokens } токенов.
+usage-key = Ключ OpenRouter: { $tier ->
+        [free] бесплатный уровень
+       *[paid] с купленными кредитами
+    }, лимит { $limit }, осталось { $remaining }, потрачено сегодня { $daily }.
+usage-free-left = Бесплатных запросов сегодня осталось примерно { $left } из { $cap } (сбрасывается в 00:00 UTC).
+usage-key-unavailable = Состояние ключа OpenRouter сейчас не узнать ({ $reason }).
+usage-no-limit = нет
+lang-usage = Использование: /lang ru или /lang en.
+lang-switched = Готово: теперь я говорю с вами по-русски.
+
+## Registry (gateway)
+model-line = { $active ->
+        [yes] ★
+       *[no] { "  " }
+    } { $id }. { $label } — { $key }{ $context ->
+        [none] {""}
+       *[other] , контекст { $context }
+    }{ $available ->
+        [no] {" "}(недоступна)
+       *[yes] {""}
+    }
+model-unavailable = Модель { $label } ({ $key }) сейчас недоступна в OpenRouter (нет или больше не бесплатная) — её нельзя сделать активной. Список: /models
+models-sync-failed = Сверка с OpenRouter не удалась ({ $reason }): ничего не изменено.
+models-sync-report = Сверка с OpenRouter: доступно { $available } из { $total }.
+models-sync-unavailable = Стали недоступны: { $keys }.
+models-sync-available = Снова доступны: { $keys }.
+models-sync-new = Новые бесплатные модели (добавить: /model_add <key>):
+models-sync-none-new = Новых бесплатных моделей нет.
+models-admins-only = Эта команда — только для администраторов бота.
+model-add-usage = Использование: /model_add <key> — ключ бесплатной модели из списка /models_sync.
+model-add-not-listed = Модели { $key } нет среди бесплатных моделей OpenRouter. Ничего не добавлено.
+model-add-exists = Модель { $key } уже есть в реестре (id { $id }).
+model-added = Модель { $label } ({ $key }) добавлена, id { $id }. Сделать активной: /model { $id }
+
+## The save button (gateway)
+save-done = Сохранено как заметка #{ $id }.
+save-not-yours = Эта кнопка — для того, кто задал вопрос.
+save-expired = Этот ответ уже нельзя сохранить: он старше суток.

