@@ -1,6 +1,8 @@
 import pg from "pg";
 
 export type Db = pg.Pool;
+/** What a repository runs its SQL on: the pool, or the connection of a transaction under way. */
+export type Queryable = pg.Pool | pg.PoolClient;
 
 /** Postgres `bigint` (int8) columns come back as strings; ids stay strings, counts are parsed where used. */
 export function createPool(databaseUrl: string, options: { max?: number } = {}): Db {
