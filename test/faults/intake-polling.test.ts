@@ -147,7 +147,7 @@ async function asksBurstWithKill(moment: string, delivered: number) {
       `${again} updates handled again after the restart, ${asked} OpenRouter requests`,
   );
 
-  answers.forEach((answer, i) => expect(answer).toMatch(new RegExp(`^Ответ: вопрос ${i}\\b`)));
+  for (const [i, answer] of answers.entries()) expect(answer).toMatch(new RegExp(`^Ответ: вопрос ${i}\\b`));
   expect(shown).toEqual(users.map(() => 1));
   expect(messagesPerChat).toEqual(users.map(() => 1));
   expect(leftWaiting).toBe(0);
