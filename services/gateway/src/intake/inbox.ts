@@ -2,7 +2,7 @@
  * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
  * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
  */
-import { type Db, inTransaction } from "@notesbot/shared/db";
+import type { Db } from "@notesbot/shared/db";
 import type { Update } from "grammy/types";
 import type pg from "pg";
 
@@ -16,7 +16,7 @@ export function createInbox(db: Db, options: InboxOptions) {
   const { owner } = options;
   const leaseSeconds = options.leaseMs / 1000;
 
-  const insertRow = (client: pg.PoolClient | Db, rows: Row[]) =>
+  const insertRow = (client: Db, rows: Row[]) =>
     client.query<{ update_id: string }>(
       `INSERT INTO inbox (update_id, chat_id, payload, claimed_by, claimed_until)
        SELECT r.update_id, r.chat_id, r.payload, $2, now() + make_interval(secs => $3)
@@ -70,11 +70,16 @@ export function createInbox(db: Db, options: InboxOptions) {
       );
     },
 
-    async markHandled(updateId: number): Promise<void> {
-      await db.query("UPDATE inbox SET handled_at = now() WHERE update_id = $1 AND handled_at IS NULL", [
-        updateId,
-      ]);
-    },
+    /**
+     * Marks the update handled; resolves once that is stored. Marks made while one is being written go
+     * out together in the next statement, so a busy gateway writes far fewer than one per update.
+     */
+    markHandled: batched(async (updateIds: number[]) => {
+      await db.query(
+        "UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL",
+        [updateIds],
+      );
+    }),
 
     /** Gives up on updates whose handling was started `maxAttempts` times and never finished. */
     async abandon(): Promise<number[]> {
@@ -123,36 +128,66 @@ export function createInbox(db: Db, options: InboxOptions) {
     },
 
     /**
-     * Runs `effect` and stores its outcome under `step` in one transaction, holding the update's row:
-     * when the outcome is there already (a second handling, here or on another gateway), the effect
-     * is skipped and the stored outcome returned. An update missing from the inbox (PostgreSQL could
-     * not record it on arrival) is recorded here first.
+     * Runs `effect` and stores its outcome under `step` in one transaction. The store only succeeds
+     * while the outcome is not there yet, so when another handling of the update (here or on another
+     * gateway) got there first, or did so before, this one's effect is rolled back and the stored
+     * outcome returned. An update missing from the inbox (PostgreSQL could not record it on arrival)
+     * is recorded first.
      */
     async once<T extends Json>(
       update: Update,
       step: string,
       effect: (tx: pg.PoolClient) => Promise<T>,
     ): Promise<T> {
-      return inTransaction(db, async (tx) => {
-        const lock = () =>
-          tx.query<{ done: boolean; value: Json }>(
-            "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1 FOR UPDATE",
-            [update.update_id, step],
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const client = await db.connect();
+        try {
+          await client.query("BEGIN");
+          const value = await effect(client);
+          const { rowCount } = await client.query(
+            `UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb)
+             WHERE update_id = $1 AND NOT (result ? $2)`,
+            [update.update_id, step, JSON.stringify(value)],
           );
-        let { rows } = await lock();
-        if (rows.length === 0) {
-          await insertRow(tx, [toRow(update)]);
-          ({ rows } = await lock());
+          await client.query(rowCount === 1 ? "COMMIT" : "ROLLBACK");
+          if (rowCount === 1) return value;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        } finally {
+          client.release();
         }
-        if (rows[0]?.done) return rows[0].value as T;
-        const value = await effect(tx);
-        await tx.query(
-          "UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb) WHERE update_id = $1",
-          [update.update_id, step, JSON.stringify(value)],
+        const { rows } = await db.query<{ done: boolean; value: Json }>(
+          "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1",
+          [update.update_id, step],
         );
-        return value;
-      });
+        if (rows[0]?.done) return rows[0].value as T;
+        if (rows.length === 0) await insertRow(db, [toRow(update)]);
+      }
+      throw new Error(`update ${update.update_id}: the outcome of "${step}" could not be stored`);
     },
+  };
+}
+
+/**
+ * `write(items)` for many calls at once: one write at a time, and the items that arrive meanwhile are
+ * written together by the next one. Each call resolves (or rejects) with the write that carried it.
+ */
+function batched<T>(write: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
+  let next: { items: T[]; written: Promise<void> } | undefined;
+  let previous: Promise<unknown> = Promise.resolve();
+  return (item) => {
+    if (next === undefined) {
+      const items: T[] = [];
+      const written = previous.then(() => {
+        next = undefined;
+        return write(items);
+      });
+      next = { items, written };
+      previous = written.catch(() => {});
+    }
+    next.items.push(item);
+    return next.written;
   };
 }
 

@@ -14,4 +14,4 @@ export const INTAKE = {
   keepHandledMs: 24 * 3600 * 1000,
   /** The update kinds the bot asks Telegram for. */
   allowedUpdates: ["message"],
-} as const satisfies Record<string, unknown>;
+} as const;
