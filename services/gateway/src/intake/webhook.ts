@@ -43,7 +43,8 @@ export async function startWebhookServer(deps: WebhookDeps): Promise<{ close: ()
       return 200;
     }
     metrics.intake.recorded.inc({ outcome: fresh ? "new" : "duplicate" });
-    if (fresh) setImmediate(() => void dispatcher.dispatch(update, { results: {}, again: false }));
+    // Started now (it counts as in flight at once, so a shutdown waits for it), not awaited.
+    if (fresh) void dispatcher.dispatch(update, { results: {}, again: false });
     return 200;
   }
 
