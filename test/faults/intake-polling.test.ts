@@ -3,18 +3,65 @@
  * command is carried out exactly once and answered (a reply may come twice, a note never), and an ask
  * gets one placeholder, one job and one answer.
  */
+import { createConnection, createServer, type Socket } from "node:net";
 import type { User } from "grammy/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { isFinal } from "../support/ask.js";
 import type { ApiCall } from "../support/fake-telegram.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
+const cleanups: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
   await stack?.stop();
   stack = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
+
+/**
+ * A TCP proxy in front of Redis that can stall: while stalled it forwards nothing either way and keeps
+ * the connections open (a Redis that hangs), and what a client sent meanwhile is lost with the client.
+ */
+async function startStallingProxy(target: URL) {
+  const pairs = new Set<[Socket, Socket]>();
+  let stalled = false;
+  const server = createServer((client) => {
+    const upstream = createConnection(Number(target.port || 6379), target.hostname);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    for (const socket of pair) {
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        pairs.delete(pair);
+        client.destroy();
+        upstream.destroy();
+      });
+      if (stalled) socket.pause();
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const each = (action: (socket: Socket) => void) => {
+    for (const pair of pairs) pair.forEach(action);
+  };
+  return {
+    url: `redis://127.0.0.1:${(server.address() as { port: number }).port}`,
+    stall: () => {
+      stalled = true;
+      each((socket) => socket.pause());
+    },
+    resume: () => {
+      stalled = false;
+      each((socket) => socket.resume());
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        each((socket) => socket.destroy());
+        server.close(() => resolve());
+      }),
+  };
+}
 
 const USERS = 20;
 const NOTES_PER_USER = 10;
@@ -207,6 +254,43 @@ describe("intake in polling mode: the gateway SIGKILLed mid-burst", () => {
     console.info(
       "intake, redelivered after the effect was committed: 1 update, handled twice and delivered twice, " +
         `${rows.length} note stored, the same reply sent again`,
+    );
+  });
+
+  it("an ask whose placeholder was sent but whose job was not yet added: the next handling reuses the placeholder", async () => {
+    const redis = await startStallingProxy(new URL(inject("redisUrl")));
+    cleanups.push(redis.close);
+    stack = await Stack.start({ workers: 1, env: { REDIS_URL: redis.url } });
+    const s = stack;
+    const user = s.telegram.newUser();
+    const placeholder = s.telegram.hold((c) => c.method === "sendMessage" && c.payload.chat_id === user.id);
+    const update = s.telegram.sendText(user, "/ask вопрос без задачи");
+    await s.telegram.waitForCall((c) => c.method === "sendMessage" && c.payload.chat_id === user.id);
+    // Redis hangs from now on: the placeholder goes out, its id is recorded, the job cannot be added.
+    redis.stall();
+    placeholder.release();
+    const [sent] = await s.telegram.repliesTo(user.id, 1, 0);
+    const recorded = async () =>
+      (
+        await s.db.query("SELECT 1 FROM inbox WHERE update_id = $1 AND result ? 'placeholder'", [
+          update.update_id,
+        ])
+      ).rowCount === 1;
+    for (const deadline = Date.now() + 2_000; !(await recorded()) && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await recorded()).toBe(true);
+    expect(await s.gateway.stop("SIGKILL")).toBeNull();
+    redis.resume();
+    await s.startGateway();
+
+    const messageId = sent?.messageId as number;
+    const answer = await s.telegram.waitForText(user.id, messageId, isFinal, 30_000);
+    expect(answer).toMatch(/^Ответ: вопрос без задачи/);
+    expect(s.telegram.sentTo(user.id)).toHaveLength(1);
+    expect(answersShown(s, user.id, messageId)).toBe(1);
+    console.info(
+      "intake, /ask killed between its placeholder and its job: 1 ask, 1 placeholder (reused by the next handling), " +
+        `1 answer, ${s.openrouter.requests.length} OpenRouter request`,
     );
   });
 });
