@@ -16,15 +16,17 @@ export function createInbox(db: Db, options: InboxOptions) {
   const { owner } = options;
   const leaseSeconds = options.leaseMs / 1000;
 
+  // The statements run for every update are named: each connection prepares them once.
   const insertRow = (client: Db, rows: Row[]) =>
-    client.query<{ update_id: string }>(
-      `INSERT INTO inbox (update_id, chat_id, payload, claimed_by, claimed_until)
-       SELECT r.update_id, r.chat_id, r.payload, $2, now() + make_interval(secs => $3)
-       FROM jsonb_to_recordset($1::jsonb) AS r(update_id bigint, chat_id bigint, payload jsonb)
-       ON CONFLICT (update_id) DO NOTHING
-       RETURNING update_id`,
-      [JSON.stringify(rows), owner, leaseSeconds],
-    );
+    client.query<{ update_id: string }>({
+      name: "inbox-record",
+      text: `INSERT INTO inbox (update_id, chat_id, payload, claimed_by, claimed_until)
+             SELECT r.update_id, r.chat_id, r.payload, $2, now() + make_interval(secs => $3)
+             FROM jsonb_to_recordset($1::jsonb) AS r(update_id bigint, chat_id bigint, payload jsonb)
+             ON CONFLICT (update_id) DO NOTHING
+             RETURNING update_id`,
+      values: [JSON.stringify(rows), owner, leaseSeconds],
+    });
 
   return {
     /**
@@ -75,10 +77,11 @@ export function createInbox(db: Db, options: InboxOptions) {
      * out together in the next statement, so a busy gateway writes far fewer than one per update.
      */
     markHandled: batched(async (updateIds: number[]) => {
-      await db.query(
-        "UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL",
-        [updateIds],
-      );
+      await db.query({
+        name: "inbox-handled",
+        text: "UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL",
+        values: [updateIds],
+      });
     }),
 
     /** Gives up on updates whose handling was started `maxAttempts` times and never finished. */
@@ -92,11 +95,14 @@ export function createInbox(db: Db, options: InboxOptions) {
       return rows.map((r) => Number(r.update_id));
     },
 
-    /** Deletes a batch of rows handled more than `keepHandledMs` ago. */
+    /**
+     * Deletes the rows handled more than `keepHandledMs` ago among the 1000 oldest (update ids grow
+     * with time, so the primary key finds them without an index of its own to maintain).
+     */
     async purge(): Promise<number> {
       const { rowCount } = await db.query(
-        `DELETE FROM inbox WHERE update_id IN (
-           SELECT update_id FROM inbox WHERE handled_at < now() - make_interval(secs => $1) LIMIT 1000)`,
+        `DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM inbox ORDER BY update_id LIMIT 1000)
+           AND handled_at < now() - make_interval(secs => $1)`,
         [options.keepHandledMs / 1000],
       );
       return rowCount ?? 0;
@@ -121,10 +127,11 @@ export function createInbox(db: Db, options: InboxOptions) {
 
     /** Stores the outcome of an effect outside PostgreSQL (a message sent). */
     async remember(updateId: number, step: string, value: Json): Promise<void> {
-      await db.query(
-        "UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb) WHERE update_id = $1",
-        [updateId, step, JSON.stringify(value)],
-      );
+      await db.query({
+        name: "inbox-remember",
+        text: "UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb) WHERE update_id = $1",
+        values: [updateId, step, JSON.stringify(value)],
+      });
     },
 
     /**
@@ -144,11 +151,12 @@ export function createInbox(db: Db, options: InboxOptions) {
         try {
           await client.query("BEGIN");
           const value = await effect(client);
-          const { rowCount } = await client.query(
-            `UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb)
-             WHERE update_id = $1 AND NOT (result ? $2)`,
-            [update.update_id, step, JSON.stringify(value)],
-          );
+          const { rowCount } = await client.query({
+            name: "inbox-once",
+            text: `UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb)
+                   WHERE update_id = $1 AND NOT (result ? $2)`,
+            values: [update.update_id, step, JSON.stringify(value)],
+          });
           await client.query(rowCount === 1 ? "COMMIT" : "ROLLBACK");
           if (rowCount === 1) return value;
         } catch (error) {
