@@ -37,10 +37,11 @@ export interface WebhookPost {
   status: number | "timeout" | "error";
 }
 
-/** Calls held by `hold()`: not carried out, not answered, until `release()`. */
+/** Calls held by `hold()`: not carried out, not answered, until `release()` or `drop()`. */
 export interface Hold {
   readonly held: ApiCall[];
   release(): void;
+  drop(): void;
 }
 
 export interface SentDocument {
@@ -127,7 +128,8 @@ export class FakeTelegram {
   private readonly webhookTimers = new Set<NodeJS.Timeout>();
   private readonly closing = new AbortController();
   private webhookInFlight = 0;
-  private readonly holds: { predicate: (call: ApiCall) => boolean; released: Promise<void> }[] = [];
+  private readonly holds: { predicate: (call: ApiCall) => boolean; ended: Promise<"release" | "drop"> }[] =
+    [];
 
   constructor(token = "123456:TEST-fake-telegram-token") {
     this.token = token;
@@ -227,28 +229,27 @@ export class FakeTelegram {
 
   /**
    * From now on, calls that match `predicate` (called once per call, in arrival order) are held: not
-   * carried out and not answered, like requests still on their way to Telegram, until `release()`.
-   * Then each is carried out and answered, unless its client is gone by then (a killed process): that
-   * one never reaches Telegram and is marked `dropped`.
+   * carried out and not answered, like requests still on their way to Telegram. `release()` carries
+   * them out and answers them (one whose client is gone by then is dropped); `drop()` lets them never
+   * reach Telegram, as when the process that sent them died before they got there.
    */
   hold(predicate: (call: ApiCall) => boolean): Hold {
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
+    let end: (outcome: "release" | "drop") => void = () => {};
+    const ended = new Promise<"release" | "drop">((resolve) => {
+      end = resolve;
     });
     const held: ApiCall[] = [];
     const entry = {
       predicate: (call: ApiCall) => predicate(call) && held.push(call) > 0,
-      released,
+      ended,
     };
     this.holds.push(entry);
-    return {
-      held,
-      release: () => {
-        this.holds.splice(this.holds.indexOf(entry), 1);
-        release();
-      },
+    const finish = (outcome: "release" | "drop") => {
+      const index = this.holds.indexOf(entry);
+      if (index >= 0) this.holds.splice(index, 1);
+      end(outcome);
     };
+    return { held, release: () => finish("release"), drop: () => finish("drop") };
   }
 
   /** Webhook POSTs of `updateId` so far. */
@@ -378,9 +379,9 @@ export class FakeTelegram {
       res.once("close", () => {
         if (!res.writableEnded) gone = true;
       });
-      await hold.released;
-      if (gone || res.destroyed) {
+      if ((await hold.ended) === "drop" || gone || res.destroyed) {
         call.dropped = true;
+        res.destroy();
         this.events.emit("handled", call);
         return;
       }
