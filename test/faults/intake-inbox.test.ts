@@ -18,8 +18,8 @@ const options = { leaseMs: 15_000, maxAttempts: 3, keepHandledMs: 86_400_000 };
 
 beforeAll(async () => {
   db = new pg.Pool({ connectionString: await createTestDatabase(), max: 8 });
-  a = createInbox(db, { owner: "gateway-a", ...options });
-  b = createInbox(db, { owner: "gateway-b", ...options });
+  a = createInbox(db, db, { owner: "gateway-a", ...options });
+  b = createInbox(db, db, { owner: "gateway-b", ...options });
 });
 
 afterAll(async () => {

@@ -20,8 +20,11 @@ import { startWebhookServer } from "./intake/webhook.js";
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "gateway", secrets: secretsOf(config) });
 const db = createPool(config.databaseUrl);
+// The inbox's marks (handled, leases, a placeholder's id): their commits need not wait for the disk.
+const bookkeeping = createPool(config.databaseUrl, { max: 5, asyncCommit: true });
 // An idle connection dropped by the server must not crash the process: the pool replaces it.
-db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
+for (const pool of [db, bookkeeping])
+  pool.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const texts = ru;
 const redis = createProducerConnection(config.redis.url);
 // Reconnects go on in the background; while Redis is down /ask says so and notes keep working.
@@ -32,7 +35,7 @@ const askQueue = createAskProducer({
   retry: { attempts: config.ask.maxAttempts },
   perUserPerMinute: config.ask.perUserPerMinute,
 });
-const inbox = createInbox(db, {
+const inbox = createInbox(db, bookkeeping, {
   owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   ...INTAKE,
 });
@@ -81,7 +84,7 @@ onShutdownSignal(
     await metricsServer.close();
     await askQueue.close();
     redis.disconnect();
-    await db.end();
+    await Promise.all([db.end(), bookkeeping.end()]);
   },
   config.worker.shutdownGraceMs,
 );

@@ -25,12 +25,12 @@ export function createEffects(inbox: Inbox, logger: Logger) {
       if (step in results) return results[step] as T;
       const value = await effect();
       results[step] = value;
-      try {
-        await inbox.remember(update.update_id, step, value);
-      } catch (error) {
-        // The effect happened and the handler goes on with it; only a later handling would repeat it.
+      // Written while the handler goes on (for an ask: while its job is added; either one landing is
+      // enough for a second handling not to send a second placeholder). If it fails, the effect still
+      // happened; only a later handling would repeat it.
+      inbox.remember(update.update_id, step, value).catch((error: unknown) => {
         logger.warn({ err: error, updateId: update.update_id, step }, "could not record an effect's outcome");
-      }
+      });
       return value;
     };
     return next();
@@ -54,7 +54,8 @@ export interface EffectsFlavor {
   once<T extends Json>(step: string, effect: (tx: pg.PoolClient) => Promise<T>): Promise<T>;
   /**
    * Runs an effect outside PostgreSQL (sending a message) unless this update already did, and
-   * records its outcome right after, so a second handling reuses it (e.g. the same placeholder).
+   * records its outcome right after (without waiting for the write), so a second handling reuses it
+   * (e.g. the same placeholder).
    */
   remembered<T extends Json>(step: string, effect: () => Promise<T>): Promise<T>;
 }

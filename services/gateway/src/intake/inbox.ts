@@ -12,7 +12,12 @@ export interface ClaimedUpdate {
   results: Results;
 }
 
-export function createInbox(db: Db, options: InboxOptions) {
+/**
+ * `db` carries what must survive anything (the record of an update, effects with their outcomes);
+ * `bookkeeping`, a pool whose commits do not wait for the disk, the marks whose loss in a crash of
+ * PostgreSQL itself only means an update is handled once more (its effects still once).
+ */
+export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
   const { owner } = options;
   const leaseSeconds = options.leaseMs / 1000;
 
@@ -65,7 +70,7 @@ export function createInbox(db: Db, options: InboxOptions) {
     /** Extends this gateway's leases on the updates it is handling. */
     async renew(updateIds: readonly number[]): Promise<void> {
       if (updateIds.length === 0) return;
-      await db.query(
+      await bookkeeping.query(
         `UPDATE inbox SET claimed_until = now() + make_interval(secs => $3)
          WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL AND claimed_by = $2`,
         [updateIds, owner, leaseSeconds],
@@ -77,7 +82,7 @@ export function createInbox(db: Db, options: InboxOptions) {
      * out together in the next statement, so a busy gateway writes far fewer than one per update.
      */
     markHandled: batched(async (updateIds: number[]) => {
-      await db.query({
+      await bookkeeping.query({
         name: "inbox-handled",
         text: "UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL",
         values: [updateIds],
@@ -125,9 +130,12 @@ export function createInbox(db: Db, options: InboxOptions) {
       return rows[0]?.result;
     },
 
-    /** Stores the outcome of an effect outside PostgreSQL (a message sent). */
+    /**
+     * Stores the outcome of an effect outside PostgreSQL (a message sent). Lost only with PostgreSQL
+     * itself, which would make a second handling repeat that effect (a second placeholder).
+     */
     async remember(updateId: number, step: string, value: Json): Promise<void> {
-      await db.query({
+      await bookkeeping.query({
         name: "inbox-remember",
         text: "UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb) WHERE update_id = $1",
         values: [updateId, step, JSON.stringify(value)],
