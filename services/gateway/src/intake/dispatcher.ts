@@ -3,7 +3,6 @@
  * way an update arrives (a poll, a webhook POST, a claim after a restart or from a dead gateway). Keeps
  * the set of updates in flight, for lease renewal and for a shutdown that drains.
  */
-
 import type { Logger } from "@notesbot/shared/logging";
 import type { GatewayMetrics } from "@notesbot/shared/metrics";
 import type { Bot, BotError } from "grammy";
@@ -14,7 +13,7 @@ import type { Inbox, Results } from "./inbox.js";
 
 export function createDispatcher({ bot, inbox, effects, metrics, logger }: DispatcherDeps) {
   const inFlight = new Set<number>();
-  let onIdle: (() => void) | undefined;
+  const idleWaiters: (() => void)[] = [];
 
   /**
    * Handles `update`; never rejects. `results` is what the inbox holds for it (`{}` for an update just
@@ -43,7 +42,7 @@ export function createDispatcher({ bot, inbox, effects, metrics, logger }: Dispa
       logger.error({ err: error, updateId }, "update handling failed");
     } finally {
       inFlight.delete(updateId);
-      if (inFlight.size === 0) onIdle?.();
+      if (inFlight.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
     }
   }
 
@@ -54,12 +53,7 @@ export function createDispatcher({ bot, inbox, effects, metrics, logger }: Dispa
     /** Resolves once nothing is being handled. */
     idle(): Promise<void> {
       if (inFlight.size === 0) return Promise.resolve();
-      return new Promise((resolve) => {
-        onIdle = () => {
-          onIdle = undefined;
-          resolve();
-        };
-      });
+      return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
 }
