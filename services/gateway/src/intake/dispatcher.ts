@@ -16,8 +16,10 @@ export function createDispatcher({ bot, inbox, effects, metrics, logger }: Dispa
   const idleWaiters: (() => void)[] = [];
 
   /**
-   * Handles `update`; never rejects. `results` is what the inbox holds for it (`{}` for an update just
-   * recorded; undefined when unknown); `again` says it was handled before (a claim of an unhandled row).
+   * Handles `update`; resolves once its handler finished (the runner's concurrency counts handlers,
+   * as before); never rejects. The handled mark is written after, the update staying in flight until
+   * then. `results` is what the inbox holds for it (`{}` for an update just recorded; undefined when
+   * unknown); `again` says it was handled before (a claim of an unhandled row).
    */
   async function dispatch(update: Update, { results, again }: { results?: Results; again: boolean }) {
     const updateId = update.update_id;
@@ -25,21 +27,25 @@ export function createDispatcher({ bot, inbox, effects, metrics, logger }: Dispa
     inFlight.add(updateId);
     if (results !== undefined) effects.prime(update, results);
     try {
-      try {
-        await bot.handleUpdate(update);
-      } catch (error) {
-        await bot.errorHandler(error as BotError<BotContext>);
-      }
-      try {
-        await inbox.markHandled(updateId);
-        metrics.intake.handled.inc();
-        if (again) metrics.intake.rehandled.inc();
-      } catch (error) {
-        // It stays unhandled: once its lease runs out, the sweep handles it again (effects once, reply again).
-        logger.warn({ err: error, updateId }, "could not mark an update handled");
-      }
+      await bot.handleUpdate(update);
     } catch (error) {
-      logger.error({ err: error, updateId }, "update handling failed");
+      try {
+        await bot.errorHandler(error as BotError<BotContext>);
+      } catch (failure) {
+        logger.error({ err: failure, updateId }, "update handling failed");
+      }
+    }
+    void markHandled(updateId, again);
+  }
+
+  async function markHandled(updateId: number, again: boolean): Promise<void> {
+    try {
+      await inbox.markHandled(updateId);
+      metrics.intake.handled.inc();
+      if (again) metrics.intake.rehandled.inc();
+    } catch (error) {
+      // It stays unhandled: once its lease runs out, the sweep handles it again (effects once, reply again).
+      logger.warn({ err: error, updateId }, "could not mark an update handled");
     } finally {
       inFlight.delete(updateId);
       if (inFlight.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
@@ -50,7 +56,7 @@ export function createDispatcher({ bot, inbox, effects, metrics, logger }: Dispa
     dispatch,
     /** Ids being handled right now (their leases are renewed). */
     inFlightIds: (): number[] => [...inFlight],
-    /** Resolves once nothing is being handled. */
+    /** Resolves once nothing is being handled or waiting for its handled mark. */
     idle(): Promise<void> {
       if (inFlight.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));

@@ -33,6 +33,19 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
       values: [JSON.stringify(rows), owner, leaseSeconds],
     });
 
+  const rememberBatched = batched(async (items: { updateId: number; step: string; value: Json }[]) => {
+    const patches = new Map<number, Results>();
+    for (const { updateId, step, value } of items)
+      patches.set(updateId, { ...patches.get(updateId), [step]: value });
+    await bookkeeping.query({
+      name: "inbox-remember",
+      text: `UPDATE inbox SET result = inbox.result || p.patch
+             FROM jsonb_to_recordset($1::jsonb) AS p(update_id bigint, patch jsonb)
+             WHERE inbox.update_id = p.update_id`,
+      values: [JSON.stringify([...patches].map(([update_id, patch]) => ({ update_id, patch })))],
+    });
+  });
+
   return {
     /**
      * Records a batch, claimed by this gateway; resolves with the ids that were new. An id already
@@ -131,16 +144,12 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
     },
 
     /**
-     * Stores the outcome of an effect outside PostgreSQL (a message sent). Lost only with PostgreSQL
-     * itself, which would make a second handling repeat that effect (a second placeholder).
+     * Stores the outcome of an effect outside PostgreSQL (a message sent); written in batches like
+     * the handled marks. Lost only with PostgreSQL itself, which would make a second handling repeat
+     * that effect (a second placeholder).
      */
-    async remember(updateId: number, step: string, value: Json): Promise<void> {
-      await bookkeeping.query({
-        name: "inbox-remember",
-        text: "UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb) WHERE update_id = $1",
-        values: [updateId, step, JSON.stringify(value)],
-      });
-    },
+    remember: (updateId: number, step: string, value: Json): Promise<void> =>
+      rememberBatched({ updateId, step, value }),
 
     /**
      * Runs `effect` and stores its outcome under `step` in one transaction. The store only succeeds
