@@ -6,7 +6,9 @@ import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
 /**
  * A fake Telegram Bot API on 127.0.0.1 that speaks the real wire format (`/bot<token>/<method>`, JSON,
  * form and multipart bodies, the `{ok, result}` / `{ok: false, error_code, description, parameters}`
- * envelope). It records every call, serves updates to long polling, and injects faults on request.
+ * envelope). It records every call, serves updates to long polling or, once `setWebhook` was called,
+ * POSTs them to the webhook as Telegram does (again and again until one gets a 2xx), and injects faults
+ * on request.
  */
 
 export const BOT_USER: User = {
@@ -23,6 +25,23 @@ export interface ApiCall {
   /** Set once answered: the outcome, and the id of the message sent, if one was. */
   ok?: boolean;
   messageId?: number;
+  /** Set when the call was held and its client was gone when released: it never took effect. */
+  dropped?: boolean;
+}
+
+/** One POST of an update to the webhook, and how it ended. */
+export interface WebhookPost {
+  updateId: number;
+  at: number;
+  /** The HTTP status, or how the POST failed: no answer within `webhookTimeoutMs`, or no connection. */
+  status: number | "timeout" | "error";
+}
+
+/** Calls held by `hold()`: not carried out, not answered, until `release()` or `drop()`. */
+export interface Hold {
+  readonly held: ApiCall[];
+  release(): void;
+  drop(): void;
 }
 
 export interface SentDocument {
@@ -100,6 +119,20 @@ export class FakeTelegram {
   readonly editTimes = new Map<number, number[]>();
   /** Whether sendMessageDraft exists (Telegram offers drafts only to some bots and chats). */
   draftsSupported = false;
+  /** Every POST to the webhook, in the order they ended. */
+  readonly webhookPosts: WebhookPost[] = [];
+  /** How long a webhook POST may take before it counts as failed (and is made again). */
+  webhookTimeoutMs = 30_000;
+  /** The pause before a failed webhook POST is made again. */
+  webhookRetryMs = 1_000;
+  private webhook: { url: string; secret: string | undefined; maxConnections: number } | undefined;
+  private readonly webhookQueue: Update[] = [];
+  private readonly webhookDelivered = new Set<number>();
+  private readonly webhookTimers = new Set<NodeJS.Timeout>();
+  private readonly closing = new AbortController();
+  private webhookInFlight = 0;
+  private readonly holds: { predicate: (call: ApiCall) => boolean; ended: Promise<"release" | "drop"> }[] =
+    [];
 
   constructor(token = "123456:TEST-fake-telegram-token") {
     this.token = token;
@@ -122,6 +155,9 @@ export class FakeTelegram {
   }
 
   async close(): Promise<void> {
+    this.webhook = undefined;
+    this.closing.abort();
+    for (const timer of this.webhookTimers) clearTimeout(timer);
     this.events.emit("closing");
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -177,13 +213,51 @@ export class FakeTelegram {
     const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
     this.updates.push(full);
     this.events.emit("update");
+    if (this.webhook) this.postToWebhook(full);
     return full;
   }
 
-  /** Delivers `update` once more with its original id, as Telegram does when a poll was not confirmed. */
+  /**
+   * Delivers `update` once more with its original id, as Telegram does when a poll was not confirmed
+   * (or, with a webhook, when it took a POST for lost).
+   */
   redeliver(update: Update): void {
+    if (this.webhook) {
+      this.postToWebhook(update);
+      return;
+    }
     this.redeliveries.push(update);
     this.events.emit("update");
+  }
+
+  /**
+   * From now on, calls that match `predicate` (called once per call, in arrival order) are held: not
+   * carried out and not answered, like requests still on their way to Telegram. `release()` carries
+   * them out and answers them (one whose client is gone by then is dropped); `drop()` lets them never
+   * reach Telegram, as when the process that sent them died before they got there.
+   */
+  hold(predicate: (call: ApiCall) => boolean): Hold {
+    let end: (outcome: "release" | "drop") => void = () => {};
+    const ended = new Promise<"release" | "drop">((resolve) => {
+      end = resolve;
+    });
+    const held: ApiCall[] = [];
+    const entry = {
+      predicate: (call: ApiCall) => predicate(call) && held.push(call) > 0,
+      ended,
+    };
+    this.holds.push(entry);
+    const finish = (outcome: "release" | "drop") => {
+      const index = this.holds.indexOf(entry);
+      if (index >= 0) this.holds.splice(index, 1);
+      end(outcome);
+    };
+    return { held, release: () => finish("release"), drop: () => finish("drop") };
+  }
+
+  /** Webhook POSTs of `updateId` so far. */
+  postsOf(updateId: number): WebhookPost[] {
+    return this.webhookPosts.filter((p) => p.updateId === updateId);
   }
 
   /** Resolves once the fake has answered `call`. */
@@ -302,6 +376,20 @@ export class FakeTelegram {
     this.calls.push(call);
     this.events.emit("call", call);
 
+    const hold = this.holds.find((h) => h.predicate(call));
+    if (hold) {
+      let gone = false;
+      res.once("close", () => {
+        if (!res.writableEnded) gone = true;
+      });
+      if ((await hold.ended) === "drop" || gone || res.destroyed) {
+        call.dropped = true;
+        res.destroy();
+        this.events.emit("handled", call);
+        return;
+      }
+    }
+
     const fault = this.faults.get(method)?.shift();
     if (fault === DROP) {
       call.ok = false;
@@ -325,9 +413,21 @@ export class FakeTelegram {
       case "getMe":
         return ok(BOT_USER);
       case "getUpdates":
+        if (this.webhook) {
+          return {
+            ok: false,
+            error_code: 409,
+            description:
+              "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+          };
+        }
         return ok(await this.getUpdates(p));
-      case "deleteWebhook":
       case "setWebhook":
+        this.setWebhook(p);
+        return ok(true);
+      case "deleteWebhook":
+        this.webhook = undefined;
+        return ok(true);
       case "setMyCommands":
       case "sendChatAction":
         return ok(true);
@@ -349,12 +449,86 @@ export class FakeTelegram {
     }
   }
 
+  /** Starts POSTing to the webhook, beginning with the updates nobody has confirmed yet. */
+  private setWebhook(p: Record<string, unknown>): void {
+    const first = this.webhook === undefined;
+    this.webhook = {
+      url: String(p.url),
+      secret: p.secret_token === undefined ? undefined : String(p.secret_token),
+      maxConnections: Number(p.max_connections ?? 40),
+    };
+    if (first) {
+      const pending = [
+        ...this.redeliveries,
+        ...this.updates.filter((u) => u.update_id >= this.confirmedOffset),
+      ];
+      this.redeliveries.length = 0;
+      for (const update of pending) this.postToWebhook(update);
+    }
+  }
+
+  private postToWebhook(update: Update, first = false): void {
+    if (first) this.webhookQueue.unshift(update);
+    else this.webhookQueue.push(update);
+    this.pumpWebhook();
+  }
+
+  private pumpWebhook(): void {
+    while (
+      this.webhook &&
+      this.webhookInFlight < this.webhook.maxConnections &&
+      this.webhookQueue.length > 0
+    ) {
+      const update = this.webhookQueue.shift() as Update;
+      this.webhookInFlight++;
+      void this.postOnce(this.webhook, update).finally(() => {
+        this.webhookInFlight--;
+        this.pumpWebhook();
+      });
+    }
+  }
+
+  /** One POST; a failed one is made again after `webhookRetryMs`, as long as the webhook is set. */
+  private async postOnce(webhook: { url: string; secret: string | undefined }, update: Update) {
+    const at = Date.now();
+    let status: WebhookPost["status"];
+    try {
+      const response = await fetch(webhook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(webhook.secret ? { "x-telegram-bot-api-secret-token": webhook.secret } : {}),
+        },
+        body: JSON.stringify(update),
+        signal: AbortSignal.any([AbortSignal.timeout(this.webhookTimeoutMs), this.closing.signal]),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch (error) {
+      status = (error as Error).name === "TimeoutError" ? "timeout" : "error";
+    }
+    if (this.closing.signal.aborted) return;
+    this.webhookPosts.push({ updateId: update.update_id, at, status });
+    if (typeof status === "number" && status >= 200 && status < 300) {
+      this.webhookDelivered.add(update.update_id);
+    } else {
+      const timer = setTimeout(() => {
+        this.webhookTimers.delete(timer);
+        if (this.webhook) this.postToWebhook(update, true);
+      }, this.webhookRetryMs);
+      this.webhookTimers.add(timer);
+    }
+    this.events.emit("handled");
+  }
+
   private async getUpdates(p: Record<string, unknown>): Promise<Update[]> {
     const offset = Number(p.offset ?? 0);
     if (offset > this.confirmedOffset) this.confirmedOffset = offset;
     const pending = () => [
       ...this.redeliveries,
-      ...this.updates.filter((u) => u.update_id >= this.confirmedOffset),
+      ...this.updates.filter(
+        (u) => u.update_id >= this.confirmedOffset && !this.webhookDelivered.has(u.update_id),
+      ),
     ];
     const limit = Number(p.limit ?? 100);
     if (pending().length === 0) {

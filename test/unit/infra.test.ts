@@ -113,6 +113,12 @@ const SUBJECTS: Record<string, RegExp[]> = {
   "Telegram API errors by method and code": [/sum by \(method, code\) \(rate\(telegram_api_errors_total\[/],
   "resident memory by job/instance": [/by \(job, instance\) \(process_resident_memory_bytes/],
   "CPU by job/instance": [/by \(job, instance\) \(rate\(process_cpu_seconds_total/],
+  "updates recorded, handled and handled again": [
+    /sum by \(outcome\) \(rate\(intake_updates_recorded_total\[/,
+    /sum\(rate\(intake_updates_handled_total\[/,
+    /sum\(rate\(intake_updates_rehandled_total\[/,
+  ],
+  "age of the oldest unhandled update": [/max\(intake_oldest_unhandled_seconds\)/],
 };
 
 describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
@@ -240,6 +246,12 @@ describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
     [`process_cpu_seconds_total{${W}}`]: "0+0.2x40",
     [`nodejs_eventloop_lag_seconds{${G}}`]: "0.01x40",
     [`nodejs_eventloop_lag_seconds{${W}}`]: "0.02x40",
+    [`intake_updates_recorded_total{${G},outcome="new"}`]: "0+2x40",
+    [`intake_updates_recorded_total{${G},outcome="duplicate"}`]: "0x40",
+    [`intake_updates_handled_total{${G}}`]: "0+2x40",
+    [`intake_updates_rehandled_total{${G}}`]: "0+1x40",
+    [`intake_updates_abandoned_total{${G}}`]: "0x40",
+    [`intake_oldest_unhandled_seconds{${G}}`]: "0.5x40",
   };
   const dashboardCases = (returns: (expr: string) => boolean) =>
     queries.map(({ panel, refId, expr }) => ({
@@ -354,6 +366,7 @@ describe("Prometheus infra/prometheus", () => {
         "OpenRouterBreakerOpen",
         "AskQueueBacklog",
         "TargetDown",
+        "IntakeStalled",
       ]),
     );
     for (const rule of rules) {
@@ -368,6 +381,8 @@ describe("Prometheus infra/prometheus", () => {
     expect(alert("OpenRouterBreakerOpen").for).toBe("5m");
     expect(alert("AskQueueBacklog").for).toBe("5m");
     expect(alert("TargetDown").for).toBe("2m");
+    expect(alert("IntakeStalled").expr).toContain("intake_oldest_unhandled_seconds");
+    expect(alert("IntakeStalled").for).toBe("2m");
   });
 
   /**
@@ -410,6 +425,8 @@ describe("Prometheus infra/prometheus", () => {
       [`ask_queue_jobs{${G},state="active"}`]: "500x20",
       [`up{${G}}`]: "0x20",
       [`up{${W}}`]: "0x20",
+      // Nothing handled any more: the oldest unhandled update ages a minute per minute.
+      [`intake_oldest_unhandled_seconds{${G}}`]: "0+60x20",
     });
     const allFiring = {
       AskErrorRateHigh: [critical],
@@ -421,6 +438,7 @@ describe("Prometheus infra/prometheus", () => {
         { job: "worker", instance: "w1:9102", ...critical },
       ],
       NoWorkerUp: [critical],
+      IntakeStalled: [critical],
     };
     const healthy = series({
       // 10% errors, fast answers, breakers closed or half-open, exactly 100 waiting, everything up.
@@ -434,6 +452,8 @@ describe("Prometheus infra/prometheus", () => {
       [`ask_queue_jobs{${G},state="waiting"}`]: "100x20",
       [`up{${G}}`]: "1x20",
       [`up{${W}}`]: "1x20",
+      // Updates handled within seconds, one of them waiting out a flood wait of a minute.
+      [`intake_oldest_unhandled_seconds{${G}}`]: "2 2 60 2 2x16",
     });
     // Scaled to zero (or all crashed): the DNS name has no address, so there is no worker target at all.
     const noWorkers = series({ [`up{${G}}`]: "1x20" });

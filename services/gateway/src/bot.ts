@@ -8,6 +8,7 @@ import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metri
 import type { AskProducer } from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
 import { Bot } from "grammy";
+import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
@@ -15,8 +16,8 @@ import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
+import type { Effects } from "./intake/effects.js";
 import { restrictTo } from "./middleware/access.js";
-import type { InFlightTracker } from "./middleware/in-flight.js";
 import { measureUpdates } from "./middleware/metrics.js";
 
 export interface BotDeps {
@@ -26,17 +27,26 @@ export interface BotDeps {
   texts: Texts;
   askQueue: AskProducer;
   metrics: GatewayMetrics;
-  inFlight: InFlightTracker;
+  effects: Effects;
 }
 
-export function createBot({ config, db, logger, texts, askQueue, metrics, inFlight }: BotDeps): Bot {
-  const bot = new Bot(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
+export function createBot({
+  config,
+  db,
+  logger,
+  texts,
+  askQueue,
+  metrics,
+  effects,
+}: BotDeps): Bot<BotContext> {
+  const bot = new Bot<BotContext>(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
   // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
   bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
   // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
 
-  bot.use(inFlight.middleware);
+  // ctx.once / ctx.remembered: effects done once per update, however often it is handled.
+  bot.use(effects.middleware);
   bot.use(measureUpdates(metrics, new Set(Object.keys(texts.commandDescriptions))));
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));

@@ -1,4 +1,5 @@
-import { run } from "@grammyjs/runner";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
 import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
@@ -8,14 +9,22 @@ import { createAskProducer, createProducerConnection } from "@notesbot/shared/qu
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { botCommands } from "./commands.js";
-import { createInFlightTracker } from "./middleware/in-flight.js";
-import { startWebhookServer } from "./webhook.js";
+import { createDispatcher } from "./intake/dispatcher.js";
+import { createEffects } from "./intake/effects.js";
+import { createInbox } from "./intake/inbox.js";
+import { INTAKE } from "./intake/limits.js";
+import { startPolling } from "./intake/polling.js";
+import { createSweeper } from "./intake/sweeper.js";
+import { startWebhookServer } from "./intake/webhook.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "gateway", secrets: secretsOf(config) });
 const db = createPool(config.databaseUrl);
+// The inbox's marks (handled, leases, a placeholder's id): their commits need not wait for the disk.
+const bookkeeping = createPool(config.databaseUrl, { max: 5, asyncCommit: true });
 // An idle connection dropped by the server must not crash the process: the pool replaces it.
-db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
+for (const pool of [db, bookkeeping])
+  pool.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const texts = createLocalizer().of("ru");
 const redis = createProducerConnection(config.redis.url);
 // Reconnects go on in the background; while Redis is down /ask says so and notes keep working.
@@ -25,9 +34,18 @@ const askQueue = createAskProducer({
   prefix: config.redis.queuePrefix,
   perUserPerMinute: config.ask.perUserPerMinute,
 });
-const metrics = createGatewayMetrics(() => askQueue.counts());
-const inFlight = createInFlightTracker();
-const bot = createBot({ config, db, logger, texts, askQueue, metrics, inFlight });
+const inbox = createInbox(db, bookkeeping, {
+  owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  ...INTAKE,
+});
+const metrics = createGatewayMetrics(
+  () => askQueue.counts(),
+  () => inbox.oldestUnhandledSeconds(),
+);
+const effects = createEffects(inbox, logger);
+const bot = createBot({ config, db, logger, texts, askQueue, metrics, effects });
+const dispatcher = createDispatcher({ bot, inbox, effects, metrics, logger });
+const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.gateway,
   registry: metrics.registry,
@@ -38,20 +56,18 @@ const metricsServer = await startMetricsServer({
 await bot.init();
 await bot.api.setMyCommands(botCommands(texts));
 
+const intake = { bot, inbox, dispatcher, metrics, logger, allowedUpdates: INTAKE.allowedUpdates };
 let stopIntake: () => Promise<void>;
 if (config.webhook) {
-  const server = await startWebhookServer(bot, config.webhook, logger);
+  // Other gateways may share the webhook behind a balancer: their updates are left to their leases.
+  await sweeper.start({ takeOverLive: false });
+  const server = await startWebhookServer({ ...intake, webhook: config.webhook });
   stopIntake = server.close;
 } else {
   await bot.api.deleteWebhook();
-  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message"] } } });
-  stopIntake = async () => {
-    await runner.stop();
-    await inFlight.idle();
-    // Confirm what was handled, so a restart does not get (and handle) those updates again.
-    const last = inFlight.lastUpdateId;
-    if (last !== undefined) await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 });
-  };
+  // Only one gateway can poll: what the inbox holds unhandled was left by a previous one.
+  await sweeper.start({ takeOverLive: true });
+  stopIntake = startPolling(intake).stop;
 }
 logger.info(
   { username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" },
@@ -62,10 +78,12 @@ onShutdownSignal(
   logger,
   async () => {
     await stopIntake();
+    await sweeper.stop();
+    await dispatcher.idle();
     await metricsServer.close();
     await askQueue.close();
     redis.disconnect();
-    await db.end();
+    await Promise.all([db.end(), bookkeeping.end()]);
   },
   config.worker.shutdownGraceMs,
 );

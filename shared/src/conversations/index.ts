@@ -1,4 +1,4 @@
-import type { Db } from "../db/index.js";
+import type { Db, Queryable } from "../db/index.js";
 
 export interface Turn {
   role: "user" | "assistant";
@@ -63,9 +63,9 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       );
     },
 
-    /** Forgets the chat's conversation; returns how many turns were dropped. */
-    async reset(chatId: number): Promise<number> {
-      const { rowCount } = await db.query("DELETE FROM conversation_turns WHERE chat_id = $1", [chatId]);
+    /** Forgets the chat's conversation (in the caller's transaction when given one); returns how many turns were dropped. */
+    async reset(chatId: number, client: Queryable = db): Promise<number> {
+      const { rowCount } = await client.query("DELETE FROM conversation_turns WHERE chat_id = $1", [chatId]);
       return rowCount ?? 0;
     },
   };

@@ -1,12 +1,19 @@
 import pg from "pg";
 
 export type Db = pg.Pool;
+/** What a repository runs its SQL on: the pool, or the connection of a transaction under way. */
+export type Queryable = pg.Pool | pg.PoolClient;
 
-/** Postgres `bigint` (int8) columns come back as strings; ids stay strings, counts are parsed where used. */
-export function createPool(databaseUrl: string, options: { max?: number } = {}): Db {
+/**
+ * Postgres `bigint` (int8) columns come back as strings; ids stay strings, counts are parsed where used.
+ * `asyncCommit`: commits do not wait for the disk (`synchronous_commit = off`), for bookkeeping whose
+ * loss in a crash of PostgreSQL itself only repeats work; never for what users' data depends on.
+ */
+export function createPool(databaseUrl: string, options: { max?: number; asyncCommit?: boolean } = {}): Db {
   return new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 20,
+    ...(options.asyncCommit ? { options: "-c synchronous_commit=off" } : {}),
     // Bounds both a new connection and the wait for a free one: an unreachable database fails a
     // command within seconds (a refused connection at once), while bursts still get served.
     connectionTimeoutMillis: 10_000,

@@ -22,9 +22,26 @@ const telegramErrors = (registry: Registry) =>
 
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
 
-/** `queueCounts` is read at every scrape; when it fails the last known values stay. */
-export function createGatewayMetrics(queueCounts: () => Promise<Record<string, number>>) {
+/** How an update from Telegram was taken in: recorded in the inbox, already there, or not recordable. */
+export const INTAKE_OUTCOMES = ["new", "duplicate", "unrecorded"] as const;
+
+/**
+ * `queueCounts` and `oldestUnhandledSeconds` are read at every scrape; when one fails the last known
+ * values stay.
+ */
+export function createGatewayMetrics(
+  queueCounts: () => Promise<Record<string, number>>,
+  oldestUnhandledSeconds: () => Promise<number>,
+) {
   const registry = createRegistry("gateway");
+  const recorded = new Counter({
+    name: "intake_updates_recorded_total",
+    help: "Updates taken from Telegram, by outcome: new (recorded), duplicate (a re-delivery of one recorded before), unrecorded (PostgreSQL down: handled before being confirmed)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  // Every outcome exported from the start, so its rate is 0 rather than missing.
+  for (const outcome of INTAKE_OUTCOMES) recorded.inc({ outcome }, 0);
   return {
     registry,
     updates: new Counter({
@@ -60,6 +77,36 @@ export function createGatewayMetrics(queueCounts: () => Promise<Record<string, n
       },
     }),
     telegramErrors: telegramErrors(registry),
+    intake: {
+      recorded,
+      handled: new Counter({
+        name: "intake_updates_handled_total",
+        help: "Updates whose handler finished and that were marked handled in the inbox",
+        registers: [registry],
+      }),
+      rehandled: new Counter({
+        name: "intake_updates_rehandled_total",
+        help: "Updates handled again: left unhandled by a gateway that died (or could not mark them) and taken over",
+        registers: [registry],
+      }),
+      abandoned: new Counter({
+        name: "intake_updates_abandoned_total",
+        help: "Updates given up after their handling was started too many times without finishing",
+        registers: [registry],
+      }),
+      oldestUnhandled: new Gauge({
+        name: "intake_oldest_unhandled_seconds",
+        help: "Age of the oldest update recorded and not yet handled; 0 when there is none (refreshed at every scrape)",
+        registers: [registry],
+        async collect() {
+          try {
+            this.set(await oldestUnhandledSeconds());
+          } catch {
+            // PostgreSQL is down: /readyz says so; the gauge keeps its last value.
+          }
+        },
+      }),
+    },
   };
 }
 

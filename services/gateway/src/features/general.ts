@@ -1,9 +1,10 @@
 import type { Texts } from "@notesbot/shared/texts";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
 
 /** /start and /help; must be installed before the fallback for unknown input. */
-export function createGeneralComposer({ texts }: { texts: Texts }): Composer<Context> {
-  const composer = new Composer<Context>();
+export function createGeneralComposer({ texts }: { texts: Texts }): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
   composer.command("start", (ctx) => ctx.reply(texts.start(ctx.from?.first_name)));
   composer.command("help", (ctx) => ctx.reply(texts.help()));
   return composer;
@@ -13,8 +14,8 @@ export function createGeneralComposer({ texts }: { texts: Texts }): Composer<Con
  * Unknown commands. In private chats the user gets a hint; in groups the bot stays quiet unless the
  * command was addressed to it by name. (Plain text is a question: see the ask feature.)
  */
-export function createFallbackComposer({ texts }: { texts: Texts }): Composer<Context> {
-  const composer = new Composer<Context>();
+export function createFallbackComposer({ texts }: { texts: Texts }): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
   composer.on("message:entities:bot_command", async (ctx, next) => {
     const command = ctx.entities("bot_command")[0];
     if (command?.offset !== 0) return next();

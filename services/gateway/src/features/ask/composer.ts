@@ -1,7 +1,8 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
 import { QUESTION_MAX_LENGTH, type Texts } from "@notesbot/shared/texts";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { BotContext } from "../../context.js";
 import { characterCount } from "../arguments.js";
 import type { ModelsRepository } from "../models/repository.js";
 
@@ -18,21 +19,22 @@ interface Deps {
 
 /**
  * Questions to the model: `/ask`, any plain text in a private chat, and in groups a reply to one of the
- * bot's answers. Each gets a placeholder at once and a job for the LLM workers; the job id comes from the
- * Telegram update, so a repeated delivery never makes a second job (or a second placeholder).
+ * bot's answers. Each gets a placeholder at once and a job for the LLM workers. The job id comes from the
+ * Telegram update and the placeholder's id is remembered with the update, so handling an update again
+ * (a re-delivery, a restart) reuses its placeholder and never makes a second job.
  * Also `/cancel` (the sender's pending asks) and `/reset` (the chat's conversation memory).
  */
-export function createAskComposer(deps: Deps): Composer<Context> {
+export function createAskComposer(deps: Deps): Composer<BotContext> {
   const { queue, models, conversations, texts } = deps;
-  const composer = new Composer<Context>();
+  const composer = new Composer<BotContext>();
 
-  const unavailable = async (ctx: Context, error: unknown) => {
+  const unavailable = async (ctx: BotContext, error: unknown) => {
     if (!(error instanceof QueueUnavailableError)) throw error;
     await ctx.reply(texts.ask.unavailable);
   };
 
   const askQuestion = async (
-    ctx: Context & { chat: { id: number }; msg: { message_id: number } },
+    ctx: BotContext & { chat: { id: number }; msg: { message_id: number } },
     raw: string,
   ) => {
     const userId = ctx.from?.id;
@@ -47,21 +49,27 @@ export function createAskComposer(deps: Deps): Composer<Context> {
     const fallbacks = await models.fallbackKeys(active.key);
 
     const updateId = ctx.update.update_id;
+    let placeholderId: number | null;
     try {
+      // Its job exists: the update was handled up to the enqueue before, and the worker answers it.
       if (await queue.has(updateId)) return;
-      if (!(await queue.admit(userId)))
-        return void (await ctx.reply(texts.ask.tooMany(deps.perUserPerMinute)));
+      // Admitted and sent once per update; null: over the per-user limit.
+      placeholderId = await ctx.remembered("placeholder", async () => {
+        if (!(await queue.admit(userId))) return null;
+        const sent = await ctx.reply(texts.ask.placeholder, {
+          reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+        });
+        return sent.message_id;
+      });
     } catch (error) {
       return unavailable(ctx, error);
     }
+    if (placeholderId === null) return void (await ctx.reply(texts.ask.tooMany(deps.perUserPerMinute)));
 
-    const placeholder = await ctx.reply(texts.ask.placeholder, {
-      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-    });
     try {
       const { queuedBehind } = await queue.enqueue(updateId, {
         chatId: ctx.chat.id,
-        placeholderMessageId: placeholder.message_id,
+        placeholderMessageId: placeholderId,
         userId,
         question,
         modelKey: active.key,
@@ -70,11 +78,11 @@ export function createAskComposer(deps: Deps): Composer<Context> {
       });
       deps.enqueued.inc();
       if (queuedBehind > 0) {
-        await ctx.api.editMessageText(ctx.chat.id, placeholder.message_id, texts.ask.queued(queuedBehind));
+        await ctx.api.editMessageText(ctx.chat.id, placeholderId, texts.ask.queued(queuedBehind));
       }
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      await ctx.api.editMessageText(ctx.chat.id, placeholder.message_id, texts.ask.unavailable);
+      await ctx.api.editMessageText(ctx.chat.id, placeholderId, texts.ask.unavailable);
     }
   };
 
@@ -83,23 +91,27 @@ export function createAskComposer(deps: Deps): Composer<Context> {
   composer.command("cancel", async (ctx) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
-    let result: Awaited<ReturnType<AskProducer["cancel"]>>;
+    let total: number;
     try {
-      result = await queue.cancel(userId);
+      // Once per update: handled again, it reports the same count instead of "nothing to cancel".
+      total = await ctx.remembered("cancelled", async () => {
+        const result = await queue.cancel(userId);
+        for (const job of result.removed) {
+          await ctx.api
+            .editMessageText(job.chatId, job.placeholderMessageId, texts.ask.cancelled)
+            .catch(() => {});
+        }
+        return result.removed.length + result.signalled;
+      });
     } catch (error) {
       return unavailable(ctx, error);
     }
-    for (const job of result.removed) {
-      await ctx.api
-        .editMessageText(job.chatId, job.placeholderMessageId, texts.ask.cancelled)
-        .catch(() => {});
-    }
-    const total = result.removed.length + result.signalled;
     await ctx.reply(total === 0 ? texts.ask.nothingToCancel : texts.ask.cancelledCount(total));
   });
 
   composer.command("reset", async (ctx) => {
-    await conversations.reset(ctx.chat.id);
+    const chatId = ctx.chat.id;
+    await ctx.once("reset", (tx) => conversations.reset(chatId, tx));
     await ctx.reply(texts.ask.memoryReset);
   });
 

@@ -1,5 +1,6 @@
 import type { Texts } from "@notesbot/shared/texts";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { BotContext } from "../../context.js";
 import { parseModelId } from "../arguments.js";
 import type { ModelsRepository } from "./repository.js";
 
@@ -10,8 +11,8 @@ interface Deps {
   adminUserIds: ReadonlySet<number>;
 }
 
-export function createModelsComposer({ models, texts, adminUserIds }: Deps): Composer<Context> {
-  const composer = new Composer<Context>();
+export function createModelsComposer({ models, texts, adminUserIds }: Deps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
   const mayConfigure = (userId: number | undefined) =>
     adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));
 
@@ -30,7 +31,11 @@ export function createModelsComposer({ models, texts, adminUserIds }: Deps): Com
     if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(texts.modelSwitchForbidden));
     const id = parseModelId(rawId);
     if (!id.ok) return void (await ctx.reply(texts.invalidModelId(rawId)));
-    const model = await models.activate(id.value);
+    // Once per update: a second handling reports the same switch and does not switch back.
+    const model = await ctx.once("model", async (tx) => {
+      const activated = await models.activate(id.value, tx);
+      return activated ? { ...activated } : null;
+    });
     await ctx.reply(model ? texts.modelSwitched(model) : texts.modelNotFound(rawId));
   });
 

@@ -1,5 +1,6 @@
-import { type Db, inTransaction } from "@notesbot/shared/db";
+import type { Db } from "@notesbot/shared/db";
 import type { ModelView } from "@notesbot/shared/texts";
+import type pg from "pg";
 
 const COLUMNS = "id, key, label, active";
 
@@ -29,17 +30,16 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
      * Makes model `id` the active one; returns it, or undefined (nothing changed) when there is no such model.
      * The EXCLUSIVE lock serialises switches while plain reads go on; deactivating before activating means
      * the unique partial index never sees two active rows, and readers see the old or the new state only.
+     * Runs in the caller's transaction `tx` (the lock holds until it ends).
      */
-    async activate(id: number): Promise<ModelView | undefined> {
-      return inTransaction(db, async (client) => {
-        await client.query("LOCK TABLE models IN EXCLUSIVE MODE");
-        const { rows } = await client.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
-        const model = rows[0];
-        if (model === undefined) return undefined;
-        await client.query("UPDATE models SET active = false WHERE active AND id <> $1", [id]);
-        await client.query("UPDATE models SET active = true WHERE id = $1 AND NOT active", [id]);
-        return { ...model, active: true };
-      });
+    async activate(id: number, tx: pg.PoolClient): Promise<ModelView | undefined> {
+      await tx.query("LOCK TABLE models IN EXCLUSIVE MODE");
+      const { rows } = await tx.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
+      const model = rows[0];
+      if (model === undefined) return undefined;
+      await tx.query("UPDATE models SET active = false WHERE active AND id <> $1", [id]);
+      await tx.query("UPDATE models SET active = true WHERE id = $1 AND NOT active", [id]);
+      return { ...model, active: true };
     },
   };
 }

@@ -7,8 +7,9 @@ import {
   STATS_DAYS_MAX,
   type Texts,
 } from "@notesbot/shared/texts";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import type { User } from "grammy/types";
+import type { BotContext } from "../../context.js";
 import {
   characterCount,
   hasUnstorableCharacters,
@@ -27,10 +28,14 @@ interface Deps {
   texts: Texts;
 }
 
-export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
-  const composer = new Composer<Context>();
+/**
+ * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.once`): a
+ * second handling of the same update replies as the first did and changes nothing.
+ */
+export function createNotesComposer({ notes, texts }: Deps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
   // The sender owns the notes; updates without a sender (channel posts) are not for this feature.
-  const fromUsers = composer.filter((ctx): ctx is Context & { from: User } => ctx.from !== undefined);
+  const fromUsers = composer.filter((ctx): ctx is BotContext & { from: User } => ctx.from !== undefined);
 
   const noteTextError = (raw: string, error: "empty" | "too_long" | "unstorable") => {
     if (error === "empty") return texts.usage.note_add;
@@ -42,8 +47,9 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     const userId = ctx.from.id;
     const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.match, text.error)));
-    const note = await notes.add(userId, ctx.chat.id, text.value);
-    await ctx.reply(texts.noteAdded(note.id));
+    const chatId = ctx.chat.id;
+    const noteId = await ctx.once("note", async (tx) => (await notes.add(userId, chatId, text.value, tx)).id);
+    await ctx.reply(texts.noteAdded(noteId));
   });
 
   fromUsers.command("note_list", async (ctx) => {
@@ -78,7 +84,7 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
         text.error === "empty" ? texts.usage.note_edit : noteTextError(rawText, text.error),
       ));
     }
-    const edited = await notes.edit(userId, id.value, text.value);
+    const edited = await ctx.once("note", (tx) => notes.edit(userId, id.value, text.value, tx));
     await ctx.reply(edited ? texts.noteEdited(id.value) : texts.noteNotFound(id.value));
   });
 
@@ -88,7 +94,7 @@ export function createNotesComposer({ notes, texts }: Deps): Composer<Context> {
     if (rawId === "") return void (await ctx.reply(texts.usage.note_del));
     const id = parseId(rawId);
     if (!id.ok) return void (await ctx.reply(`${texts.invalidId(rawId)}\n${texts.usage.note_del}`));
-    const removed = await notes.remove(userId, id.value);
+    const removed = await ctx.once("note", (tx) => notes.remove(userId, id.value, tx));
     await ctx.reply(removed ? texts.noteDeleted(id.value) : texts.noteNotFound(id.value));
   });
 

@@ -1,4 +1,4 @@
-import type { Db } from "@notesbot/shared/db";
+import type { Db, Queryable } from "@notesbot/shared/db";
 import type { NoteView } from "@notesbot/shared/texts";
 import { likePattern } from "../arguments.js";
 
@@ -26,11 +26,14 @@ interface NoteRow {
 
 const toNote = (row: NoteRow): NoteView => ({ id: row.id, text: row.text, createdAt: row.created_at });
 
-/** Every query is scoped by user_id: another user's note behaves exactly like a missing one. */
+/**
+ * Every query is scoped by user_id: another user's note behaves exactly like a missing one. Changes run
+ * on the transaction they are given (see `ctx.once`).
+ */
 export function createNotesRepository(db: Db) {
   return {
-    async add(userId: number, chatId: number, text: string): Promise<NoteView> {
-      const { rows } = await db.query<NoteRow>(
+    async add(userId: number, chatId: number, text: string, tx: Queryable = db): Promise<NoteView> {
+      const { rows } = await tx.query<NoteRow>(
         "INSERT INTO notes (user_id, chat_id, text) VALUES ($1, $2, $3) RETURNING id, text, created_at",
         [userId, chatId, text],
       );
@@ -56,16 +59,16 @@ export function createNotesRepository(db: Db) {
       return { notes: rows.map(toNote), total: Number(rows[0]?.total ?? 0) };
     },
 
-    async edit(userId: number, id: string, text: string): Promise<boolean> {
-      const { rowCount } = await db.query(
+    async edit(userId: number, id: string, text: string, tx: Queryable = db): Promise<boolean> {
+      const { rowCount } = await tx.query(
         "UPDATE notes SET text = $3, updated_at = now() WHERE id = $2 AND user_id = $1",
         [userId, id, text],
       );
       return rowCount === 1;
     },
 
-    async remove(userId: number, id: string): Promise<boolean> {
-      const { rowCount } = await db.query("DELETE FROM notes WHERE id = $2 AND user_id = $1", [userId, id]);
+    async remove(userId: number, id: string, tx: Queryable = db): Promise<boolean> {
+      const { rowCount } = await tx.query("DELETE FROM notes WHERE id = $2 AND user_id = $1", [userId, id]);
       return rowCount === 1;
     },
 

@@ -1,0 +1,75 @@
+/**
+ * Hands updates to the bot and marks them handled in the inbox once their handler finished, for every
+ * way an update arrives (a poll, a webhook POST, a claim after a restart or from a dead gateway). Keeps
+ * the set of updates in flight, for lease renewal and for a shutdown that drains.
+ */
+import type { Logger } from "@notesbot/shared/logging";
+import type { GatewayMetrics } from "@notesbot/shared/metrics";
+import type { Bot, BotError } from "grammy";
+import type { Update } from "grammy/types";
+import type { BotContext } from "../context.js";
+import type { Effects } from "./effects.js";
+import type { Inbox, Results } from "./inbox.js";
+
+export function createDispatcher({ bot, inbox, effects, metrics, logger }: DispatcherDeps) {
+  const inFlight = new Set<number>();
+  const idleWaiters: (() => void)[] = [];
+
+  /**
+   * Handles `update`; resolves once its handler finished (the runner's concurrency counts handlers,
+   * as before); never rejects. The handled mark is written after, the update staying in flight until
+   * then. `results` is what the inbox holds for it (`{}` for an update just recorded; undefined when
+   * unknown); `again` says it was handled before (a claim of an unhandled row).
+   */
+  async function dispatch(update: Update, { results, again }: { results?: Results; again: boolean }) {
+    const updateId = update.update_id;
+    if (inFlight.has(updateId)) return;
+    inFlight.add(updateId);
+    if (results !== undefined) effects.prime(update, results);
+    try {
+      await bot.handleUpdate(update);
+    } catch (error) {
+      try {
+        await bot.errorHandler(error as BotError<BotContext>);
+      } catch (failure) {
+        logger.error({ err: failure, updateId }, "update handling failed");
+      }
+    }
+    void markHandled(updateId, again);
+  }
+
+  async function markHandled(updateId: number, again: boolean): Promise<void> {
+    try {
+      await inbox.markHandled(updateId);
+      metrics.intake.handled.inc();
+      if (again) metrics.intake.rehandled.inc();
+    } catch (error) {
+      // It stays unhandled: once its lease runs out, the sweep handles it again (effects once, reply again).
+      logger.warn({ err: error, updateId }, "could not mark an update handled");
+    } finally {
+      inFlight.delete(updateId);
+      if (inFlight.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  return {
+    dispatch,
+    /** Ids being handled right now (their leases are renewed). */
+    inFlightIds: (): number[] => [...inFlight],
+    /** Resolves once nothing is being handled or waiting for its handled mark. */
+    idle(): Promise<void> {
+      if (inFlight.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
+
+export interface DispatcherDeps {
+  bot: Bot<BotContext>;
+  inbox: Inbox;
+  effects: Effects;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,63 @@
+/**
+ * Effects done once per update, however often the update is handled: the context flavor the features
+ * use (`ctx.once` for PostgreSQL effects, `ctx.remembered` for effects elsewhere, such as a message
+ * sent), backed by the update's inbox row. Replies stay outside: they are sent again on every handling.
+ */
+import type { Logger } from "@notesbot/shared/logging";
+import type { Context, MiddlewareFn } from "grammy";
+import type { Update } from "grammy/types";
+import type pg from "pg";
+import type { Inbox, Json, Results } from "./inbox.js";
+
+export function createEffects(inbox: Inbox, logger: Logger) {
+  /** Outcomes already known for an update being handled (from its claim), so no query is needed. */
+  const known = new WeakMap<Update, Results>();
+
+  const middleware: MiddlewareFn<Context & EffectsFlavor> = (ctx, next) => {
+    const update = ctx.update;
+    ctx.once = (step, effect) => inbox.once(update, step, effect);
+    ctx.remembered = async <T extends Json>(step: string, effect: () => Promise<T>): Promise<T> => {
+      let results = known.get(update);
+      if (results === undefined) {
+        results = (await inbox.results(update.update_id)) ?? {};
+        known.set(update, results);
+      }
+      if (step in results) return results[step] as T;
+      const value = await effect();
+      results[step] = value;
+      // Written while the handler goes on (for an ask: while its job is added; either one landing is
+      // enough for a second handling not to send a second placeholder). If it fails, the effect still
+      // happened; only a later handling would repeat it.
+      inbox.remember(update.update_id, step, value).catch((error: unknown) => {
+        logger.warn({ err: error, updateId: update.update_id, step }, "could not record an effect's outcome");
+      });
+      return value;
+    };
+    return next();
+  };
+
+  return {
+    middleware,
+    /** Tells the middleware what the inbox holds for `update` before it is handled. */
+    prime(update: Update, results: Results): void {
+      known.set(update, { ...results });
+    },
+  };
+}
+
+export interface EffectsFlavor {
+  /**
+   * Runs `effect` (on the transaction it is given) and marks it done for this update in the same
+   * transaction. When the update is handled again, the effect is skipped and its stored outcome
+   * returned, so the reply built from it is the same. The outcome must be JSON (ids as strings).
+   */
+  once<T extends Json>(step: string, effect: (tx: pg.PoolClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs an effect outside PostgreSQL (sending a message) unless this update already did, and
+   * records its outcome right after (without waiting for the write), so a second handling reuses it
+   * (e.g. the same placeholder).
+   */
+  remembered<T extends Json>(step: string, effect: () => Promise<T>): Promise<T>;
+}
+
+export type Effects = ReturnType<typeof createEffects>;

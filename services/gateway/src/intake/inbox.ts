@@ -1,0 +1,255 @@
+/**
+ * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
+ * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
+ */
+import type { Db } from "@notesbot/shared/db";
+import type { Update } from "grammy/types";
+import type pg from "pg";
+
+/** What a claimed row brings back to be handled again. */
+export interface ClaimedUpdate {
+  update: Update;
+  results: Results;
+}
+
+/**
+ * `db` carries what must survive anything (the record of an update, effects with their outcomes);
+ * `bookkeeping`, a pool whose commits do not wait for the disk, the marks whose loss in a crash of
+ * PostgreSQL itself only means an update is handled once more (its effects still once).
+ */
+export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
+  const { owner } = options;
+  const leaseSeconds = options.leaseMs / 1000;
+
+  // The statements run for every update are named: each connection prepares them once.
+  const insertRow = (client: Db, rows: Row[]) =>
+    client.query<{ update_id: string }>({
+      name: "inbox-record",
+      text: `INSERT INTO inbox (update_id, chat_id, payload, claimed_by, claimed_until)
+             SELECT r.update_id, r.chat_id, r.payload, $2, now() + make_interval(secs => $3)
+             FROM jsonb_to_recordset($1::jsonb) AS r(update_id bigint, chat_id bigint, payload jsonb)
+             ON CONFLICT (update_id) DO NOTHING
+             RETURNING update_id`,
+      values: [JSON.stringify(rows), owner, leaseSeconds],
+    });
+
+  const rememberBatched = batched(async (items: { updateId: number; step: string; value: Json }[]) => {
+    const patches = new Map<number, Results>();
+    for (const { updateId, step, value } of items)
+      patches.set(updateId, { ...patches.get(updateId), [step]: value });
+    await bookkeeping.query({
+      name: "inbox-remember",
+      text: `UPDATE inbox SET result = inbox.result || p.patch
+             FROM jsonb_to_recordset($1::jsonb) AS p(update_id bigint, patch jsonb)
+             WHERE inbox.update_id = p.update_id`,
+      values: [JSON.stringify([...patches].map(([update_id, patch]) => ({ update_id, patch })))],
+    });
+  });
+
+  return {
+    /**
+     * Records a batch, claimed by this gateway; resolves with the ids that were new. An id already
+     * there is a re-delivery: whoever recorded it handles it.
+     */
+    async record(updates: readonly Update[]): Promise<Set<number>> {
+      if (updates.length === 0) return new Set();
+      const { rows } = await insertRow(db, updates.map(toRow));
+      return new Set(rows.map((r) => Number(r.update_id)));
+    },
+
+    /**
+     * Claims up to `limit` unhandled updates, oldest first: those whose lease ran out, and with
+     * `takeOver` also those another (dead) gateway still holds. Rows tried `maxAttempts` times are left
+     * to `abandon`.
+     */
+    async claim(limit: number, { takeOver }: { takeOver: boolean }): Promise<ClaimedUpdate[]> {
+      const { rows } = await db.query<{ update_id: string; payload: Update; result: Results }>(
+        `UPDATE inbox SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2),
+                          attempts = attempts + 1
+         WHERE update_id IN (
+           SELECT update_id FROM inbox
+           WHERE handled_at IS NULL AND attempts < $3
+             AND (claimed_until < now() OR ($4 AND claimed_by <> $1))
+           ORDER BY update_id LIMIT $5
+           FOR UPDATE SKIP LOCKED)
+         RETURNING update_id, payload, result`,
+        [owner, leaseSeconds, options.maxAttempts, takeOver, limit],
+      );
+      return rows
+        .sort((a, b) => Number(a.update_id) - Number(b.update_id))
+        .map((r) => ({ update: r.payload, results: r.result }));
+    },
+
+    /** Extends this gateway's leases on the updates it is handling. */
+    async renew(updateIds: readonly number[]): Promise<void> {
+      if (updateIds.length === 0) return;
+      await bookkeeping.query(
+        `UPDATE inbox SET claimed_until = now() + make_interval(secs => $3)
+         WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL AND claimed_by = $2`,
+        [updateIds, owner, leaseSeconds],
+      );
+    },
+
+    /**
+     * Marks the update handled; resolves once that is stored. Marks made while one is being written go
+     * out together in the next statement, so a busy gateway writes far fewer than one per update.
+     */
+    markHandled: batched(async (updateIds: number[]) => {
+      await bookkeeping.query({
+        name: "inbox-handled",
+        text: "UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL",
+        values: [updateIds],
+      });
+    }),
+
+    /** Gives up on updates whose handling was started `maxAttempts` times and never finished. */
+    async abandon(): Promise<number[]> {
+      const { rows } = await db.query<{ update_id: string }>(
+        `UPDATE inbox SET handled_at = now(), result = result || '{"abandoned": true}'
+         WHERE handled_at IS NULL AND attempts >= $1 AND claimed_until < now()
+         RETURNING update_id`,
+        [options.maxAttempts],
+      );
+      return rows.map((r) => Number(r.update_id));
+    },
+
+    /**
+     * Deletes the rows handled more than `keepHandledMs` ago among the 1000 oldest (update ids grow
+     * with time, so the primary key finds them without an index of its own to maintain).
+     */
+    async purge(): Promise<number> {
+      const { rowCount } = await db.query(
+        `DELETE FROM inbox WHERE update_id IN (SELECT update_id FROM inbox ORDER BY update_id LIMIT 1000)
+           AND handled_at < now() - make_interval(secs => $1)`,
+        [options.keepHandledMs / 1000],
+      );
+      return rowCount ?? 0;
+    },
+
+    /** Seconds since the oldest unhandled update was recorded; 0 when there is none. */
+    async oldestUnhandledSeconds(): Promise<number> {
+      const { rows } = await db.query<{ age: number | null }>(
+        `SELECT extract(epoch FROM now() - min(received_at))::float8 AS age
+         FROM inbox WHERE handled_at IS NULL`,
+      );
+      return rows[0]?.age ?? 0;
+    },
+
+    /** The stored outcomes of the update's effects; undefined when it is not in the inbox. */
+    async results(updateId: number): Promise<Results | undefined> {
+      const { rows } = await db.query<{ result: Results }>("SELECT result FROM inbox WHERE update_id = $1", [
+        updateId,
+      ]);
+      return rows[0]?.result;
+    },
+
+    /**
+     * Stores the outcome of an effect outside PostgreSQL (a message sent); written in batches like
+     * the handled marks. Lost only with PostgreSQL itself, which would make a second handling repeat
+     * that effect (a second placeholder).
+     */
+    remember: (updateId: number, step: string, value: Json): Promise<void> =>
+      rememberBatched({ updateId, step, value }),
+
+    /**
+     * Runs `effect` and stores its outcome under `step` in one transaction. The store only succeeds
+     * while the outcome is not there yet, so when another handling of the update (here or on another
+     * gateway) got there first, or did so before, this one's effect is rolled back and the stored
+     * outcome returned. An update missing from the inbox (PostgreSQL could not record it on arrival)
+     * is recorded first.
+     */
+    async once<T extends Json>(
+      update: Update,
+      step: string,
+      effect: (tx: pg.PoolClient) => Promise<T>,
+    ): Promise<T> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const client = await db.connect();
+        try {
+          await client.query("BEGIN");
+          const value = await effect(client);
+          const { rowCount } = await client.query({
+            name: "inbox-once",
+            text: `UPDATE inbox SET result = result || jsonb_build_object($2::text, $3::jsonb)
+                   WHERE update_id = $1 AND NOT (result ? $2)`,
+            values: [update.update_id, step, JSON.stringify(value)],
+          });
+          await client.query(rowCount === 1 ? "COMMIT" : "ROLLBACK");
+          if (rowCount === 1) return value;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+        const { rows } = await db.query<{ done: boolean; value: Json }>(
+          "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1",
+          [update.update_id, step],
+        );
+        if (rows[0]?.done) return rows[0].value as T;
+        if (rows.length === 0) await insertRow(db, [toRow(update)]);
+      }
+      throw new Error(`update ${update.update_id}: the outcome of "${step}" could not be stored`);
+    },
+  };
+}
+
+/**
+ * `write(items)` for many calls at once: one write at a time, and the items that arrive meanwhile are
+ * written together by the next one. Each call resolves (or rejects) with the write that carried it.
+ */
+function batched<T>(write: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
+  let next: { items: T[]; written: Promise<void> } | undefined;
+  let previous: Promise<unknown> = Promise.resolve();
+  return (item) => {
+    if (next === undefined) {
+      const items: T[] = [];
+      const written = previous.then(() => {
+        next = undefined;
+        return write(items);
+      });
+      next = { items, written };
+      previous = written.catch(() => {});
+    }
+    next.items.push(item);
+    return next.written;
+  };
+}
+
+/** The chat of an update, whatever its kind (a message, a callback query's message, a member change). */
+export function chatIdOf(update: Update): number | undefined {
+  for (const [key, value] of Object.entries(update)) {
+    if (key === "update_id" || typeof value !== "object" || value === null) continue;
+    const item = value as { chat?: { id?: number }; message?: { chat?: { id?: number } } };
+    return item.chat?.id ?? item.message?.chat?.id;
+  }
+  return undefined;
+}
+
+const toRow = (update: Update): Row => ({
+  update_id: update.update_id,
+  chat_id: chatIdOf(update) ?? null,
+  payload: update,
+});
+
+interface Row {
+  update_id: number;
+  chat_id: number | null;
+  payload: Update;
+}
+
+export interface InboxOptions {
+  /** This gateway process, as written into the rows it claims. */
+  owner: string;
+  /** How long a claim holds without being renewed. */
+  leaseMs: number;
+  /** Handlings started (claims) before an update is given up. */
+  maxAttempts: number;
+  /** How long handled rows are kept (re-deliveries are recognised while they are). */
+  keepHandledMs: number;
+}
+
+/** A value that survives a round trip through jsonb unchanged. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type Results = Record<string, Json>;
+export type Inbox = ReturnType<typeof createInbox>;
