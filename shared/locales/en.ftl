@@ -31,8 +31,13 @@ command-list =
     /models — list of models
     /model [id] — the active model; with an id, make it active
     /ask <question> — ask the model (in a private chat, just write the question)
+    /ask_notes <question> — an answer from your notes, citing them as #id
+    /note_digest [days] — a digest of your notes of the last days (default { $statsDefault })
+    /retry [id] — ask the last question again (with an id: with another model)
     /cancel — cancel your questions that have no answer yet
     /reset — start the conversation with the model afresh
+    /usage — your questions and tokens
+    /lang ru|en — the bot's language
     /help — this help
     /start — greeting
 help-footer = A note may be up to { $noteMax } characters long. Dates are in UTC.

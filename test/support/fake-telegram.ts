@@ -164,9 +164,9 @@ export class FakeTelegram {
   }
 
   /** A user id no other test has used in this run. */
-  newUser(firstName = "Тест"): User {
+  newUser(firstName = "Тест", languageCode = "ru"): User {
     this.nextUserId += 1;
-    return { id: this.nextUserId, is_bot: false, first_name: firstName, language_code: "ru" };
+    return { id: this.nextUserId, is_bot: false, first_name: firstName, language_code: languageCode };
   }
 
   /** A group chat id (negative, as Telegram's are) no other test has used. */

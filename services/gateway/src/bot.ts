@@ -6,7 +6,7 @@ import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
 import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
-import type { Texts } from "@notesbot/shared/texts";
+import { COMMANDS, type Localizer } from "@notesbot/shared/texts";
 import { Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
@@ -16,15 +16,18 @@ import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
+import { createSettingsComposer } from "./features/settings/composer.js";
+import { createSettingsRepository } from "./features/settings/repository.js";
 import type { Effects } from "./intake/effects.js";
 import { restrictTo } from "./middleware/access.js";
+import { useSendersLocale } from "./middleware/locale.js";
 import { measureUpdates } from "./middleware/metrics.js";
 
 export interface BotDeps {
   config: Config;
   db: Db;
   logger: Logger;
-  texts: Texts;
+  localizer: Localizer;
   askQueue: AskProducer;
   metrics: GatewayMetrics;
   effects: Effects;
@@ -34,7 +37,7 @@ export function createBot({
   config,
   db,
   logger,
-  texts,
+  localizer,
   askQueue,
   metrics,
   effects,
@@ -47,28 +50,33 @@ export function createBot({
 
   // ctx.once / ctx.remembered: effects done once per update, however often it is handled.
   bot.use(effects.middleware);
-  bot.use(measureUpdates(metrics, new Set(Object.keys(texts.commandDescriptions))));
+  bot.use(measureUpdates(metrics, new Set(COMMANDS)));
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(restrictTo(config.access.allowedUserIds, texts));
+  const settings = createSettingsRepository(db);
+  // ctx.texts: the sender's language (their /lang, else Telegram's language_code).
+  bot.use(useSendersLocale(settings, localizer));
+  bot.use(restrictTo(config.access.allowedUserIds));
 
-  const features = bot.errorBoundary(createErrorHandler(logger, texts));
-  features.use(createGeneralComposer({ texts }));
+  // Before the sender's language is known, failures are told in Russian, the bot's first language.
+  const fallbackTexts = localizer.of("ru");
+  const features = bot.errorBoundary(createErrorHandler(logger, fallbackTexts));
+  features.use(createGeneralComposer());
+  features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
-  features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
-  features.use(createModelsComposer({ models, texts, adminUserIds: config.access.adminUserIds }));
+  features.use(createNotesComposer({ notes: createNotesRepository(db) }));
+  features.use(createModelsComposer({ models, adminUserIds: config.access.adminUserIds }));
   features.use(
     createAskComposer({
       queue: askQueue,
       models,
       conversations: createConversationStore(db, config.memory),
-      texts,
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,
     }),
   );
-  features.use(createFallbackComposer({ texts }));
+  features.use(createFallbackComposer());
 
-  bot.catch(createErrorHandler(logger, texts));
+  bot.catch(createErrorHandler(logger, fallbackTexts));
   return bot;
 }

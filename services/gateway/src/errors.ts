@@ -2,6 +2,7 @@ import { isDatabaseUnavailable } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
 import type { Texts } from "@notesbot/shared/texts";
 import type { BotError, Context } from "grammy";
+import type { LocaleFlavor } from "./middleware/locale.js";
 
 /** The one place where a failure inside a command becomes what the user reads. */
 export function userTextFor(error: unknown, texts: Texts): string {
@@ -9,9 +10,14 @@ export function userTextFor(error: unknown, texts: Texts): string {
   return texts.errors.internal;
 }
 
-export function createErrorHandler(logger: Logger, texts: Texts) {
-  return async (err: BotError<Context>) => {
+/**
+ * Logs a failed update (ids and codes only) and tells the user, in their language when the failure came
+ * after it was known (else in `fallback`'s).
+ */
+export function createErrorHandler(logger: Logger, fallback: Texts) {
+  return async (err: BotError<Context & Partial<LocaleFlavor>>) => {
     const { ctx, error } = err;
+    const texts = ctx.texts ?? fallback;
     logger.error({ err: error, updateId: ctx.update.update_id, chatId: ctx.chat?.id }, "command failed");
     try {
       await ctx.reply(userTextFor(error, texts));

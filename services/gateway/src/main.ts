@@ -8,7 +8,7 @@ import { createGatewayMetrics, startMetricsServer } from "@notesbot/shared/metri
 import { createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
-import { botCommands } from "./commands.js";
+import { registerCommandMenus } from "./commands.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
 import { createInbox } from "./intake/inbox.js";
@@ -25,7 +25,7 @@ const bookkeeping = createPool(config.databaseUrl, { max: 5, asyncCommit: true }
 // An idle connection dropped by the server must not crash the process: the pool replaces it.
 for (const pool of [db, bookkeeping])
   pool.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
-const texts = createLocalizer().of("ru");
+const localizer = createLocalizer();
 const redis = createProducerConnection(config.redis.url);
 // Reconnects go on in the background; while Redis is down /ask says so and notes keep working.
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
@@ -43,7 +43,7 @@ const metrics = createGatewayMetrics(
   () => inbox.oldestUnhandledSeconds(),
 );
 const effects = createEffects(inbox, logger);
-const bot = createBot({ config, db, logger, texts, askQueue, metrics, effects });
+const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects });
 const dispatcher = createDispatcher({ bot, inbox, effects, metrics, logger });
 const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({
@@ -54,7 +54,7 @@ const metricsServer = await startMetricsServer({
 });
 
 await bot.init();
-await bot.api.setMyCommands(botCommands(texts));
+await registerCommandMenus(bot.api, localizer);
 
 const intake = { bot, inbox, dispatcher, metrics, logger, allowedUpdates: INTAKE.allowedUpdates };
 let stopIntake: () => Promise<void>;

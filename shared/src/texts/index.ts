@@ -36,7 +36,7 @@ export const LOCALES = ["ru", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** Telegram's `language_code` of the users who get Russian; everyone else gets English. */
-const RUSSIAN_SPEAKING = new Set(["ru", "uk", "be", "kk"]);
+export const RUSSIAN_SPEAKING: ReadonlySet<string> = new Set(["ru", "uk", "be", "kk"]);
 
 /** The locale for a Telegram user's `language_code` (none: Russian, the bot's first language). */
 export function localeOf(languageCode: string | undefined): Locale {
@@ -54,6 +54,31 @@ const echo = (raw: string, max = 40): string => {
   const characters = Array.from(raw);
   return characters.length > max ? `${characters.slice(0, max).join("")}…` : raw;
 };
+
+/** The bot's commands, in the order of its command menu (each has a `cmd-<name>` text in every locale). */
+export const COMMANDS = [
+  "start",
+  "help",
+  "note_add",
+  "note_list",
+  "note_find",
+  "note_edit",
+  "note_del",
+  "note_count",
+  "note_export",
+  "note_stats",
+  "ask",
+  "ask_notes",
+  "note_digest",
+  "retry",
+  "cancel",
+  "reset",
+  "models",
+  "model",
+  "usage",
+  "lang",
+] as const;
+export type Command = (typeof COMMANDS)[number];
 
 /** The bot's texts in every locale, loaded once by the service that speaks them. */
 export function createLocalizer(directory = LOCALES_DIRECTORY) {
@@ -95,33 +120,16 @@ function createTexts(t: Translate) {
   const commandList = () => t("command-list", limits);
   const helpFooter = () => t("help-footer", limits);
   const STATUSES = [400, 401, 402, 403, 404, 408, 429, 500, 502, 503, 504];
-  const commands = [
-    "start",
-    "help",
-    "note_add",
-    "note_list",
-    "note_find",
-    "note_edit",
-    "note_del",
-    "note_count",
-    "note_export",
-    "note_stats",
-    "models",
-    "model",
-    "ask",
-    "cancel",
-    "reset",
-  ] as const;
   return {
     /** Short descriptions registered with setMyCommands (shown in Telegram's command menu). */
-    commandDescriptions: Object.fromEntries(commands.map((c) => [c, t(`cmd-${c}`)])) as Record<
-      (typeof commands)[number],
+    commandDescriptions: Object.fromEntries(COMMANDS.map((c) => [c, t(`cmd-${c}`)])) as Record<
+      Command,
       string
     >,
 
     start: (firstName: string | undefined) =>
       `${t("start", { name: firstName ?? "none" })}\n\n${commandList()}\n\n${helpFooter()}`,
-    help: () => `${t("help-header")}\n${commandList()}\n\n${helpFooter()}`,
+    help: () => `${t("help-header")}\n${commandList()}\n\n${helpFooter()}\n${t("help-notes-privacy")}`,
     unknownCommand: t("unknown-command"),
     accessDenied: t("access-denied"),
     noArguments: (command: string) => t("no-arguments", { command }),
@@ -203,6 +211,30 @@ function createTexts(t: Translate) {
       emptyAnswer: t("ask-empty-answer"),
       missingKey: t("ask-missing-key"),
       breakerOpen: (modelKey: string) => t("ask-breaker-open", { modelKey }),
+    },
+
+    notesAsk: {
+      usage: t("ask-notes-usage"),
+      nothing: t("ask-notes-nothing"),
+      privacy: t("ask-notes-privacy"),
+    },
+    digest: {
+      usage: t("digest-usage", { daysMax: id(STATS_DAYS_MAX), daysDefault: id(STATS_DAYS_DEFAULT) }),
+      nothing: (days: number) => t("digest-nothing", { days }),
+      question: (days: number) => t("digest-question", { days }),
+    },
+    retry: {
+      nothing: t("retry-nothing"),
+      usage: t("retry-usage"),
+    },
+    lang: {
+      usage: t("lang-usage"),
+      switched: t("lang-switched"),
+    },
+    save: {
+      done: (noteId: string) => t("save-done", { id: noteId }),
+      notYours: t("save-not-yours"),
+      expired: t("save-expired"),
     },
 
     errors: {

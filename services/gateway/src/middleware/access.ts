@@ -1,15 +1,15 @@
-import type { Texts } from "@notesbot/shared/texts";
 import type { Context, MiddlewareFn } from "grammy";
+import type { LocaleFlavor } from "./locale.js";
 
 /**
  * Lets through only the users in `allowedUserIds` (empty: everyone). Others get a polite refusal when
  * they use a command, and nothing of theirs reaches the features.
  */
-export function restrictTo(allowedUserIds: ReadonlySet<number>, texts: Texts): MiddlewareFn<Context> {
+export function restrictTo(allowedUserIds: ReadonlySet<number>): MiddlewareFn<Context & LocaleFlavor> {
   return async (ctx, next) => {
     if (allowedUserIds.size === 0) return next();
     const userId = ctx.from?.id;
     if (userId !== undefined && allowedUserIds.has(userId)) return next();
-    if (ctx.message?.text?.startsWith("/")) await ctx.reply(texts.accessDenied);
+    if (ctx.message?.text?.startsWith("/")) await ctx.reply(ctx.texts.accessDenied);
   };
 }

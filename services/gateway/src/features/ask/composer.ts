@@ -1,6 +1,6 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
-import { QUESTION_MAX_LENGTH, type Texts } from "@notesbot/shared/texts";
+import { QUESTION_MAX_LENGTH } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { characterCount } from "../arguments.js";
@@ -10,7 +10,6 @@ interface Deps {
   queue: AskProducer;
   models: ModelsRepository;
   conversations: ConversationStore;
-  texts: Texts;
   /** Shown in the "too many asks" reply. */
   perUserPerMinute: number;
   /** Counts jobs added (ask_jobs_enqueued_total). */
@@ -25,12 +24,12 @@ interface Deps {
  * Also `/cancel` (the sender's pending asks) and `/reset` (the chat's conversation memory).
  */
 export function createAskComposer(deps: Deps): Composer<BotContext> {
-  const { queue, models, conversations, texts } = deps;
+  const { queue, models, conversations } = deps;
   const composer = new Composer<BotContext>();
 
   const unavailable = async (ctx: BotContext, error: unknown) => {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    await ctx.reply(texts.ask.unavailable);
+    await ctx.reply(ctx.texts.ask.unavailable);
   };
 
   const askQuestion = async (
@@ -40,12 +39,12 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
     const question = raw.trim();
-    if (question === "") return void (await ctx.reply(texts.ask.usage));
+    if (question === "") return void (await ctx.reply(ctx.texts.ask.usage));
     const length = characterCount(question);
-    if (length > QUESTION_MAX_LENGTH) return void (await ctx.reply(texts.ask.tooLong(length)));
+    if (length > QUESTION_MAX_LENGTH) return void (await ctx.reply(ctx.texts.ask.tooLong(length)));
 
     const active = await models.active();
-    if (!active) return void (await ctx.reply(texts.noActiveModel));
+    if (!active) return void (await ctx.reply(ctx.texts.noActiveModel));
     const fallbacks = await models.fallbackKeys(active.key);
 
     const updateId = ctx.update.update_id;
@@ -56,7 +55,7 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
       // Admitted and sent once per update; null: over the per-user limit.
       placeholderId = await ctx.remembered("placeholder", async () => {
         if (!(await queue.admit(userId))) return null;
-        const sent = await ctx.reply(texts.ask.placeholder, {
+        const sent = await ctx.reply(ctx.texts.ask.placeholder, {
           reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
         });
         return sent.message_id;
@@ -64,7 +63,7 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     } catch (error) {
       return unavailable(ctx, error);
     }
-    if (placeholderId === null) return void (await ctx.reply(texts.ask.tooMany(deps.perUserPerMinute)));
+    if (placeholderId === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
 
     try {
       const { queuedBehind } = await queue.enqueue(updateId, {
@@ -75,14 +74,15 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
         modelKey: active.key,
         fallbackModelKeys: fallbacks,
         enqueuedAt: Date.now(),
+        locale: ctx.locale,
       });
       deps.enqueued.inc();
       if (queuedBehind > 0) {
-        await ctx.api.editMessageText(ctx.chat.id, placeholderId, texts.ask.queued(queuedBehind));
+        await ctx.api.editMessageText(ctx.chat.id, placeholderId, ctx.texts.ask.queued(queuedBehind));
       }
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      await ctx.api.editMessageText(ctx.chat.id, placeholderId, texts.ask.unavailable);
+      await ctx.api.editMessageText(ctx.chat.id, placeholderId, ctx.texts.ask.unavailable);
     }
   };
 
@@ -98,7 +98,7 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
         const result = await queue.cancel(userId);
         for (const job of result.removed) {
           await ctx.api
-            .editMessageText(job.chatId, job.placeholderMessageId, texts.ask.cancelled)
+            .editMessageText(job.chatId, job.placeholderMessageId, ctx.texts.ask.cancelled)
             .catch(() => {});
         }
         return result.removed.length + result.signalled;
@@ -106,13 +106,13 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     } catch (error) {
       return unavailable(ctx, error);
     }
-    await ctx.reply(total === 0 ? texts.ask.nothingToCancel : texts.ask.cancelledCount(total));
+    await ctx.reply(total === 0 ? ctx.texts.ask.nothingToCancel : ctx.texts.ask.cancelledCount(total));
   });
 
   composer.command("reset", async (ctx) => {
     const chatId = ctx.chat.id;
     await ctx.once("reset", (tx) => conversations.reset(chatId, tx));
-    await ctx.reply(texts.ask.memoryReset);
+    await ctx.reply(ctx.texts.ask.memoryReset);
   });
 
   // Plain text in a private chat is a question, as in other LLM bots.

@@ -1,4 +1,3 @@
-import type { Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { parseModelId } from "../arguments.js";
@@ -6,37 +5,38 @@ import type { ModelsRepository } from "./repository.js";
 
 interface Deps {
   models: ModelsRepository;
-  texts: Texts;
   /** Who may switch the active model; empty means everyone. */
   adminUserIds: ReadonlySet<number>;
 }
 
-export function createModelsComposer({ models, texts, adminUserIds }: Deps): Composer<BotContext> {
+export function createModelsComposer({ models, adminUserIds }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const mayConfigure = (userId: number | undefined) =>
     adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));
 
   composer.command("models", async (ctx) => {
-    if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("models")));
+    if (ctx.match.trim() !== "") return void (await ctx.reply(ctx.texts.noArguments("models")));
     const list = await models.list();
-    await ctx.reply([texts.modelsHeader, ...list.map(texts.modelLine), "", texts.modelsFooter].join("\n"));
+    await ctx.reply(
+      [ctx.texts.modelsHeader, ...list.map(ctx.texts.modelLine), "", ctx.texts.modelsFooter].join("\n"),
+    );
   });
 
   composer.command("model", async (ctx) => {
     const rawId = ctx.match.trim();
     if (rawId === "") {
       const active = await models.active();
-      return void (await ctx.reply(active ? texts.activeModel(active) : texts.noActiveModel));
+      return void (await ctx.reply(active ? ctx.texts.activeModel(active) : ctx.texts.noActiveModel));
     }
-    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(texts.modelSwitchForbidden));
+    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(ctx.texts.modelSwitchForbidden));
     const id = parseModelId(rawId);
-    if (!id.ok) return void (await ctx.reply(texts.invalidModelId(rawId)));
+    if (!id.ok) return void (await ctx.reply(ctx.texts.invalidModelId(rawId)));
     // Once per update: a second handling reports the same switch and does not switch back.
     const model = await ctx.once("model", async (tx) => {
       const activated = await models.activate(id.value, tx);
       return activated ? { ...activated } : null;
     });
-    await ctx.reply(model ? texts.modelSwitched(model) : texts.modelNotFound(rawId));
+    await ctx.reply(model ? ctx.texts.modelSwitched(model) : ctx.texts.modelNotFound(rawId));
   });
 
   return composer;
