@@ -63,7 +63,8 @@ export function createGatewayMetrics(queueCounts: () => Promise<Record<string, n
   };
 }
 
-export function createWorkerMetrics() {
+/** `unavailableModels` is read at every scrape (the registry's models marked unavailable); when it fails the last value stays. */
+export function createWorkerMetrics(unavailableModels: () => Promise<number> = async () => 0) {
   const registry = createRegistry("worker");
   return {
     registry,
@@ -98,6 +99,35 @@ export function createWorkerMetrics() {
       help: "Circuit breaker per model: 0 closed, 1 half-open, 2 open",
       labelNames: ["model"] as const,
       registers: [registry],
+    }),
+    tokens: new Counter({
+      name: "openrouter_tokens_total",
+      help: "Tokens OpenRouter reported for answered requests, by model and kind (prompt, completion)",
+      labelNames: ["model", "kind"] as const,
+      registers: [registry],
+    }),
+    dailyCap: new Counter({
+      name: "ask_daily_cap_total",
+      help: "Asks refused because OpenRouter's free daily cap of requests was used up",
+      registers: [registry],
+    }),
+    registrySync: new Counter({
+      name: "registry_sync_total",
+      help: "Syncs of the model registry with OpenRouter's model list, by result (ok, failed)",
+      labelNames: ["result"] as const,
+      registers: [registry],
+    }),
+    modelsUnavailable: new Gauge({
+      name: "registry_models_unavailable",
+      help: "Registry models marked unavailable (gone from OpenRouter or no longer free), read at every scrape",
+      registers: [registry],
+      async collect() {
+        try {
+          this.set(await unavailableModels());
+        } catch {
+          // PostgreSQL is down: /readyz says so; the gauge keeps its last value.
+        }
+      },
     }),
     telegramErrors: telegramErrors(registry),
   };
