@@ -286,8 +286,9 @@ describe("OpenRouter's free daily cap", () => {
     expect(requests()).toHaveLength(1);
     expect(sample(await scrape(metricsUrl), "ask_daily_cap_total")).toBe(before + 1);
 
-    // In English too; an ordinary 429 (the per-minute limit) is still retried.
-    stack.openrouter.enqueue(dailyCapError());
+    // In English too, told by the headers OpenRouter copies into the error; an ordinary 429 (the
+    // per-minute limit) is still retried.
+    stack.openrouter.enqueue(dailyCapError({ inBody: true }));
     const english = await enqueueAsk(stack, { userId: user.id, question: "limit?", locale: "en" });
     expect(await english.answer()).toMatch(
       /^Error: \[429\] OpenRouter's free daily limit of requests is used up\. It resets at 00:00 UTC/,

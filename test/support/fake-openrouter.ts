@@ -12,7 +12,15 @@ export type Behaviour =
   /** `usage`: the body's `usage` object (default 12 prompt + 7 completion tokens). */
   | { kind: "answer"; content: string; delayMs?: number; usage?: FakeUsage }
   /** `headers`: extra response headers, e.g. OpenRouter's X-RateLimit-* on a 429. */
-  | { kind: "error"; status: number; message?: string; retryAfter?: string; headers?: Record<string, string> }
+  | {
+      kind: "error";
+      status: number;
+      message?: string;
+      retryAfter?: string;
+      headers?: Record<string, string>;
+      /** The error object's `metadata` (OpenRouter copies a rate limit's headers into `metadata.headers`). */
+      metadata?: Record<string, unknown>;
+    }
   /** 200 whose body is a top-level error object, as OpenRouter sends for failures after routing. */
   | { kind: "errorIn200"; code: number; message?: string }
   /** 200 with a choice that finished with "error" and carries an error object. */
@@ -44,21 +52,24 @@ export interface FakeUsage {
 
 /**
  * OpenRouter's answer when the free daily cap is used up: 429 "Rate limit exceeded: free-models-per-day"
- * with X-RateLimit-Remaining 0 and X-RateLimit-Reset, the epoch ms of the next 00:00 UTC.
+ * with X-RateLimit-Remaining 0 and X-RateLimit-Reset, the epoch ms of the next 00:00 UTC, as response
+ * headers or (`inBody`) only in the error's `metadata.headers`, as OpenRouter reports them too.
  */
-export function dailyCapError(now = Date.now()): Behaviour {
+export function dailyCapError({ inBody = false, now = Date.now() } = {}): Behaviour {
   const reset = new Date(now);
   reset.setUTCHours(24, 0, 0, 0);
+  const headers = {
+    "X-RateLimit-Limit": "50",
+    "X-RateLimit-Remaining": "0",
+    "X-RateLimit-Reset": String(reset.getTime()),
+  };
   return {
     kind: "error",
     status: 429,
-    message:
-      "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
-    headers: {
-      "X-RateLimit-Limit": "50",
-      "X-RateLimit-Remaining": "0",
-      "X-RateLimit-Reset": String(reset.getTime()),
-    },
+    message: inBody
+      ? "Rate limit exceeded"
+      : "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
+    ...(inBody ? { metadata: { headers } } : { headers }),
   };
 }
 
@@ -260,7 +271,12 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
           ...behaviour.headers,
           ...(behaviour.retryAfter === undefined ? {} : { "Retry-After": behaviour.retryAfter }),
         };
-        return { status: behaviour.status, payload: { error: { code: behaviour.status, message } }, headers };
+        const metadata = behaviour.metadata === undefined ? {} : { metadata: behaviour.metadata };
+        return {
+          status: behaviour.status,
+          payload: { error: { code: behaviour.status, message, ...metadata } },
+          headers,
+        };
       }
       case "errorIn200": {
         const message = behaviour.message ?? `Fake upstream error ${behaviour.code}`;
