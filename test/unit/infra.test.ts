@@ -113,6 +113,10 @@ const SUBJECTS: Record<string, RegExp[]> = {
   "Telegram API errors by method and code": [/sum by \(method, code\) \(rate\(telegram_api_errors_total\[/],
   "resident memory by job/instance": [/by \(job, instance\) \(process_resident_memory_bytes/],
   "CPU by job/instance": [/by \(job, instance\) \(rate\(process_cpu_seconds_total/],
+  "tokens per model": [/sum by \(model, kind\) \(rate\(openrouter_tokens_total\[/],
+  "asks refused by the daily cap": [/rate\(ask_daily_cap_total\[/, /or vector\(0\)/],
+  "registry syncs by result": [/sum by \(result\) \(registry_sync_total\)/],
+  "unavailable models": [/max\(registry_models_unavailable\)/],
 };
 
 describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
@@ -240,6 +244,12 @@ describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
     [`process_cpu_seconds_total{${W}}`]: "0+0.2x40",
     [`nodejs_eventloop_lag_seconds{${G}}`]: "0.01x40",
     [`nodejs_eventloop_lag_seconds{${W}}`]: "0.02x40",
+    [`openrouter_tokens_total{${W},model="m/free",kind="prompt"}`]: "0+120x40",
+    [`openrouter_tokens_total{${W},model="m/free",kind="completion"}`]: "0+30x40",
+    [`ask_daily_cap_total{${W}}`]: "0+1x40",
+    [`registry_sync_total{${W},result="ok"}`]: "1x40",
+    [`registry_sync_total{${W},result="failed"}`]: "0x40",
+    [`registry_models_unavailable{${W}}`]: "2x40",
   };
   const dashboardCases = (returns: (expr: string) => boolean) =>
     queries.map(({ panel, refId, expr }) => ({

@@ -21,6 +21,7 @@ const telegramErrors = (registry: Registry) =>
   });
 
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
+export const REGISTRY_SYNC_RESULTS = ["ok", "failed"] as const;
 
 /** `queueCounts` is read at every scrape; when it fails the last known values stay. */
 export function createGatewayMetrics(queueCounts: () => Promise<Record<string, number>>) {
@@ -66,6 +67,14 @@ export function createGatewayMetrics(queueCounts: () => Promise<Record<string, n
 /** `unavailableModels` is read at every scrape (the registry's models marked unavailable); when it fails the last value stays. */
 export function createWorkerMetrics(unavailableModels: () => Promise<number> = async () => 0) {
   const registry = createRegistry("worker");
+  const registrySync = new Counter({
+    name: "registry_sync_total",
+    help: "Syncs of the model registry with OpenRouter's model list, by result (ok, failed)",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  // Both results exported from the start (a daily job would leave them missing for a day).
+  for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
   return {
     registry,
     askDuration: new Histogram({
@@ -111,12 +120,7 @@ export function createWorkerMetrics(unavailableModels: () => Promise<number> = a
       help: "Asks refused because OpenRouter's free daily cap of requests was used up",
       registers: [registry],
     }),
-    registrySync: new Counter({
-      name: "registry_sync_total",
-      help: "Syncs of the model registry with OpenRouter's model list, by result (ok, failed)",
-      labelNames: ["result"] as const,
-      registers: [registry],
-    }),
+    registrySync,
     modelsUnavailable: new Gauge({
       name: "registry_models_unavailable",
       help: "Registry models marked unavailable (gone from OpenRouter or no longer free), read at every scrape",

@@ -1,5 +1,6 @@
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
+import type { REGISTRY_SYNC_RESULTS } from "@notesbot/shared/metrics";
 import { type CatalogSource, syncWithOpenRouter } from "@notesbot/shared/registry";
 import { isLocale, type Localizer } from "@notesbot/shared/texts";
 import type { Api } from "grammy";
@@ -90,5 +91,5 @@ export interface RegistrySyncDeps {
   localizer: Localizer;
   logger: Logger;
   /** registry_sync_total{result}. */
-  count: (result: "ok" | "failed") => void;
+  count: (result: (typeof REGISTRY_SYNC_RESULTS)[number]) => void;
 }
