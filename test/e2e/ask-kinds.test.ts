@@ -268,6 +268,40 @@ describe("token usage", () => {
   });
 });
 
+describe("token usage when PostgreSQL fails", () => {
+  it("delivers the answer while the usage table is locked, and records the row once it is free", async () => {
+    const user = stack.telegram.newUser();
+    const lock = await stack.db.connect();
+    try {
+      await lock.query("BEGIN");
+      await lock.query("LOCK TABLE ask_usage IN ACCESS EXCLUSIVE MODE");
+      const pending = await enqueueAsk(stack, { userId: user.id, question: "пока таблица заперта" });
+      expect(await pending.answer()).toMatch(/^Ответ: пока таблица заперта\n\n/);
+      await lock.query("ROLLBACK");
+      const rows = async () =>
+        (await stack.db.query("SELECT job_id FROM ask_usage WHERE job_id = $1", [pending.jobId])).rows;
+      expect(await eventually(rows, (r) => r.length === 1)).toEqual([{ job_id: pending.jobId }]);
+    } finally {
+      await lock.query("ROLLBACK").catch(() => {});
+      lock.release();
+    }
+  });
+
+  it("delivers the answer when the write fails, and logs the code", async () => {
+    const user = stack.telegram.newUser();
+    await stack.db.query("ALTER TABLE ask_usage RENAME TO ask_usage_away");
+    try {
+      const pending = await enqueueAsk(stack, { userId: user.id, question: "без таблицы" });
+      expect(await pending.answer()).toMatch(/^Ответ: без таблицы\n\n/);
+      await stack.workers[0]?.waitForOutput(
+        new RegExp(`"jobId":"${pending.jobId}","code":"42P01","msg":"usage not recorded"`),
+      );
+    } finally {
+      await stack.db.query("ALTER TABLE ask_usage_away RENAME TO ask_usage");
+    }
+  });
+});
+
 describe("OpenRouter's free daily cap", () => {
   it("is not retried nor tried elsewhere, says the free limit is used up and when it resets, and is counted", async () => {
     const user = stack.telegram.newUser();
