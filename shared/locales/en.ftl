@@ -140,6 +140,26 @@ ask-internal = The question could not be handled because of an internal failure 
 ask-empty-answer = The model returned an empty answer. Try rephrasing the question.
 ask-missing-key = Error: the OpenRouter key (OPENROUTER_API_KEY) is not set up, so questions to the model are unavailable. Tell the bot's admin.
 ask-breaker-open = Error: the model { $modelKey } is temporarily unavailable — it has failed too often. Try again in a minute or choose another one: /models
+ask-notes-system-prompt = You are an assistant who answers the user's questions only from their notes given below. Each note starts with its number, such as #12. Rely only on these notes and cite the ones you use as #number. If the notes do not hold the answer, say so; do not make anything up. Answer in the language of the question, briefly. You may use Markdown.
+ask-notes-request = My notes:
+    { $notes }
+
+    Question: { $question }
+ask-digest-system-prompt = You are an assistant who writes a short digest of the user's notes given below. Each note starts with its number, such as #12. Group them by topic, bring out what matters, tasks and dates, and cite the notes as #number. Add nothing the notes do not say. Write in English. You may use Markdown.
+ask-digest-request = My notes of the last { $days } { $days ->
+        [one] day
+       *[other] days
+    }, newest first:
+    { $notes }
+ask-digest-footer = ({ $latencyMs } ms; model: { $modelKey }; from { $covered } of { $total } { $totalCount ->
+        [one] note
+       *[other] notes
+    })
+ask-save-button = 📝 Save as note
+ask-status-429-daily = OpenRouter's free daily limit of requests is used up. It resets at { $resetAt } UTC; until then questions to free models will not go through.
+
+## Registry
+registry-active-lost = ⚠️ The active model { $label } ({ $key }) is no longer available for free on OpenRouter and was marked unavailable. Fallback models answer questions for now. Choose another active one: /models, /model <id>
 
 ## Errors
 error-storage-unavailable = Note storage is temporarily unavailable. Try again in a minute — nothing is lost.

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { dailyCapError } from "../support/fake-openrouter.js";
 import { Prometheus } from "../support/prometheus.js";
 import { Stack } from "../support/stack.js";
 
@@ -60,7 +61,7 @@ afterAll(async () => {
 
 describe("Prometheus scraping the real services", () => {
   it("returns data for every query of every dashboard panel after a real scenario", async () => {
-    // The scenario: notes, asks that succeed, asks that fail with a 5xx, a Telegram error.
+    // The scenario: notes, asks that succeed, asks that fail with a 5xx, one the daily cap refuses, a Telegram error.
     const user = stack.telegram.newUser();
     await stack.say(user, "/note_add заметка для Prometheus");
     await stack.say(user, "/note_list");
@@ -69,6 +70,9 @@ describe("Prometheus scraping the real services", () => {
       stack.openrouter.enqueue({ kind: "error", status: 503 });
       await (await ask(stack, user, `сбой ${i}`)).answer();
     }
+    // One ask refused by OpenRouter's free daily cap.
+    stack.openrouter.enqueue(dailyCapError());
+    await (await ask(stack, user, "дневной лимит")).answer();
     stack.telegram.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
     await stack.say(user, "/note_count");
 

@@ -9,8 +9,18 @@ import type { AddressInfo } from "node:net";
 export type Behaviour =
   /** 200 with "Ответ: " + the last user message (the initial default). */
   | { kind: "echo" }
-  | { kind: "answer"; content: string; delayMs?: number }
-  | { kind: "error"; status: number; message?: string; retryAfter?: string }
+  /** `usage`: the body's `usage` object (default 12 prompt + 7 completion tokens). */
+  | { kind: "answer"; content: string; delayMs?: number; usage?: FakeUsage }
+  /** `headers`: extra response headers, e.g. OpenRouter's X-RateLimit-* on a 429. */
+  | {
+      kind: "error";
+      status: number;
+      message?: string;
+      retryAfter?: string;
+      headers?: Record<string, string>;
+      /** The error object's `metadata` (OpenRouter copies a rate limit's headers into `metadata.headers`). */
+      metadata?: Record<string, unknown>;
+    }
   /** 200 whose body is a top-level error object, as OpenRouter sends for failures after routing. */
   | { kind: "errorIn200"; code: number; message?: string }
   /** 200 with a choice that finished with "error" and carries an error object. */
@@ -31,6 +41,37 @@ export type Behaviour =
   | { kind: "stream"; chunks: string[]; chunkDelayMs?: number; andThen?: StreamEnd };
 
 export type StreamEnd = "done" | { error: number } | "stall" | "keepalive" | "end";
+
+/** OpenRouter's `usage` object of a completion (`cost` in credits, when the account reports it). */
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost?: number;
+}
+
+/**
+ * OpenRouter's answer when the free daily cap is used up: 429 "Rate limit exceeded: free-models-per-day"
+ * with X-RateLimit-Remaining 0 and X-RateLimit-Reset, the epoch ms of the next 00:00 UTC, as response
+ * headers or (`inBody`) only in the error's `metadata.headers`, as OpenRouter reports them too.
+ */
+export function dailyCapError({ inBody = false, now = Date.now() } = {}): Behaviour {
+  const reset = new Date(now);
+  reset.setUTCHours(24, 0, 0, 0);
+  const headers = {
+    "X-RateLimit-Limit": "50",
+    "X-RateLimit-Remaining": "0",
+    "X-RateLimit-Reset": String(reset.getTime()),
+  };
+  return {
+    kind: "error",
+    status: 429,
+    message: inBody
+      ? "Rate limit exceeded"
+      : "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
+    ...(inBody ? { metadata: { headers } } : { headers }),
+  };
+}
 
 export interface RecordedMessage {
   role: string;
@@ -125,7 +166,7 @@ export function catalogEntry(model: FakeCatalogModel): Record<string, unknown> {
 
 type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" }>;
 
-const USAGE = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
+const USAGE: FakeUsage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
 
 /** How many chunks a plain answer is cut into when it is streamed. */
 const ANSWER_CHUNKS = 3;
@@ -189,7 +230,11 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     }
   }
 
-  function completion(model: string | undefined, choice: Record<string, unknown>): Record<string, unknown> {
+  function completion(
+    model: string | undefined,
+    choice: Record<string, unknown>,
+    usage: FakeUsage = USAGE,
+  ): Record<string, unknown> {
     generation += 1;
     return {
       id: `gen-fake-${generation}`,
@@ -198,12 +243,12 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       created: Math.floor(Date.now() / 1000),
       model: model ?? "unknown",
       choices: [{ index: 0, logprobs: null, native_finish_reason: choice.finish_reason, ...choice }],
-      usage: USAGE,
+      usage,
     };
   }
 
-  function answer(model: string | undefined, content: string): Record<string, unknown> {
-    return completion(model, { message: { role: "assistant", content }, finish_reason: "stop" });
+  function answer(model: string | undefined, content: string, usage?: FakeUsage): Record<string, unknown> {
+    return completion(model, { message: { role: "assistant", content }, finish_reason: "stop" }, usage);
   }
 
   /** The HTTP response a behaviour stands for; "hang" and "drop" have none. */
@@ -212,12 +257,26 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     switch (behaviour.kind) {
       case "echo":
       case "answer":
-        return { status: 200, payload: answer(model, answerText(behaviour, recorded)) };
+        return {
+          status: 200,
+          payload: answer(
+            model,
+            answerText(behaviour, recorded),
+            "usage" in behaviour ? behaviour.usage : undefined,
+          ),
+        };
       case "error": {
         const message = behaviour.message ?? `Fake error ${behaviour.status}`;
-        const headers: Record<string, string> =
-          behaviour.retryAfter === undefined ? {} : { "Retry-After": behaviour.retryAfter };
-        return { status: behaviour.status, payload: { error: { code: behaviour.status, message } }, headers };
+        const headers: Record<string, string> = {
+          ...behaviour.headers,
+          ...(behaviour.retryAfter === undefined ? {} : { "Retry-After": behaviour.retryAfter }),
+        };
+        const metadata = behaviour.metadata === undefined ? {} : { metadata: behaviour.metadata };
+        return {
+          status: behaviour.status,
+          payload: { error: { code: behaviour.status, message, ...metadata } },
+          headers,
+        };
       }
       case "errorIn200": {
         const message = behaviour.message ?? `Fake upstream error ${behaviour.code}`;
@@ -262,9 +321,10 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     const id = `gen-fake-${generation}`;
     const deltas = (pieces: readonly string[]) =>
       pieces.map((content) => chunk(id, model, { delta: { content } }));
+    const usage = behaviour.kind === "answer" ? (behaviour.usage ?? USAGE) : USAGE;
     const done = [
       chunk(id, model, { finish_reason: "stop" }),
-      { ...chunk(id, model, {}), choices: [], usage: USAGE },
+      { ...chunk(id, model, {}), choices: [], usage },
       "[DONE]",
     ];
     switch (behaviour.kind) {

@@ -276,6 +276,12 @@ export class FakeTelegram {
     return message && "text" in message ? message.text : undefined;
   }
 
+  /** The inline keyboard a message the bot sent shows now (after its edits), if any. */
+  markupOf(chatId: number, messageId: number): unknown {
+    return (this.messages.get(`${chatId}:${messageId}`) as { reply_markup?: unknown } | undefined)
+      ?.reply_markup;
+  }
+
   /** Waits until the text of message `messageId` satisfies `predicate`; resolves with that text. */
   async waitForText(
     chatId: number,
@@ -554,7 +560,12 @@ export class FakeTelegram {
     const text = String(p.text ?? "");
     const invalid = this.validateText(text, p.parse_mode);
     if (invalid) return invalid;
-    return ok(this.store(Number(p.chat_id), { text: visibleText(text, p.parse_mode) }));
+    return ok(
+      this.store(Number(p.chat_id), {
+        text: visibleText(text, p.parse_mode),
+        ...(p.reply_markup === undefined ? {} : { reply_markup: p.reply_markup }),
+      }),
+    );
   }
 
   private editMessageText(p: Record<string, unknown>): Result {
@@ -577,12 +588,24 @@ export class FakeTelegram {
     const invalid = this.validateText(source, p.parse_mode);
     if (invalid) return invalid;
     const text = visibleText(source, p.parse_mode);
-    if ("text" in message && message.text === text) {
+    const markup = JSON.stringify(p.reply_markup ?? null);
+    if (
+      "text" in message &&
+      message.text === text &&
+      JSON.stringify(message.reply_markup ?? null) === markup
+    ) {
       return badRequest(
         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
       );
     }
-    const edited = { ...message, text, edit_date: Math.floor(Date.now() / 1000) } as Message;
+    // As Telegram does, an edit without reply_markup removes the message's inline keyboard.
+    const { reply_markup: _dropped, ...rest } = message as Message & { reply_markup?: unknown };
+    const edited = {
+      ...rest,
+      text,
+      edit_date: Math.floor(Date.now() / 1000),
+      ...(p.reply_markup === undefined ? {} : { reply_markup: p.reply_markup }),
+    } as Message;
     this.messages.set(key, edited);
     this.editTimes.set(chatId, [...times, Date.now()]);
     return ok(edited);

@@ -119,6 +119,10 @@ const SUBJECTS: Record<string, RegExp[]> = {
     /sum\(rate\(intake_updates_rehandled_total\[/,
   ],
   "age of the oldest unhandled update": [/max\(intake_oldest_unhandled_seconds\)/],
+  "tokens per model": [/sum by \(model, kind\) \(rate\(openrouter_tokens_total\[/],
+  "asks refused by the daily cap": [/rate\(ask_daily_cap_total\[/, /or vector\(0\)/],
+  "registry syncs by result": [/sum by \(result\) \(registry_sync_total\)/],
+  "unavailable models": [/max\(registry_models_unavailable\)/],
 };
 
 describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
@@ -252,6 +256,12 @@ describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
     [`intake_updates_rehandled_total{${G}}`]: "0+1x40",
     [`intake_updates_abandoned_total{${G}}`]: "0x40",
     [`intake_oldest_unhandled_seconds{${G}}`]: "0.5x40",
+    [`openrouter_tokens_total{${W},model="m/free",kind="prompt"}`]: "0+120x40",
+    [`openrouter_tokens_total{${W},model="m/free",kind="completion"}`]: "0+30x40",
+    [`ask_daily_cap_total{${W}}`]: "0+1x40",
+    [`registry_sync_total{${W},result="ok"}`]: "1x40",
+    [`registry_sync_total{${W},result="failed"}`]: "0x40",
+    [`registry_models_unavailable{${W}}`]: "2x40",
   };
   const dashboardCases = (returns: (expr: string) => boolean) =>
     queries.map(({ panel, refId, expr }) => ({

@@ -33,6 +33,10 @@ function everyText(texts: Texts): string[] {
     retrying: ["503", 2, 4],
     footer: [1234, "k"],
     failure: ["503", "x"],
+    notesRequest: ["#1 (2026-01-01 00:00 UTC): x", "q"],
+    digestRequest: [7, "#1 (2026-01-01 00:00 UTC): x"],
+    digestFooter: [1234, "k", 3, 5],
+    activeLost: ["k", "L"],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {
@@ -80,6 +84,16 @@ describe("texts in two languages", () => {
     expect(localizer.of("en").noteCount(1)).toBe("You have 1 note.");
     expect(localizer.of("en").noteCount(2)).toBe("You have 2 notes.");
     expect(localizer.of("en").noteCount(0)).toBe("You have no notes yet.");
+    expect(localizer.of("ru").ask.digestFooter(5, "k", 1, 500)).toBe(
+      "(5 мс; модель: k; по 1 заметке из 500)",
+    );
+    expect(localizer.of("ru").ask.digestFooter(5, "k", 120, 500)).toBe(
+      "(5 мс; модель: k; по 120 заметкам из 500)",
+    );
+    expect(localizer.of("en").ask.digestFooter(5, "k", 1, 1)).toBe("(5 ms; model: k; from 1 of 1 note)");
+    expect(localizer.of("en").ask.digestFooter(5, "k", 120, 500)).toBe(
+      "(5 ms; model: k; from 120 of 500 notes)",
+    );
   });
 
   it("picks Russian for ru, uk, be and kk, English otherwise", () => {

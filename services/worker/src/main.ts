@@ -6,7 +6,9 @@ import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { askKeys, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
+import { countUnavailableModels } from "@notesbot/shared/registry";
 import { createLocalizer } from "@notesbot/shared/texts";
+import { createUsageStore } from "@notesbot/shared/usage";
 import { Api } from "grammy";
 import { createAdmission } from "./ask/admission.js";
 import { createAnswerStage } from "./ask/answer.js";
@@ -17,15 +19,20 @@ import { createOutcomeReporter } from "./ask/outcome.js";
 import { AskFailedError, createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { telegramErrorFields } from "./ask/telegram.js";
+import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
+import { createRegistrySync } from "./maintenance/registry-sync.js";
+import { startMaintenance } from "./maintenance/worker.js";
 import { createOpenRouterClient } from "./openrouter/index.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "worker", secrets: secretsOf(config) });
-// Russian for now; the asker's language travels on the job once the gateway knows it.
-const texts = createLocalizer().of("ru");
+// Every locale's texts, loaded once; each job is answered in its asker's (`locale` on the job).
+const localizer = createLocalizer();
 
-const metrics = createWorkerMetrics();
+const db = createPool(config.databaseUrl, { max: 5 });
+db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
+const metrics = createWorkerMetrics(() => countUnavailableModels(db));
 
 const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
 // Telegram's 429 (retry_after up to 10 s) and 5xx (three tries, 3 + 6 + 12 s apart) are waited out
@@ -52,8 +59,6 @@ const connection = createWorkerConnection(config.redis.url);
 connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const subscriber = connection.duplicate();
 subscriber.on("error", (error) => logger.warn({ err: error }, "redis subscriber error"));
-const db = createPool(config.databaseUrl, { max: 5 });
-db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const asks = userAsks(connection, config.redis.queuePrefix);
 const keys = askKeys(config.redis.queuePrefix);
 const messages = chatMessagesOf(api);
@@ -67,7 +72,7 @@ const retry = {
 const processor = createAskProcessor({
   admit: createAdmission({
     userAsks: asks,
-    texts,
+    localizer,
     retry,
     hasApiKey: config.openrouter.apiKey !== undefined,
     perUserInFlight: config.ask.perUserInFlight,
@@ -85,17 +90,19 @@ const processor = createAskProcessor({
     messages,
     conversations,
     userAsks: asks,
-    texts,
+    localizer,
     logger,
   }),
   report: createOutcomeReporter({
     logger,
     observeDuration: (labels, seconds) => metrics.askDuration.observe(labels, seconds),
+    countDailyCap: () => metrics.dailyCap.inc(),
   }),
+  recordUsage: createUsageRecorder(createUsageStore(db), logger),
   messages,
   conversations,
   userAsks: asks,
-  texts,
+  localizer,
   logger,
   retry,
   streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
@@ -125,13 +132,31 @@ const metricsServer = await startMetricsServer({
   readiness: { redis: () => connection.ping(), postgres: () => db.query("SELECT 1") },
   logger,
 });
+const maintenance = await startMaintenance({
+  connection,
+  prefix: config.redis.queuePrefix,
+  syncRegistry: createRegistrySync({
+    db,
+    source: {
+      baseUrl: config.openrouter.baseUrl,
+      apiKey: config.openrouter.apiKey,
+      timeoutMs: config.ask.timeoutMs,
+    },
+    api,
+    adminUserIds: config.access.adminUserIds,
+    localizer,
+    logger,
+    count: (result) => metrics.registrySync.inc({ result }),
+  }),
+});
+maintenance.worker.on("error", (error) => logger.warn({ err: error }, "maintenance worker error"));
 await ask.worker.waitUntilReady();
 logger.info({ concurrency: config.worker.concurrency }, "worker started");
 
 onShutdownSignal(
   logger,
   async () => {
-    await ask.stop(config.worker.shutdownGraceMs);
+    await Promise.all([ask.stop(config.worker.shutdownGraceMs), maintenance.stop()]);
     llm.shutdown();
     await metricsServer.close();
     subscriber.disconnect();

@@ -21,6 +21,7 @@ const telegramErrors = (registry: Registry) =>
   });
 
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
+export const REGISTRY_SYNC_RESULTS = ["ok", "failed"] as const;
 
 /** How an update from Telegram was taken in: recorded in the inbox, already there, or not recordable. */
 export const INTAKE_OUTCOMES = ["new", "duplicate", "unrecorded"] as const;
@@ -110,8 +111,17 @@ export function createGatewayMetrics(
   };
 }
 
-export function createWorkerMetrics() {
+/** `unavailableModels` is read at every scrape (the registry's models marked unavailable); when it fails the last value stays. */
+export function createWorkerMetrics(unavailableModels: () => Promise<number> = async () => 0) {
   const registry = createRegistry("worker");
+  const registrySync = new Counter({
+    name: "registry_sync_total",
+    help: "Syncs of the model registry with OpenRouter's model list, by result (ok, failed)",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  // Both results exported from the start (a daily job would leave them missing for a day).
+  for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
   return {
     registry,
     askDuration: new Histogram({
@@ -145,6 +155,30 @@ export function createWorkerMetrics() {
       help: "Circuit breaker per model: 0 closed, 1 half-open, 2 open",
       labelNames: ["model"] as const,
       registers: [registry],
+    }),
+    tokens: new Counter({
+      name: "openrouter_tokens_total",
+      help: "Tokens OpenRouter reported for answered requests, by model and kind (prompt, completion)",
+      labelNames: ["model", "kind"] as const,
+      registers: [registry],
+    }),
+    dailyCap: new Counter({
+      name: "ask_daily_cap_total",
+      help: "Asks refused because OpenRouter's free daily cap of requests was used up",
+      registers: [registry],
+    }),
+    registrySync,
+    modelsUnavailable: new Gauge({
+      name: "registry_models_unavailable",
+      help: "Registry models marked unavailable (gone from OpenRouter or no longer free), read at every scrape",
+      registers: [registry],
+      async collect() {
+        try {
+          this.set(await unavailableModels());
+        } catch {
+          // PostgreSQL is down: /readyz says so; the gauge keeps its last value.
+        }
+      },
     }),
     telegramErrors: telegramErrors(registry),
   };

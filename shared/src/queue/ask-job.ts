@@ -68,6 +68,8 @@ export const askProgressSchema = z.object({
   outcome: z.enum(["ok", "error", "cancelled"]).default("ok"),
   /** Why it is not "ok": the failure's label (`503`, `deadline`, `interrupted`, …). */
   failure: z.string().optional(),
+  /** The label of the "save as note" button under the last part (answers of kinds ask and notes). */
+  saveButton: z.string().optional(),
 });
 
 export type AskProgress = z.infer<typeof askProgressSchema>;
@@ -76,6 +78,23 @@ export type AskProgress = z.infer<typeof askProgressSchema>;
 export const askPreviewProgressSchema = z.object({
   previewMessageIds: z.array(z.number().int()).min(1),
 });
+
+/** The callback data of the "save as note" button under an answer: `save:<jobId>` (Telegram allows 64 bytes). */
+export const SAVE_CALLBACK_PREFIX = "save:";
+export const CALLBACK_DATA_MAX_BYTES = 64;
+
+/** The button's callback data for the answer of `jobId`; undefined when it would not fit 64 bytes. */
+export function saveCallbackData(jobId: string): string | undefined {
+  const data = `${SAVE_CALLBACK_PREFIX}${jobId}`;
+  return Buffer.byteLength(data, "utf8") <= CALLBACK_DATA_MAX_BYTES ? data : undefined;
+}
+
+/** The job id a save button's callback data names, or undefined for any other data. */
+export function jobIdOfSaveCallback(data: string): string | undefined {
+  return data.startsWith(SAVE_CALLBACK_PREFIX) && data.length > SAVE_CALLBACK_PREFIX.length
+    ? data.slice(SAVE_CALLBACK_PREFIX.length)
+    : undefined;
+}
 
 /** One Telegram update gives at most one job: a repeated delivery finds the same id. */
 export const askJobId = (updateId: number) => `tg-update-${updateId}`;

@@ -1,4 +1,5 @@
 export * from "./ask-job.js";
+export * from "./maintenance.js";
 export * from "./producer.js";
 export * from "./redis.js";
 export * from "./user-asks.js";

@@ -26,15 +26,18 @@ export interface CatalogSource {
 }
 
 const price = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().nonnegative());
+// An empty list is refused too: OpenRouter always lists models, and taking it would mark every one gone.
 const catalogSchema = z.object({
-  data: z.array(
-    z.object({
-      id: z.string().min(1),
-      name: z.string(),
-      context_length: z.number().int().positive().nullish(),
-      pricing: z.object({ prompt: price, completion: price, request: price.optional() }),
-    }),
-  ),
+  data: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: z.string(),
+        context_length: z.number().int().positive().nullish(),
+        pricing: z.object({ prompt: price, completion: price, request: price.optional() }),
+      }),
+    )
+    .min(1),
 });
 
 export async function fetchCatalog(source: CatalogSource): Promise<CatalogResult> {

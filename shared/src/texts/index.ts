@@ -211,6 +211,30 @@ function createTexts(t: Translate) {
       emptyAnswer: t("ask-empty-answer"),
       missingKey: t("ask-missing-key"),
       breakerOpen: (modelKey: string) => t("ask-breaker-open", { modelKey }),
+      /** OpenRouter's daily cap of free requests is used up; `resetAt` is a UTC time, "00:00". */
+      dailyCap: (resetAt: string) => t("ask-status-429-daily", { resetAt }),
+      notesSystemPrompt: t("ask-notes-system-prompt"),
+      /** `notes`: the notes as sent, one `#id (date): text` each. */
+      notesRequest: (notes: string, question: string) => t("ask-notes-request", { notes, question }),
+      digestSystemPrompt: t("ask-digest-system-prompt"),
+      digestRequest: (days: number, notes: string) => t("ask-digest-request", { days, notes }),
+      /** The footer of a digest: how many notes it covered of the period's `total`. */
+      digestFooter: (latencyMs: number, modelKey: string, covered: number, total: number) =>
+        t("ask-digest-footer", {
+          latencyMs: id(latencyMs),
+          modelKey,
+          covered: id(covered),
+          coveredCount: covered,
+          total: id(total),
+          totalCount: total,
+        }),
+      /** The inline button under an answer that saves question and answer as a note. */
+      saveButton: t("ask-save-button"),
+    },
+
+    registry: {
+      /** To the admins: the active model went from OpenRouter's free list. */
+      activeLost: (key: string, label: string) => t("registry-active-lost", { key, label }),
     },
 
     notesAsk: {

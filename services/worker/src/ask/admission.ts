@@ -6,7 +6,7 @@ import {
   askProgressSchema,
   type UserAsks,
 } from "@notesbot/shared/queue";
-import type { Texts } from "@notesbot/shared/texts";
+import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 
@@ -24,7 +24,13 @@ export function createAdmission(deps: AdmissionDeps) {
     if (stored.success) return { kind: "resume", ask, progress: stored.data };
     const previewMessageIds = previewMessages(job, ask);
     if (!deps.hasApiKey)
-      return { kind: "end", ask, previewMessageIds, text: deps.texts.ask.missingKey, failure: "missing_key" };
+      return {
+        kind: "end",
+        ask,
+        previewMessageIds,
+        text: deps.localizer.of(ask.locale).ask.missingKey,
+        failure: "missing_key",
+      };
     const leaseMs = Math.max(0, askBoundAt(deps.retry, ask.enqueuedAt) - Date.now());
     const slot = await deps.userAsks.startRunning(
       ask.userId,
@@ -55,7 +61,7 @@ export type Admission =
 
 export interface AdmissionDeps {
   userAsks: UserAsks;
-  texts: Texts;
+  localizer: Localizer;
   retry: RetryPolicy;
   hasApiKey: boolean;
   /** A user's asks that may run at once; the others wait (moved back to the queue for a moment). */

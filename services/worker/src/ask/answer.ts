@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@notesbot/shared/logging";
 import type { AskJob } from "@notesbot/shared/queue";
-import { type ChatMessage, OpenRouterError } from "../openrouter/index.js";
+import { type ChatMessage, OpenRouterError, type TokenUsage } from "../openrouter/index.js";
 import { type AskFailure, classifyFailure, failureLabel, isRetryable, isUsersFault } from "./failure.js";
 import type { ModelBreakers } from "./model-breakers.js";
 import type { RequestLimit } from "./request-limit.js";
@@ -36,7 +36,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
         : undefined;
       try {
         const completion = await llm.complete(modelKey, input.messages, signal, collect);
-        return { ok: true, content: completion.content };
+        return { ok: true, content: completion.content, usage: completion.usage };
       } catch (error) {
         const stopped = stopReason(signal);
         const failure: AskFailure =
@@ -85,11 +85,18 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       return { kind: "failure", failure: result.failure };
     };
 
+    const answered = (result: Extract<Attempt, { ok: true }>, modelKey: string): AnswerResult => ({
+      kind: "answer",
+      content: result.content,
+      modelKey,
+      ...(result.usage === undefined ? {} : { usage: result.usage }),
+    });
+
     try {
       const waitMs = await requests.take();
       if (waitMs > 0) return { kind: "later", delayMs: waitMs };
       const first = await request(ask.modelKey, input.onDelta);
-      if (first.ok) return { kind: "answer", content: first.content, modelKey: ask.modelKey };
+      if (first.ok) return answered(first, ask.modelKey);
       const outcome = ended(first, ask.modelKey);
       if (outcome.kind !== "failure") return outcome;
       const failure = outcome.failure;
@@ -112,7 +119,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
             "answered by a fallback model",
           );
           deps.onFallback(modelKey);
-          return { kind: "answer", content: result.content, modelKey };
+          return answered(result, modelKey);
         }
         if ("stopped" in result) return { kind: "stopped", why: result.stopped };
         if (result.failure.kind === "deadline") return { kind: "failure", failure: deadlineFailure };
@@ -132,13 +139,13 @@ export function createAnswerStage(deps: AnswerStageDeps) {
 }
 
 type Attempt =
-  | { ok: true; content: string }
+  | { ok: true; content: string; usage: TokenUsage | undefined }
   | { ok: false; failure: AskFailure; streamed: string }
   | { ok: false; stopped: Exclude<StopReason, "deadline">; streamed: string };
 
 export type AnswerResult =
-  /** The answer; `interrupted` when a stream broke off and `content` is what came. */
-  | { kind: "answer"; content: string; modelKey: string; interrupted?: AskFailure }
+  /** The answer; `interrupted` when a stream broke off and `content` is what came; OpenRouter's `usage`. */
+  | { kind: "answer"; content: string; modelKey: string; interrupted?: AskFailure; usage?: TokenUsage }
   | { kind: "failure"; failure: AskFailure }
   /** Ask the same model again after `delayMs` (the job's next attempt). */
   | { kind: "retry"; delayMs: number; failure: AskFailure }

@@ -1,15 +1,22 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import { type AskJob, type AskProgress, askProgressSchema, type UserAsks } from "@notesbot/shared/queue";
+import {
+  type AskJob,
+  type AskProgress,
+  askProgressSchema,
+  saveCallbackData,
+  type UserAsks,
+} from "@notesbot/shared/queue";
 import {
   escapeHtml,
   htmlToPlainText,
   markdownToTelegramHtml,
   splitTelegramHtml,
 } from "@notesbot/shared/telegram";
-import type { Texts } from "@notesbot/shared/texts";
+import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
 import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Ending } from "./outcome.js";
 import { type ChatMessages, classifyTelegramFailure, createChatMessages, isParseError } from "./telegram.js";
 
@@ -21,7 +28,7 @@ import { type ChatMessages, classifyTelegramFailure, createChatMessages, isParse
  * for now throws a TryLaterError, and the job runs again later.
  */
 export function createDelivery(deps: DeliveryDeps) {
-  const { texts, logger, userAsks } = deps;
+  const { localizer, logger, userAsks } = deps;
 
   const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
     try {
@@ -44,11 +51,15 @@ export function createDelivery(deps: DeliveryDeps) {
     start: AskProgress,
   ): Promise<AskProgress> => {
     let progress = start;
+    const button = saveButton(job, progress);
     for (let index = progress.sent; index < progress.parts.length; index++) {
       const html = progress.parts[index] as string;
       const messageId = progress.messageIds[index];
+      const markup = index === progress.parts.length - 1 ? button : undefined;
       const put = (text: string, asHtml: boolean) =>
-        messageId === undefined ? messages.send(text, asHtml) : messages.edit(messageId, text, asHtml);
+        messageId === undefined
+          ? messages.send(text, asHtml, markup)
+          : messages.edit(messageId, text, asHtml, markup);
       let shownIn: number;
       try {
         shownIn = await put(html, true);
@@ -64,6 +75,13 @@ export function createDelivery(deps: DeliveryDeps) {
     }
     await messages.remove(progress.messageIds.slice(progress.parts.length));
     return { ...progress, sent: progress.parts.length };
+  };
+
+  /** The "save as note" button under an answer's last part, when the progress has one. */
+  const saveButton = (job: Job<AskJob>, progress: AskProgress): InlineKeyboardMarkup | undefined => {
+    const data = saveCallbackData(job.id as string);
+    if (progress.saveButton === undefined || data === undefined) return undefined;
+    return { inline_keyboard: [[{ text: progress.saveButton, callback_data: data }]] };
   };
 
   /** Delivers recorded progress: remembers the turn if not yet, sends what is left, and reports how it ended. */
@@ -115,6 +133,7 @@ export function createDelivery(deps: DeliveryDeps) {
     ending: { outcome: "error" | "cancelled"; failure?: string },
   ): Promise<Ending> => {
     const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
+    const texts = localizer.of(ask.locale);
     const ids = [ask.placeholderMessageId, ...messageIds.filter((id) => id !== ask.placeholderMessageId)];
     return deliver(
       job,
@@ -138,23 +157,39 @@ export function createDelivery(deps: DeliveryDeps) {
     async answer(
       job: Job<AskJob>,
       ask: AskJob,
-      answer: { content: string; modelKey: string; interrupted?: string },
+      answer: { content: string; modelKey: string; notesSent: number; interrupted?: string },
       messageIds: number[],
     ): Promise<Ending> {
+      const texts = localizer.of(ask.locale);
       if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
         return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
       const content =
         answer.interrupted === undefined
           ? answer.content
           : `${answer.content.trimEnd()}\n\n${texts.ask.interrupted(answer.interrupted)}`;
-      const footer = texts.ask.footer(Date.now() - ask.enqueuedAt, answer.modelKey);
+      const latencyMs = Date.now() - ask.enqueuedAt;
+      const footer =
+        ask.kind === "digest"
+          ? texts.ask.digestFooter(
+              latencyMs,
+              answer.modelKey,
+              answer.notesSent,
+              ask.digest?.total ?? answer.notesSent,
+            )
+          : texts.ask.footer(latencyMs, answer.modelKey);
+      // A complete answer to a question (with memory or from notes) may be saved as a note; a digest,
+      // made of the notes themselves, and a broken-off answer may not.
+      const savable = answer.interrupted === undefined && ask.kind !== "digest";
       return deliver(job, ask, {
         parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
         messageIds,
         sent: 0,
+        // Kept after delivery (the job is kept a day): the save button's note is question and answer.
         answer: content,
-        remembered: false,
+        // Only questions with memory add to it: a question about notes or a digest is a turn of its own.
+        remembered: ask.kind !== "ask",
         modelKey: answer.modelKey,
+        ...(savable ? { saveButton: texts.ask.saveButton } : {}),
         ...(answer.interrupted === undefined
           ? { outcome: "ok" as const }
           : { outcome: "error" as const, failure: "interrupted" }),
@@ -192,7 +227,7 @@ export interface DeliveryDeps {
   messages: (chatId: number) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
-  texts: Texts;
+  localizer: Localizer;
   logger: Logger;
 }
 

@@ -4,6 +4,8 @@ import { OpenRouterError } from "../openrouter/index.js";
 /** Why an ask failed, as a value; `failureText` is the one place that turns it into words. */
 export type AskFailure =
   | { kind: "status"; status: number; retryable: boolean; retryAfterMs: number | undefined }
+  /** A 429 of OpenRouter's free daily cap (every free model refuses until `resetAt`, epoch ms). */
+  | { kind: "daily_cap"; resetAt: number }
   /** One request ran out of time (OPENROUTER_TIMEOUT_MS, or OPENROUTER_STREAM_TIMEOUT_MS for a whole stream). */
   | { kind: "timeout"; limitMs: number }
   | { kind: "network" }
@@ -28,6 +30,7 @@ export function classifyFailure(error: unknown, timeoutMs: number): AskFailure |
   if (!(error instanceof OpenRouterError)) return undefined;
   switch (error.kind) {
     case "http":
+      if (error.dailyCapResetAt !== undefined) return { kind: "daily_cap", resetAt: error.dailyCapResetAt };
       return {
         kind: "status",
         status: error.status ?? 502,
@@ -45,13 +48,18 @@ export function classifyFailure(error: unknown, timeoutMs: number): AskFailure |
 
 /**
  * The one definition of "the user's fault": the request itself or the bot's account is refused (400
- * bad request, 401 key, 402 credits, 403 moderation, or no key at all), so another model would refuse
+ * bad request, 401 key, 402 credits, 403 moderation, the key's free daily cap, or no key at all), so
+ * another (free) model would refuse
  * the same request and the model's health is not in question: not retried, no fallback, not counted
  * by the breaker. 404 is not among them: OpenRouter says so when this model (or every provider of
  * it) is gone, which is the model's fault — a fallback may well answer, and the breaker counts it.
  */
 export function isUsersFault(failure: AskFailure): boolean {
-  return failure.kind === "missing_key" || (failure.kind === "status" && failure.status <= 403);
+  return (
+    failure.kind === "missing_key" ||
+    failure.kind === "daily_cap" ||
+    (failure.kind === "status" && failure.status <= 403)
+  );
 }
 
 export function isRetryable(failure: AskFailure): boolean {
@@ -71,6 +79,8 @@ export function failureText(texts: Texts, failure: AskFailure, modelKey: string)
   switch (failure.kind) {
     case "status":
       return t.failure(String(failure.status), t.statusExplanations[failure.status] ?? t.unknownStatus);
+    case "daily_cap":
+      return t.failure("429", t.dailyCap(new Date(failure.resetAt).toISOString().slice(11, 16)));
     case "timeout":
       return t.failure("timeout", t.timeout(seconds(failure.limitMs)));
     case "network":

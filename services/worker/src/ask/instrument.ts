@@ -1,5 +1,5 @@
 import type { WorkerMetrics } from "@notesbot/shared/metrics";
-import { type OpenRouterClient, OpenRouterError } from "../openrouter/index.js";
+import { type Completion, type OpenRouterClient, OpenRouterError } from "../openrouter/index.js";
 import type { BreakerState } from "./model-breakers.js";
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -11,13 +11,21 @@ function statusOf(error: unknown): string {
   return error.status !== undefined ? String(error.status) : error.kind;
 }
 
-/** Counts and times every request that reaches OpenRouter (openrouter_requests_total, _duration_seconds). */
+/**
+ * Counts and times every request that reaches OpenRouter (openrouter_requests_total, _duration_seconds)
+ * and counts the tokens of every answer (openrouter_tokens_total).
+ */
 export function instrument(client: OpenRouterClient, metrics: WorkerMetrics): OpenRouterClient {
-  const measured = async <T>(model: string, request: () => Promise<T>): Promise<T> => {
+  const measured = async (model: string, request: () => Promise<Completion>): Promise<Completion> => {
     const stop = metrics.openrouterDuration.startTimer({ model });
     try {
       const result = await request();
       metrics.openrouterRequests.inc({ model, status: "200" });
+      const usage = result.usage;
+      if (usage !== undefined) {
+        metrics.tokens.inc({ model, kind: "prompt" }, usage.promptTokens);
+        metrics.tokens.inc({ model, kind: "completion" }, usage.completionTokens);
+      }
       return result;
     } catch (error) {
       metrics.openrouterRequests.inc({ model, status: statusOf(error) });

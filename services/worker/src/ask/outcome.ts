@@ -16,15 +16,18 @@ export interface OutcomeReporterDeps {
   logger: Logger;
   /** ask_duration_seconds, by model and outcome (ok, error, cancelled). */
   observeDuration: (labels: { model: string; outcome: string }, seconds: number) => void;
+  /** ask_daily_cap_total: an ask refused because OpenRouter's free daily cap was used up. */
+  countDailyCap: () => void;
 }
 
-/** The one place an ask's end is reported: one log line and the duration metric. */
+/** The one place an ask's end is reported: one log line, the duration metric, the daily cap's count. */
 export function createOutcomeReporter(deps: OutcomeReporterDeps) {
   return (jobId: string, enqueuedAt: number, ending: Ending): void => {
     const durationMs = Date.now() - enqueuedAt;
     deps.logger.info({ jobId, ...ending, durationMs }, "ask finished");
     const outcome = ending.outcome === "undeliverable" ? "error" : ending.outcome;
     deps.observeDuration({ model: ending.modelKey, outcome }, durationMs / 1000);
+    if (ending.failure === "daily_cap") deps.countDailyCap();
   };
 }
 

@@ -1,14 +1,15 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
 import { type AskJob, askJobSchema, RetryLaterError, type UserAsks } from "@notesbot/shared/queue";
-import type { Texts } from "@notesbot/shared/texts";
+import type { Localizer } from "@notesbot/shared/texts";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import type { ChatMessage } from "../openrouter/index.js";
+import type { TokenUsage } from "../openrouter/index.js";
 import { type createAdmission, previewMessages } from "./admission.js";
 import type { AnswerResult, createAnswerStage } from "./answer.js";
 import { type Delivery, TryLaterError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
+import { buildPrompt, type Prompt } from "./prompt.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { STOP } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
@@ -24,7 +25,7 @@ const IN_FLIGHT_WAIT_MS = 500;
  * a free request, a shutdown, Telegram or PostgreSQL failing for now.
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
-  const { texts, logger, userAsks, delivery, report } = deps;
+  const { localizer, logger, userAsks, delivery, report } = deps;
 
   /** Puts the job back to run after `delayMs`, without using one of its attempts. */
   const later = async (job: Job<AskJob>, token: string | undefined, delayMs: number): Promise<never> => {
@@ -32,8 +33,13 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     throw new DelayedError();
   };
 
-  /** The chat's recent turns and the question; without memory when PostgreSQL does not answer. */
-  const messagesFor = async (jobId: string, ask: AskJob): Promise<ChatMessage[]> => {
+  /**
+   * The request for the ask's kind (see prompt.ts): a question goes with the chat's recent turns, or
+   * without them when PostgreSQL does not answer; questions about notes and digests go without memory.
+   */
+  const promptFor = async (jobId: string, ask: AskJob): Promise<Prompt> => {
+    const texts = localizer.of(ask.locale);
+    if (ask.kind !== "ask") return buildPrompt(texts, ask, []);
     const history = await deps.conversations.recent(ask.chatId).catch((error: unknown) => {
       logger.warn(
         { jobId, code: (error as { code?: string }).code },
@@ -41,11 +47,11 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       );
       return [];
     });
-    return [
-      { role: "system", content: texts.ask.systemPrompt },
-      ...history,
-      { role: "user", content: ask.question },
-    ];
+    const prompt = buildPrompt(texts, ask, history);
+    const dropped = history.length + 2 - prompt.messages.length;
+    if (dropped > 0)
+      logger.info({ jobId, dropped, contextLength: ask.contextLength }, "memory trimmed to fit the context");
+    return prompt;
   };
 
   /** Answer stage with the preview, then delivery (or the job put back). */
@@ -57,11 +63,17 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     signal: AbortSignal,
   ) => {
     const jobId = job.id as string;
+    const texts = localizer.of(ask.locale);
     const local = new AbortController();
     const stop = AbortSignal.any([signal, local.signal]);
     let undeliverableCode: number | undefined;
     if (ask.queuedBehind > 0 && job.attemptsMade === 0) await delivery.status(ask, texts.ask.placeholder);
-    const messages = await messagesFor(jobId, ask);
+    const prompt = await promptFor(jobId, ask);
+    if (ask.kind !== "ask" && prompt.notesSent < ask.notes.length)
+      logger.info(
+        { jobId, kind: ask.kind, notes: ask.notes.length, sent: prompt.notesSent },
+        "notes trimmed to fit the context",
+      );
     const preview = deps.streaming.enabled
       ? createStreamPreview({
           messages: deps.messages(ask.chatId),
@@ -81,7 +93,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     const result: AnswerResult = await deps.answer({
       jobId,
       ask,
-      messages,
+      messages: prompt.messages,
       attempt: job.attemptsMade + 1,
       stop,
       ...(preview ? { onDelta: preview.push } : {}),
@@ -91,11 +103,18 @@ export function createAskProcessor(deps: AskProcessorDeps) {
 
     switch (result.kind) {
       case "answer": {
+        if (result.usage !== undefined && result.interrupted === undefined)
+          deps.recordUsage(jobId, ask, result.modelKey, result.usage);
         const interrupted = result.interrupted && failureText(texts, result.interrupted, ask.modelKey);
         return delivery.answer(
           job,
           ask,
-          { content: result.content, modelKey: result.modelKey, ...(interrupted ? { interrupted } : {}) },
+          {
+            content: result.content,
+            modelKey: result.modelKey,
+            notesSent: prompt.notesSent,
+            ...(interrupted ? { interrupted } : {}),
+          },
           messageIds,
         );
       }
@@ -140,6 +159,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     if (!parsed.success) return;
     const ask = parsed.data;
     const jobId = job.id as string;
+    const texts = localizer.of(ask.locale);
     logger.error({ jobId, ...telegramErrorFields(error) }, "ask job failed for good");
     const base: Ending = { modelKey: ask.modelKey, outcome: "error", failure: "internal" };
     const text = failureText(texts, { kind: "internal" }, ask.modelKey);
@@ -175,9 +195,15 @@ export function createAskProcessor(deps: AskProcessorDeps) {
           });
           break;
         case "cancelled":
-          ending = await delivery.end(job, ask, texts.ask.cancelled, admission.previewMessageIds, {
-            outcome: "cancelled",
-          });
+          ending = await delivery.end(
+            job,
+            ask,
+            localizer.of(ask.locale).ask.cancelled,
+            admission.previewMessageIds,
+            {
+              outcome: "cancelled",
+            },
+          );
           break;
         case "run":
           ending = await run(job, ask, admission.previewMessageIds, token, signal);
@@ -217,7 +243,10 @@ export interface AskProcessorDeps {
   messages: (chatId: number) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
-  texts: Texts;
+  /** The texts of every locale; each job's are in its asker's (`locale` on the job). */
+  localizer: Localizer;
+  /** Stores an answered ask's token usage; returns at once, whatever PostgreSQL does (see usage.ts). */
+  recordUsage: (jobId: string, ask: AskJob, modelKey: string, usage: TokenUsage) => void;
   logger: Logger;
   retry: RetryPolicy;
   /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */

@@ -1,4 +1,5 @@
 import { type Api, GrammyError, HttpError } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 
 /**
  * The worker's one way to put text into a chat: sending and editing messages, with the Bot API's
@@ -44,15 +45,17 @@ export function telegramErrorFields(error: unknown): Record<string, unknown> {
   return { err: error };
 }
 
-/** Sends and edits the bot's messages in one chat (link previews off; HTML when asked). */
+/** Sends and edits the bot's messages in one chat (link previews off; HTML and an inline keyboard when asked). */
 export function createChatMessages(api: Api, chatId: number) {
-  const options = (html: boolean) => ({
+  // An edit without reply_markup removes a message's keyboard, so an edit passes it every time.
+  const options = (html: boolean, markup: InlineKeyboardMarkup | undefined) => ({
     ...(html ? { parse_mode: "HTML" as const } : {}),
+    ...(markup ? { reply_markup: markup } : {}),
     link_preview_options: { is_disabled: true },
   });
 
-  const send = async (text: string, html = false): Promise<number> =>
-    (await api.sendMessage(chatId, text, options(html))).message_id;
+  const send = async (text: string, html = false, markup?: InlineKeyboardMarkup): Promise<number> =>
+    (await api.sendMessage(chatId, text, options(html, markup))).message_id;
 
   return {
     send,
@@ -60,13 +63,18 @@ export function createChatMessages(api: Api, chatId: number) {
      * Edits a message. Text it already shows is fine (a re-run after a crash); a message the user
      * deleted is replaced by a new one, whose id is returned.
      */
-    async edit(messageId: number, text: string, html = false): Promise<number> {
+    async edit(
+      messageId: number,
+      text: string,
+      html = false,
+      markup?: InlineKeyboardMarkup,
+    ): Promise<number> {
       try {
-        await api.editMessageText(chatId, messageId, text, options(html));
+        await api.editMessageText(chatId, messageId, text, options(html, markup));
         return messageId;
       } catch (error) {
         if (isNotModified(error)) return messageId;
-        if (isGone(error)) return send(text, html);
+        if (isGone(error)) return send(text, html, markup);
         throw error;
       }
     },

@@ -27,13 +27,13 @@ export function createComplete(transport: Transport, options: Pick<OpenRouterCli
 
     const body = parseJson(text);
     const envelope = errorEnvelope.safeParse(body);
-    if (!response.ok) throw transport.httpError(response.status, envelope.data?.error.message, response);
+    if (!response.ok) throw transport.httpError(response.status, envelope.data?.error, response);
     // OpenRouter reports failures met after it accepted the request inside an HTTP 200.
     if (envelope.success) throw transport.carriedError(envelope.data.error, response);
 
     const parsed = completionBody.safeParse(body);
     if (!parsed.success) {
-      throw transport.httpError(UPSTREAM_FAILURE, "malformed completion response", response);
+      throw transport.httpError(UPSTREAM_FAILURE, { message: "malformed completion response" }, response);
     }
     const choice = parsed.data.choices[0];
     if (choice?.finish_reason === "error" || choice?.error !== undefined) {

@@ -14,6 +14,8 @@ export interface OpenRouterErrorDetails {
   partialText?: string | undefined;
   /** Kind "timeout": the limit that ran out, in ms. */
   limitMs?: number | undefined;
+  /** A 429 of OpenRouter's free daily cap: when it resets (epoch ms). Never retried. */
+  dailyCapResetAt?: number | undefined;
   cause?: unknown;
 }
 
@@ -31,15 +33,18 @@ export class OpenRouterError extends Error {
   readonly partialText: string;
   /** Kind "timeout": the limit that ran out, in ms. */
   readonly limitMs: number | undefined;
+  /** A 429 of the free daily cap: when it resets (epoch ms); retrying before then is futile. */
+  readonly dailyCapResetAt: number | undefined;
 
   constructor(kind: OpenRouterErrorKind, message: string, details: OpenRouterErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = kind;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
-    this.retryable = isRetryable(kind, details.status);
+    this.retryable = details.dailyCapResetAt === undefined && isRetryable(kind, details.status);
     this.partialText = details.partialText ?? "";
     this.limitMs = details.limitMs;
+    this.dailyCapResetAt = details.dailyCapResetAt;
   }
 }
 
@@ -55,6 +60,35 @@ function isRetryable(kind: OpenRouterErrorKind, status: number | undefined): boo
       return false;
   }
 }
+
+/**
+ * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 with credits) rather
+ * than the per-minute limit: its message names it ("Rate limit exceeded: free-models-per-day…"), or
+ * X-RateLimit-Remaining is 0 with X-RateLimit-Reset (epoch ms) more than RATE_WINDOW_MS away. Returns
+ * when it resets: X-RateLimit-Reset, else the next 00:00 UTC, when OpenRouter resets the day's count.
+ */
+export function dailyCapResetAt(
+  status: number,
+  message: string | undefined,
+  header: (name: string) => string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (status !== 429) return undefined;
+  const raw = Number(header("x-ratelimit-reset"));
+  // Seconds or milliseconds since the epoch (OpenRouter sends ms).
+  const reset = Number.isFinite(raw) && raw > 0 ? (raw < 1e12 ? raw * 1000 : raw) : undefined;
+  const named = /per-day|daily/i.test(message ?? "");
+  const exhausted =
+    header("x-ratelimit-remaining") === "0" && reset !== undefined && reset - now > RATE_WINDOW_MS;
+  if (!named && !exhausted) return undefined;
+  if (reset !== undefined && reset > now) return reset;
+  const midnight = new Date(now);
+  midnight.setUTCHours(24, 0, 0, 0);
+  return midnight.getTime();
+}
+
+/** The longest window of a rate limit that is not the daily cap (OpenRouter's per-minute limit, with room). */
+const RATE_WINDOW_MS = 10 * 60_000;
 
 /** Parses a `Retry-After` header: delta-seconds or an HTTP-date (RFC 9110, section 10.2.3). */
 export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {

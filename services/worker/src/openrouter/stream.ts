@@ -49,8 +49,11 @@ export function createStream(transport: Transport, options: StreamOptions) {
         } catch (error) {
           throw fail(error);
         }
-        const detail = errorEnvelope.safeParse(parseJson(text)).data?.error.message;
-        throw transport.httpError(response.status, detail, response);
+        throw transport.httpError(
+          response.status,
+          errorEnvelope.safeParse(parseJson(text)).data?.error,
+          response,
+        );
       }
 
       const answer = new StreamedAnswer();

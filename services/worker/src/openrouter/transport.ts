@@ -1,4 +1,4 @@
-import { OpenRouterError, parseRetryAfter, UPSTREAM_FAILURE } from "./errors.js";
+import { dailyCapResetAt, OpenRouterError, parseRetryAfter, UPSTREAM_FAILURE } from "./errors.js";
 import type { OpenRouterClientOptions } from "./types.js";
 import type { ErrorObject } from "./wire.js";
 
@@ -16,9 +16,10 @@ export interface Transport {
   /** Throws kind "missing_key", so that nothing is sent without a key. */
   requireKey(): void;
   post(body: Record<string, unknown>, signal: AbortSignal): Promise<Response>;
+  /** An HTTP error status, with OpenRouter's error object when the body carried one. */
   httpError(
     status: number,
-    detail: string | undefined,
+    error: ErrorObject | undefined,
     response: Response,
     partialText?: string,
   ): OpenRouterError;
@@ -34,12 +35,21 @@ export function createTransport(options: OpenRouterClientOptions): Transport {
   const scrub = (text: string): string =>
     (apiKey === "" ? text : text.replaceAll(apiKey, "[REDACTED]")).slice(0, MAX_MESSAGE_LENGTH);
 
-  function httpError(status: number, detail: string | undefined, response: Response, partialText = "") {
+  function httpError(status: number, error: ErrorObject | undefined, response: Response, partialText = "") {
+    const detail = error?.message;
     const suffix = detail === undefined || detail.trim() === "" ? "" : `: ${scrub(detail)}`;
+    const carried = error?.metadata?.headers ?? {};
+    const header = (name: string): string | null => {
+      const own = response.headers.get(name);
+      if (own !== null) return own;
+      const key = Object.keys(carried).find((k) => k.toLowerCase() === name);
+      return key === undefined ? null : String(carried[key]);
+    };
     return new OpenRouterError("http", `OpenRouter error ${status}${suffix}`, {
       status,
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
       partialText,
+      dailyCapResetAt: dailyCapResetAt(status, detail, header),
     });
   }
 
@@ -63,7 +73,7 @@ export function createTransport(options: OpenRouterClientOptions): Transport {
     carriedError(error, response, partialText) {
       const code = Number(error.code);
       const status = Number.isInteger(code) && code > 0 ? code : UPSTREAM_FAILURE;
-      return httpError(status, error.message, response, partialText);
+      return httpError(status, error, response, partialText);
     },
   };
 }

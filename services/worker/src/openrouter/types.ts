@@ -22,6 +22,8 @@ export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Credits (US dollars) the request cost, when OpenRouter reports it. */
+  cost?: number;
 }
 
 export interface Completion {

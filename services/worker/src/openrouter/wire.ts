@@ -6,6 +6,11 @@ import type { TokenUsage } from "./types.js";
 export const errorObject = z.object({
   code: z.union([z.number(), z.string()]).optional(),
   message: z.string().optional(),
+  /** OpenRouter copies a rate limit's X-RateLimit-* headers here, e.g. on the free daily cap's 429. */
+  metadata: z
+    .object({ headers: z.record(z.string(), z.unknown()).optional() })
+    .nullish()
+    .catch(undefined),
 });
 export type ErrorObject = z.infer<typeof errorObject>;
 
@@ -15,6 +20,8 @@ const usageBody = z.object({
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   total_tokens: z.number(),
+  /** Credits the request cost, where OpenRouter reports it. */
+  cost: z.number().nullish(),
 });
 
 export const completionBody = z.object({
@@ -49,6 +56,7 @@ export function toUsage(usage: z.infer<typeof usageBody>): TokenUsage {
     promptTokens: usage.prompt_tokens,
     completionTokens: usage.completion_tokens,
     totalTokens: usage.total_tokens,
+    ...(typeof usage.cost === "number" ? { cost: usage.cost } : {}),
   };
 }
 
