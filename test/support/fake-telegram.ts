@@ -209,6 +209,20 @@ export class FakeTelegram {
     return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
   }
 
+  /** Queues a press by `from` of an inline button with `data` under the bot's message `messageId` in `chat`. */
+  pressButton(from: User, chat: Chat, messageId: number, data: string): Update {
+    const message = this.messages.get(`${chat.id}:${messageId}`);
+    if (!message) throw new Error(`no message ${messageId} in chat ${chat.id}`);
+    const callback_query = {
+      id: `cb-${this.nextUpdateId}`,
+      from,
+      message,
+      chat_instance: `ci-${chat.id}`,
+      data,
+    };
+    return this.pushUpdate({ callback_query } as unknown as Omit<Update, "update_id">);
+  }
+
   pushUpdate(update: Omit<Update, "update_id"> & { update_id?: number }): Update {
     const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
     this.updates.push(full);
@@ -436,6 +450,7 @@ export class FakeTelegram {
         return ok(true);
       case "setMyCommands":
       case "sendChatAction":
+      case "answerCallbackQuery":
         return ok(true);
       case "sendMessage":
         return this.sendMessage(p);

@@ -16,6 +16,8 @@ import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
+import { createNotesRetrieval } from "./features/notes/retrieval.js";
+import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
 import type { Effects } from "./intake/effects.js";
@@ -64,17 +66,23 @@ export function createBot({
   features.use(createGeneralComposer());
   features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
-  features.use(createNotesComposer({ notes: createNotesRepository(db) }));
+  const notes = createNotesRepository(db);
+  features.use(createNotesComposer({ notes }));
   features.use(createModelsComposer({ models, adminUserIds: config.access.adminUserIds }));
   features.use(
     createAskComposer({
       queue: askQueue,
       models,
+      notes,
+      retrieval: createNotesRetrieval(db),
+      settings,
+      notesMetrics: metrics.notes,
       conversations: createConversationStore(db, config.memory),
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,
     }),
   );
+  features.use(createSaveComposer({ queue: askQueue, notes }));
   features.use(createFallbackComposer());
 
   bot.catch(createErrorHandler(logger, fallbackTexts));

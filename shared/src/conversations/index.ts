@@ -63,6 +63,15 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       );
     },
 
+    /** The chat's last question to the model (for /retry), however long ago; undefined after /reset. */
+    async lastQuestion(chatId: number): Promise<string | undefined> {
+      const { rows } = await db.query<{ content: string }>(
+        "SELECT content FROM conversation_turns WHERE chat_id = $1 AND role = 'user' ORDER BY id DESC LIMIT 1",
+        [chatId],
+      );
+      return rows[0]?.content;
+    },
+
     /** Forgets the chat's conversation (in the caller's transaction when given one); returns how many turns were dropped. */
     async reset(chatId: number, client: Queryable = db): Promise<number> {
       const { rowCount } = await client.query("DELETE FROM conversation_turns WHERE chat_id = $1", [chatId]);

@@ -108,6 +108,25 @@ export function createGatewayMetrics(
         },
       }),
     },
+    notes: {
+      retrievalSeconds: new Histogram({
+        name: "notes_retrieval_duration_seconds",
+        help: "Time to find the notes relevant to an /ask_notes question",
+        buckets: [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1],
+        registers: [registry],
+      }),
+      notesFound: new Histogram({
+        name: "notes_retrieved",
+        help: "Notes found (and sent to the model) per /ask_notes question; 0: answered without the model",
+        buckets: [0, 1, 2, 3, 5, 8, 10],
+        registers: [registry],
+      }),
+      digests: new Counter({
+        name: "notes_digests_total",
+        help: "Digests of notes put on the queue (/note_digest)",
+        registers: [registry],
+      }),
+    },
   };
 }
 

@@ -1,6 +1,14 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { ASK_QUEUE, type AskJob, askJobId, askJobOptions, askKeys, type NewAskJob } from "./ask-job.js";
+import {
+  ASK_QUEUE,
+  type AskJob,
+  askJobId,
+  askJobOptions,
+  askKeys,
+  askProgressSchema,
+  type NewAskJob,
+} from "./ask-job.js";
 import { userAsks } from "./user-asks.js";
 
 /** How long the gateway waits for Redis before telling the user /ask is unavailable. */
@@ -96,6 +104,18 @@ export function createAskProducer(options: AskProducerOptions) {
         }
       }
       return { removed, signalled };
+    },
+    /**
+     * The question and answer of a finished ask, for its save button (jobs are kept a day); undefined
+     * when the job is gone or has no complete answer.
+     */
+    async answerOf(jobId: string): Promise<{ userId: number; question: string; answer: string } | undefined> {
+      const job = await withDeadline(queue.getJob(jobId));
+      const answer = askProgressSchema.safeParse(job?.progress);
+      if (!job || !answer.success || answer.data.outcome !== "ok" || answer.data.answer === undefined) {
+        return undefined;
+      }
+      return { userId: job.data.userId, question: job.data.question, answer: answer.data.answer };
     },
     /** Jobs by state for the ask_queue_jobs gauge; prioritized jobs are waiting too. */
     async counts(): Promise<Record<"waiting" | "active" | "delayed" | "failed", number>> {

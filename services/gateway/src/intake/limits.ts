@@ -13,5 +13,5 @@ export const INTAKE = {
   /** Handled rows are kept a day: Telegram keeps an unconfirmed update at most 24 hours. */
   keepHandledMs: 24 * 3600 * 1000,
   /** The update kinds the bot asks Telegram for. */
-  allowedUpdates: ["message"],
+  allowedUpdates: ["message", "callback_query"],
 } as const;

@@ -1,13 +1,30 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
+import type { GatewayMetrics } from "@notesbot/shared/metrics";
 import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
-import { QUESTION_MAX_LENGTH } from "@notesbot/shared/texts";
+import {
+  type ModelView,
+  type NoteView,
+  QUESTION_MAX_LENGTH,
+  STATS_DAYS_DEFAULT,
+  STATS_DAYS_MAX,
+} from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
-import { characterCount } from "../arguments.js";
+import { characterCount, parseCount, parseModelId } from "../arguments.js";
 import type { ModelsRepository } from "../models/repository.js";
+import type { NotesRepository } from "../notes/repository.js";
+import type { NotesRetrieval } from "../notes/retrieval.js";
+import type { SettingsRepository } from "../settings/repository.js";
+
+/** Characters of notes a digest sends at most (the newest first); the worker may send fewer to fit the model. */
+const DIGEST_CHARS = 12_000;
 
 interface Deps {
   queue: AskProducer;
+  notes: NotesRepository;
+  retrieval: NotesRetrieval;
+  settings: SettingsRepository;
+  notesMetrics: GatewayMetrics["notes"];
   models: ModelsRepository;
   conversations: ConversationStore;
   /** Shown in the "too many asks" reply. */
@@ -32,20 +49,29 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     await ctx.reply(ctx.texts.ask.unavailable);
   };
 
-  const askQuestion = async (
-    ctx: BotContext & { chat: { id: number }; msg: { message_id: number } },
+  /** The question as typed, or the reply to send instead (empty, too long). */
+  const questionOf = (
+    ctx: BotContext,
     raw: string,
-  ) => {
+    usage: string,
+  ): { question: string } | { reply: string } => {
+    const question = raw.trim();
+    if (question === "") return { reply: usage };
+    const length = characterCount(question);
+    if (length > QUESTION_MAX_LENGTH) return { reply: ctx.texts.ask.tooLong(length) };
+    return { question };
+  };
+
+  /**
+   * Puts one ask on the queue for this update: a placeholder at once (sent once per update, reused when
+   * the update is handled again), then the job, whose id comes from the update.
+   */
+  const submit = async (ctx: AskContext, ask: Submission) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
-    const question = raw.trim();
-    if (question === "") return void (await ctx.reply(ctx.texts.ask.usage));
-    const length = characterCount(question);
-    if (length > QUESTION_MAX_LENGTH) return void (await ctx.reply(ctx.texts.ask.tooLong(length)));
-
-    const active = await models.active();
-    if (!active) return void (await ctx.reply(ctx.texts.noActiveModel));
-    const fallbacks = await models.fallbackKeys(active.key);
+    const model = ask.model ?? (await models.active());
+    if (!model) return void (await ctx.reply(ctx.texts.noActiveModel));
+    const fallbacks = await models.fallbackKeys(model.key);
 
     const updateId = ctx.update.update_id;
     let placeholderId: number | null;
@@ -70,11 +96,18 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
         chatId: ctx.chat.id,
         placeholderMessageId: placeholderId,
         userId,
-        question,
-        modelKey: active.key,
+        question: ask.question,
+        modelKey: model.key,
         fallbackModelKeys: fallbacks,
         enqueuedAt: Date.now(),
         locale: ctx.locale,
+        kind: ask.kind ?? "ask",
+        notes: (ask.notes ?? []).map((n) => ({
+          id: n.id,
+          text: n.text,
+          createdAt: n.createdAt.toISOString(),
+        })),
+        ...(ask.digest ? { digest: ask.digest } : {}),
       });
       deps.enqueued.inc();
       if (queuedBehind > 0) {
@@ -85,6 +118,62 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
       await ctx.api.editMessageText(ctx.chat.id, placeholderId, ctx.texts.ask.unavailable);
     }
   };
+
+  const askQuestion = async (ctx: AskContext, raw: string) => {
+    const parsed = questionOf(ctx, raw, ctx.texts.ask.usage);
+    if ("reply" in parsed) return void (await ctx.reply(parsed.reply));
+    await submit(ctx, { question: parsed.question });
+  };
+
+  // A question about the sender's own notes: only theirs are searched, and only those found are sent.
+  composer.command("ask_notes", async (ctx) => {
+    const userId = ctx.from?.id;
+    if (userId === undefined) return;
+    const parsed = questionOf(ctx, ctx.match, ctx.texts.notesAsk.usage);
+    if ("reply" in parsed) return void (await ctx.reply(parsed.reply));
+    const stop = deps.notesMetrics.retrievalSeconds.startTimer();
+    const found = await deps.retrieval.relevant(userId, parsed.question);
+    stop();
+    deps.notesMetrics.notesFound.observe(found.length);
+    if (found.length === 0) return void (await ctx.reply(ctx.texts.notesAsk.nothing));
+    // Told once, before the first notes leave: which notes go where.
+    if (await ctx.once("privacy", (tx) => deps.settings.tellNotesPrivacyOnce(userId, tx))) {
+      await ctx.reply(ctx.texts.notesAsk.privacy);
+    }
+    await submit(ctx, { question: parsed.question, kind: "notes", notes: found });
+  });
+
+  // A digest of the sender's recent notes, through the queue like an ask.
+  composer.command("note_digest", async (ctx) => {
+    const userId = ctx.from?.id;
+    if (userId === undefined) return;
+    const days = parseCount(ctx.match, { default: STATS_DAYS_DEFAULT, max: STATS_DAYS_MAX });
+    if (!days.ok) return void (await ctx.reply(ctx.texts.digest.usage));
+    const { notes, total } = await deps.notes.forDigest(userId, days.value, DIGEST_CHARS);
+    if (total === 0) return void (await ctx.reply(ctx.texts.digest.nothing(days.value)));
+    deps.notesMetrics.digests.inc();
+    await submit(ctx, {
+      question: ctx.texts.digest.question(days.value),
+      kind: "digest",
+      notes,
+      digest: { days: days.value, total },
+    });
+  });
+
+  // The chat's last question again, as a new ask; with a model id, with that model.
+  composer.command("retry", async (ctx) => {
+    const rawId = ctx.match.trim();
+    let model: ModelView | undefined;
+    if (rawId !== "") {
+      const id = parseModelId(rawId);
+      if (!id.ok) return void (await ctx.reply(ctx.texts.retry.usage));
+      model = await models.byId(id.value);
+      if (!model) return void (await ctx.reply(ctx.texts.modelNotFound(rawId)));
+    }
+    const question = await conversations.lastQuestion(ctx.chat.id);
+    if (question === undefined) return void (await ctx.reply(ctx.texts.retry.nothing));
+    await submit(ctx, { question, ...(model ? { model } : {}) });
+  });
 
   composer.command("ask", (ctx) => askQuestion(ctx, ctx.match));
 
@@ -128,4 +217,15 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
   });
 
   return composer;
+}
+
+type AskContext = BotContext & { chat: { id: number }; msg: { message_id: number } };
+
+interface Submission {
+  question: string;
+  kind?: "ask" | "notes" | "digest";
+  notes?: readonly NoteView[];
+  digest?: { days: number; total: number };
+  /** Another model than the active one (/retry <id>). */
+  model?: ModelView;
 }

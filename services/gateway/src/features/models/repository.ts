@@ -11,6 +11,11 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
       return rows;
     },
 
+    async byId(id: number): Promise<ModelView | undefined> {
+      const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
+      return rows[0];
+    },
+
     async active(): Promise<ModelView | undefined> {
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
       return rows[0];

@@ -40,6 +40,27 @@ export function createNotesRepository(db: Db) {
       return toNote(rows[0] as NoteRow);
     },
 
+    /** Stores the note saved from the answer of ask `jobId`, once: saving it again returns the same note's id. */
+    async addSaved(
+      userId: number,
+      chatId: number,
+      jobId: string,
+      text: string,
+      tx: Queryable = db,
+    ): Promise<string> {
+      const { rows } = await tx.query<{ id: string }>(
+        `WITH added AS (
+           INSERT INTO notes (user_id, chat_id, text, saved_from) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (user_id, saved_from) WHERE saved_from IS NOT NULL DO NOTHING
+           RETURNING id)
+         SELECT id FROM added
+         UNION ALL SELECT id FROM notes WHERE user_id = $1 AND saved_from = $4
+         LIMIT 1`,
+        [userId, chatId, text, jobId],
+      );
+      return rows[0]?.id as string;
+    },
+
     async newest(userId: number, limit: number): Promise<NoteView[]> {
       const { rows } = await db.query<NoteRow>(
         `SELECT id, text, created_at FROM notes WHERE user_id = $1
@@ -91,6 +112,29 @@ export function createNotesRepository(db: Db) {
         after ? [userId, limit, after.createdAt, after.id] : [userId, limit],
       );
       return rows.map((row) => ({ note: toNote(row), key: { createdAt: row.created_at_key, id: row.id } }));
+    },
+
+    /**
+     * The notes of the last `days` days for a digest: the newest that fit `budgetChars` (older ones are
+     * dropped first), and how many the period has in all.
+     */
+    async forDigest(
+      userId: number,
+      days: number,
+      budgetChars: number,
+    ): Promise<{ notes: NoteView[]; total: number }> {
+      const { rows } = await db.query<NoteRow & { total: string; used: string }>(
+        `SELECT id, text, created_at, total, used FROM (
+           SELECT id, text, created_at, count(*) OVER () AS total,
+                  sum(char_length(text)) OVER (ORDER BY created_at DESC, id DESC) AS used
+           FROM notes WHERE user_id = $1 AND created_at >= now() - make_interval(days => $2)
+         ) AS period
+         WHERE used <= $3 OR used = char_length(text)
+         ORDER BY created_at DESC, id DESC`,
+        [userId, days, budgetChars],
+      );
+      // The newest note is always taken (a note is far shorter than the budget), so no rows means none.
+      return { notes: rows.map(toNote), total: Number(rows[0]?.total ?? 0) };
     },
 
     /**
