@@ -65,6 +65,9 @@ describe("Prometheus scraping the real services", () => {
     const user = stack.telegram.newUser();
     await stack.say(user, "/note_add заметка для Prometheus");
     await stack.say(user, "/note_list");
+    // A question about the notes and a digest of them.
+    await stack.say(user, "/ask_notes где заметка для Prometheus?", { replies: 2 });
+    await stack.say(user, "/note_digest");
     for (let i = 0; i < 3; i++) await (await ask(stack, user, `вопрос ${i}`)).answer();
     for (let i = 0; i < 2; i++) {
       stack.openrouter.enqueue({ kind: "error", status: 503 });

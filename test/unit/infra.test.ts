@@ -123,6 +123,12 @@ const SUBJECTS: Record<string, RegExp[]> = {
   "asks refused by the daily cap": [/rate\(ask_daily_cap_total\[/, /or vector\(0\)/],
   "registry syncs by result": [/sum by \(result\) \(registry_sync_total\)/],
   "unavailable models": [/max\(registry_models_unavailable\)/],
+  "notes retrieval latency p50 and p95": [
+    /histogram_quantile\(0\.5, sum by \(le\) \(rate\(notes_retrieval_duration_seconds_bucket\[/,
+    /histogram_quantile\(0\.95, sum by \(le\) \(rate\(notes_retrieval_duration_seconds_bucket\[/,
+  ],
+  "notes found per question": [/rate\(notes_retrieved_sum\[/, /rate\(notes_retrieved_count\[/],
+  "digests per minute": [/rate\(notes_digests_total\[/],
 };
 
 describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
@@ -262,6 +268,13 @@ describe("Grafana dashboard infra/grafana/dashboards/bot-overview.json", () => {
     [`registry_sync_total{${W},result="ok"}`]: "1x40",
     [`registry_sync_total{${W},result="failed"}`]: "0x40",
     [`registry_models_unavailable{${W}}`]: "2x40",
+    [`notes_retrieval_duration_seconds_bucket{${G},le="0.01"}`]: "0+1x40",
+    [`notes_retrieval_duration_seconds_bucket{${G},le="+Inf"}`]: "0+1x40",
+    [`notes_retrieval_duration_seconds_count{${G}}`]: "0+1x40",
+    [`notes_retrieval_duration_seconds_sum{${G}}`]: "0+0.005x40",
+    [`notes_retrieved_sum{${G}}`]: "0+3x40",
+    [`notes_retrieved_count{${G}}`]: "0+1x40",
+    [`notes_digests_total{${G}}`]: "0+1x40",
   };
   const dashboardCases = (returns: (expr: string) => boolean) =>
     queries.map(({ panel, refId, expr }) => ({
