@@ -43,6 +43,17 @@ describe("security", () => {
     for (const command of ["/note_add чужое", "/note_list", "/ask вопрос", "/model 2", "/models"]) {
       expect(await stack.say(outsider, command), command).toEqual([refusal]);
     }
+    // A button press (here on the refusal itself) is refused too, and saves nothing.
+    const [shown] = stack.telegram.sentTo(outsider.id);
+    const chat = { id: outsider.id, type: "private" as const, first_name: outsider.first_name };
+    const since = stack.telegram.calls.length;
+    stack.telegram.pressButton(outsider, chat, shown?.messageId as number, "save:tg-update-1");
+    const answered = await stack.telegram.waitForCall(
+      (c) => c.method === "answerCallbackQuery",
+      15_000,
+      since,
+    );
+    expect(answered.payload.text).toBe(refusal);
     const { rows } = await stack.db.query("SELECT count(*)::int AS n FROM notes WHERE user_id = $1", [
       outsider.id,
     ]);
