@@ -7,6 +7,7 @@ import type { Logger } from "@notesbot/shared/logging";
 import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
 import type { Texts } from "@notesbot/shared/texts";
+import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
 import { Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
@@ -16,6 +17,7 @@ import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
+import { createUsageComposer } from "./features/usage/composer.js";
 import type { Effects } from "./intake/effects.js";
 import { restrictTo } from "./middleware/access.js";
 import { measureUpdates } from "./middleware/metrics.js";
@@ -56,7 +58,31 @@ export function createBot({
   features.use(createGeneralComposer({ texts }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
   features.use(createNotesComposer({ notes: createNotesRepository(db), texts }));
-  features.use(createModelsComposer({ models, texts, adminUserIds: config.access.adminUserIds }));
+  const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
+  const apiKey = config.openrouter.apiKey;
+  features.use(
+    createModelsComposer({
+      db,
+      models,
+      texts,
+      adminUserIds: config.access.adminUserIds,
+      catalog: { ...openrouter, apiKey },
+      syncs: metrics.registrySyncs,
+      logger,
+    }),
+  );
+  features.use(
+    createUsageComposer({
+      usage: createUsageStore(db),
+      texts,
+      adminUserIds: config.access.adminUserIds,
+      keyState: () =>
+        apiKey === undefined
+          ? Promise.resolve({ ok: false, reason: "OPENROUTER_API_KEY" })
+          : fetchKeyState({ ...openrouter, apiKey }),
+      logger,
+    }),
+  );
   features.use(
     createAskComposer({
       queue: askQueue,

@@ -44,9 +44,13 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     const length = characterCount(question);
     if (length > QUESTION_MAX_LENGTH) return void (await ctx.reply(texts.ask.tooLong(length)));
 
-    const active = await models.active();
-    if (!active) return void (await ctx.reply(texts.noActiveModel));
-    const fallbacks = await models.fallbackKeys(active.key);
+    // The active model, or the first available fallback when it is unavailable.
+    const route = await models.route();
+    if (!route.ok) {
+      return void (await ctx.reply(
+        route.reason === "no_active" ? texts.noActiveModel : texts.noAvailableModel(route.model),
+      ));
+    }
 
     const updateId = ctx.update.update_id;
     let placeholderId: number | null;
@@ -72,8 +76,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
         placeholderMessageId: placeholderId,
         userId,
         question,
-        modelKey: active.key,
-        fallbackModelKeys: fallbacks,
+        modelKey: route.modelKey,
+        fallbackModelKeys: route.fallbackModelKeys,
+        ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }),
         enqueuedAt: Date.now(),
       });
       deps.enqueued.inc();

@@ -1,25 +1,64 @@
-import type { Texts } from "@notesbot/shared/texts";
+/**
+ * The model registry's commands: `/models` (the list, with context lengths and unavailable models
+ * marked), `/model [id]` (show or switch), and for admins `/models_sync` (compare the registry with
+ * OpenRouter's list now) and `/model_add <key>` (add a free model of that list).
+ */
+
+import type { Db } from "@notesbot/shared/db";
+import type { Logger } from "@notesbot/shared/logging";
+import {
+  type CatalogResult,
+  type CatalogSource,
+  fetchCatalog,
+  type SyncReport,
+  syncRegistry,
+} from "@notesbot/shared/registry";
+import type { SyncReportView, Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { parseModelId } from "../arguments.js";
+import { replyInParts } from "../reply.js";
 import type { ModelsRepository } from "./repository.js";
 
 interface Deps {
+  db: Db;
   models: ModelsRepository;
   texts: Texts;
-  /** Who may switch the active model; empty means everyone. */
+  /** Who may switch, sync and add models; empty means everyone. */
   adminUserIds: ReadonlySet<number>;
+  /** OpenRouter's `GET /models`. */
+  catalog: CatalogSource;
+  /** registry_sync_total, by result. */
+  syncs: { inc(labels: { result: string }): void };
+  logger: Logger;
 }
 
-export function createModelsComposer({ models, texts, adminUserIds }: Deps): Composer<BotContext> {
+/** OpenRouter model keys look like `vendor/model-name:variant`; anything else is refused before a fetch. */
+const MODEL_KEY = /^[\w.-]+\/[\w.:-]+$/;
+const MODEL_KEY_MAX = 200;
+
+export function createModelsComposer(deps: Deps): Composer<BotContext> {
+  const { models, texts, adminUserIds } = deps;
   const composer = new Composer<BotContext>();
   const mayConfigure = (userId: number | undefined) =>
     adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));
 
+  /** OpenRouter's list now; a failure is logged (with its reason, never the key) and named in the reply. */
+  const fetchList = async (command: string): Promise<CatalogResult> => {
+    const catalog = await fetchCatalog(deps.catalog);
+    if (!catalog.ok) {
+      const status = catalog.reason === "status" ? catalog.status : undefined;
+      deps.logger.warn({ command, reason: catalog.reason, status }, "model list fetch failed");
+    }
+    return catalog;
+  };
+  const failureReason = (catalog: Exclude<CatalogResult, { ok: true }>) =>
+    catalog.reason === "status" ? `HTTP ${catalog.status}` : catalog.reason;
+
   composer.command("models", async (ctx) => {
     if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("models")));
     const list = await models.list();
-    await ctx.reply([texts.modelsHeader, ...list.map(texts.modelLine), "", texts.modelsFooter].join("\n"));
+    await replyInParts(ctx, [texts.modelsHeader, ...list.map(texts.modelLine), "", texts.modelsFooter], "\n");
   });
 
   composer.command("model", async (ctx) => {
@@ -31,13 +70,97 @@ export function createModelsComposer({ models, texts, adminUserIds }: Deps): Com
     if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(texts.modelSwitchForbidden));
     const id = parseModelId(rawId);
     if (!id.ok) return void (await ctx.reply(texts.invalidModelId(rawId)));
-    // Once per update: a second handling reports the same switch and does not switch back.
-    const model = await ctx.once("model", async (tx) => {
-      const activated = await models.activate(id.value, tx);
-      return activated ? { ...activated } : null;
+    // Once per update: a second handling reports the same switch and does not switch back. The check
+    // that the model is available is in the switch's transaction, under the lock a sync takes too.
+    const result = await ctx.once("model", async (tx) => {
+      const activation = await models.activate(id.value, tx);
+      return activation.outcome === "missing"
+        ? activation
+        : { ...activation, model: { ...activation.model } };
     });
-    await ctx.reply(model ? texts.modelSwitched(model) : texts.modelNotFound(rawId));
+    if (result.outcome === "missing") return void (await ctx.reply(texts.modelNotFound(rawId)));
+    await ctx.reply(
+      result.outcome === "switched"
+        ? texts.modelSwitched(result.model)
+        : texts.modelUnavailable(result.model),
+    );
+  });
+
+  composer.command("models_sync", async (ctx) => {
+    if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("models_sync")));
+    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(texts.adminsOnly));
+    // The sync is one transaction of its own; its report is remembered with the update, so a second
+    // handling shows the same report instead of syncing again (if that record was lost, it syncs again,
+    // which is harmless: a sync only makes the registry match the list of that moment).
+    const outcome = await ctx.remembered("models_sync", async (): Promise<SyncOutcome> => {
+      const catalog = await fetchList("models_sync");
+      if (!catalog.ok) {
+        deps.syncs.inc({ result: catalog.reason });
+        return { ok: false, reason: failureReason(catalog) };
+      }
+      const report = await syncRegistry(deps.db, catalog.models);
+      deps.syncs.inc({ result: "ok" });
+      deps.logger.info(
+        {
+          total: report.total,
+          available: report.available,
+          madeUnavailable: report.madeUnavailable.length,
+          madeAvailable: report.madeAvailable.length,
+          newFree: report.newFree.length,
+        },
+        "registry synced",
+      );
+      return { ok: true, report: reportView(report) };
+    });
+    if (!outcome.ok) return void (await ctx.reply(texts.sync.failed(outcome.reason)));
+    const { report } = outcome;
+    const news =
+      report.newFree.length === 0
+        ? [texts.sync.noneNew]
+        : [texts.sync.newHeader, ...report.newFree.map(texts.sync.newLine)];
+    await replyInParts(ctx, [texts.sync.report(report), ...news], "\n");
+  });
+
+  composer.command("model_add", async (ctx) => {
+    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(texts.adminsOnly));
+    const key = ctx.match.trim();
+    if (key === "") return void (await ctx.reply(texts.modelAdd.usage));
+    if (key.length > MODEL_KEY_MAX || !MODEL_KEY.test(key)) {
+      return void (await ctx.reply(texts.modelAdd.notListed(key)));
+    }
+    // Validated against a fresh list; the addition is once per update (handled again: the same reply).
+    const catalog = await fetchList("model_add");
+    if (!catalog.ok) return void (await ctx.reply(texts.sync.failed(failureReason(catalog))));
+    const addition = await ctx.once("model_add", async (tx) => ({
+      ...(await models.add(key, catalog.models, tx)),
+    }));
+    if (addition.outcome === "added") {
+      deps.logger.info({ modelId: addition.id, key: addition.key }, "model added");
+      return void (await ctx.reply(texts.modelAdd.added(addition)));
+    }
+    await ctx.reply(
+      addition.outcome === "exists"
+        ? texts.modelAdd.exists(addition.key, addition.id)
+        : texts.modelAdd.notListed(key),
+    );
   });
 
   return composer;
 }
+
+/** The report as JSON for the update's record, and as the texts show it. */
+function reportView(report: SyncReport): SyncReportView {
+  return {
+    available: report.available,
+    total: report.total,
+    madeUnavailable: report.madeUnavailable.map((m) => m.key),
+    madeAvailable: report.madeAvailable.map((m) => m.key),
+    newFree: report.newFree.map((m) => ({
+      key: m.key,
+      name: m.name,
+      contextLength: m.contextLength ?? null,
+    })),
+  };
+}
+
+type SyncOutcome = { ok: true; report: SyncReportView } | { ok: false; reason: string };
