@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { sample, scrape } from "../support/metrics.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -11,21 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(await stack.stop()).toEqual([0, 0]);
 });
-
-/** The value of one sample in Prometheus' text format, e.g. `bot_updates_total{command="ask"}`. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
-
-const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
 describe("metrics, health and readiness", () => {
   it("count commands, asks, OpenRouter requests and queue states, with no user or chat ids", async () => {
