@@ -107,6 +107,29 @@ describe("the registry follows OpenRouter's list", () => {
     );
     expect((await registry()).filter((m) => m.active).map((m) => m.id)).toEqual([1]);
     expect(await reply(admin, "/model 4")).toMatch(/^Готово\. Активная модель: ★ Qwen3 235B/);
+
+    // A sync marking model 5 unavailable holds the registry's lock while /model 5 comes: the switch
+    // waits for it and then refuses, instead of activating a model the sync has just marked.
+    const sync = await bot.db.connect();
+    try {
+      await sync.query("BEGIN");
+      await sync.query("LOCK TABLE models IN EXCLUSIVE MODE");
+      await sync.query("UPDATE models SET available = false WHERE id = 5");
+      const refused = reply(admin, "/model 5");
+      for (;;) {
+        const { rows } = await bot.db.query(
+          "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'models' AND NOT l.granted",
+        );
+        if (rows.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await sync.query("COMMIT");
+      expect(await refused).toMatch(/^Модель Qwen3 Coder 480B \(qwen\/qwen3-coder:free\) сейчас недоступна/);
+    } finally {
+      sync.release();
+    }
+    expect((await registry()).filter((m) => m.active).map((m) => m.id)).toEqual([4]);
+
     expect(await reply(admin, "/model 1")).toMatch(/^Готово\. Активная модель: ★ DeepSeek V3\.1/);
   });
 
