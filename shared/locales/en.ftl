@@ -203,6 +203,7 @@ models-sync-new-line = { $key } — { $name }{ $context ->
        *[other] , context { $context }
     }
 no-available-model = The active model { $label } ({ $key }) is unavailable on OpenRouter now, and no fallback is available. Ask an admin to choose another: /models
+models-sync-active-lost = ⚠️ The active model { $label } ({ $key }) became unavailable: asks go to the first available fallback model. Choose another: /model <id>
 models-sync-none-new = No new free models.
 models-admins-only = This command is for the bot's admins only.
 model-add-usage = Usage: /model_add <key> — the key of a free model from /models_sync's list.

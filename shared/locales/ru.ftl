@@ -209,6 +209,7 @@ models-sync-new-line = { $key } — { $name }{ $context ->
        *[other] , контекст { $context }
     }
 no-available-model = Активная модель { $label } ({ $key }) сейчас недоступна в OpenRouter, а доступной запасной нет. Попросите администратора выбрать другую: /models
+models-sync-active-lost = ⚠️ Активная модель { $label } ({ $key }) стала недоступна: вопросы идут к первой доступной запасной модели. Выберите другую: /model <id>
 models-sync-none-new = Новых бесплатных моделей нет.
 models-admins-only = Эта команда — только для администраторов бота.
 model-add-usage = Использование: /model_add <key> — ключ бесплатной модели из списка /models_sync.

@@ -203,7 +203,10 @@ describe("the registry follows OpenRouter's list", () => {
         .filter((m) => m.key !== active)
         .map((m) => (m.key === firstFallback ? { ...m, contextLength: 40_000 } : m)),
     });
-    expect(await reply(admin, "/models_sync")).toContain(`Стали недоступны: ${active}.`);
+    expect((await reply(admin, "/models_sync")).split("\n").slice(1, 3)).toEqual([
+      `Стали недоступны: ${active}.`,
+      `⚠️ Активная модель DeepSeek V3.1 (${active}) стала недоступна: вопросы идут к первой доступной запасной модели. Выберите другую: /model <id>`,
+    ]);
     const question = await ask(bot, user, "кто ответит?");
     expect(await question.answer()).toMatch(
       new RegExp(`модель: ${firstFallback.replace(/[/.]/g, "\\$&")}\\)$`),

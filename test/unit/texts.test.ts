@@ -31,7 +31,16 @@ function everyText(texts: Texts): string[] {
     modelSwitched: [model],
     modelUnavailable: [model],
     noAvailableModel: [model],
-    report: [{ available: 1, total: 2, madeUnavailable: ["a"], madeAvailable: ["b"], newFree: [] }],
+    report: [
+      {
+        available: 1,
+        total: 2,
+        madeUnavailable: ["a"],
+        madeAvailable: ["b"],
+        newFree: [],
+        activeLost: model,
+      },
+    ],
     newLine: [{ key: "k", name: "N", contextLength: 8192 }],
     exists: ["k", 3],
     added: [model],

@@ -37,6 +37,8 @@ export type SyncReportView = {
   total: number;
   madeUnavailable: string[];
   madeAvailable: string[];
+  /** The active model, when this sync made it unavailable. */
+  activeLost: { key: string; label: string } | null;
   newFree: { key: string; name: string; contextLength: number | null }[];
 };
 
@@ -226,6 +228,7 @@ function createTexts(t: Translate) {
           ...(r.madeAvailable.length > 0
             ? [t("models-sync-available", { keys: r.madeAvailable.join(", ") })]
             : []),
+          ...(r.activeLost ? [t("models-sync-active-lost", { ...r.activeLost })] : []),
         ].join("\n"),
       newHeader: t("models-sync-new"),
       newLine: (m: SyncReportView["newFree"][number]) =>

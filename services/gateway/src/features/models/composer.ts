@@ -155,6 +155,7 @@ function reportView(report: SyncReport): SyncReportView {
     total: report.total,
     madeUnavailable: report.madeUnavailable.map((m) => m.key),
     madeAvailable: report.madeAvailable.map((m) => m.key),
+    activeLost: report.activeLost ? { key: report.activeLost.key, label: report.activeLost.label } : null,
     newFree: report.newFree.map((m) => ({
       key: m.key,
       name: m.name,
