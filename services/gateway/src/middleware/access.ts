@@ -13,3 +13,7 @@ export function restrictTo(allowedUserIds: ReadonlySet<number>, texts: Texts): M
     if (ctx.message?.text?.startsWith("/")) await ctx.reply(texts.accessDenied);
   };
 }
+
+/** Whether `userId` is one of the admins (`ADMIN_USER_IDS`; empty: everyone is). */
+export const isAdmin = (adminUserIds: ReadonlySet<number>, userId: number | undefined): boolean =>
+  adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));

@@ -16,6 +16,7 @@ import {
 import type { SyncReportView, Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
+import { isAdmin } from "../../middleware/access.js";
 import { parseModelId } from "../arguments.js";
 import { replyInParts } from "../reply.js";
 import type { ModelsRepository } from "./repository.js";
@@ -40,8 +41,7 @@ const MODEL_KEY_MAX = 200;
 export function createModelsComposer(deps: Deps): Composer<BotContext> {
   const { models, texts, adminUserIds } = deps;
   const composer = new Composer<BotContext>();
-  const mayConfigure = (userId: number | undefined) =>
-    adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));
+  const mayConfigure = (userId: number | undefined) => isAdmin(adminUserIds, userId);
 
   /** OpenRouter's list now; a failure is logged (with its reason, never the key) and named in the reply. */
   const fetchList = async (command: string): Promise<CatalogResult> => {

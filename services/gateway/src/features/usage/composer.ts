@@ -8,6 +8,7 @@ import type { Texts } from "@notesbot/shared/texts";
 import type { KeyStateResult, UsageStore, UsageSummary } from "@notesbot/shared/usage";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
+import { isAdmin } from "../../middleware/access.js";
 
 interface Deps {
   usage: UsageStore;
@@ -27,14 +28,13 @@ export function createUsageComposer({
   logger,
 }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const isAdmin = (userId: number) => adminUserIds.size === 0 || adminUserIds.has(userId);
 
   composer.command("usage", async (ctx) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
     if (ctx.match.trim() !== "") return void (await ctx.reply(texts.noArguments("usage")));
     const lines = [texts.usageReport.user(view(await usage.ofUser(userId)))];
-    if (isAdmin(userId)) {
+    if (isAdmin(adminUserIds, userId)) {
       const [bot, key] = await Promise.all([usage.ofBot(), keyState()]);
       lines.push("", texts.usageReport.bot(view(bot)));
       if (key.ok) {
