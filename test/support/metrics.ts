@@ -13,5 +13,5 @@ export function sample(text: string, name: string, labels: Record<string, string
   return undefined;
 }
 
-/** A service's /metrics text, from its metrics URL. */
+/** A service's /metrics text. */
 export const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();

@@ -67,7 +67,7 @@ export function createBot({
       texts,
       adminUserIds: config.access.adminUserIds,
       catalog: { ...openrouter, apiKey },
-      syncs: metrics.registrySyncs,
+      syncs: metrics.registrySync,
       logger,
     }),
   );

@@ -20,22 +20,8 @@ const telegramErrors = (registry: Registry) =>
     registers: [registry],
   });
 
-/** How a registry sync with OpenRouter's list ended: synced, or why the list was refused (nothing changed). */
-export const REGISTRY_SYNC_RESULTS = ["ok", "status", "timeout", "network", "malformed"] as const;
-
-/** Syncs of the registry (the daily job's and `/models_sync`'s), every result exported from the start. */
-const registrySyncs = (registry: Registry) => {
-  const counter = new Counter({
-    name: "registry_sync_total",
-    help: "Registry syncs with OpenRouter's model list, by result: ok, or why the list was refused (status, timeout, network, malformed)",
-    labelNames: ["result"] as const,
-    registers: [registry],
-  });
-  for (const result of REGISTRY_SYNC_RESULTS) counter.inc({ result }, 0);
-  return counter;
-};
-
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
+export const REGISTRY_SYNC_RESULTS = ["ok", "failed"] as const;
 
 /** How an update from Telegram was taken in: recorded in the inbox, already there, or not recordable. */
 export const INTAKE_OUTCOMES = ["new", "duplicate", "unrecorded"] as const;
@@ -57,6 +43,13 @@ export function createGatewayMetrics(
   });
   // Every outcome exported from the start, so its rate is 0 rather than missing.
   for (const outcome of INTAKE_OUTCOMES) recorded.inc({ outcome }, 0);
+  const registrySync = new Counter({
+    name: "registry_sync_total",
+    help: "Syncs of the model registry with OpenRouter's model list by /models_sync, by result (ok, failed)",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
   return {
     registry,
     updates: new Counter({
@@ -92,7 +85,7 @@ export function createGatewayMetrics(
       },
     }),
     telegramErrors: telegramErrors(registry),
-    registrySyncs: registrySyncs(registry),
+    registrySync,
     intake: {
       recorded,
       handled: new Counter({

@@ -6,6 +6,7 @@
 
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
+import type { REGISTRY_SYNC_RESULTS } from "@notesbot/shared/metrics";
 import {
   type CatalogResult,
   type CatalogSource,
@@ -30,7 +31,7 @@ interface Deps {
   /** OpenRouter's `GET /models`. */
   catalog: CatalogSource;
   /** registry_sync_total, by result. */
-  syncs: { inc(labels: { result: string }): void };
+  syncs: { inc(labels: { result: (typeof REGISTRY_SYNC_RESULTS)[number] }): void };
   logger: Logger;
 }
 
@@ -96,7 +97,7 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
     const outcome = await ctx.remembered("models_sync", async (): Promise<SyncOutcome> => {
       const catalog = await fetchList("models_sync");
       if (!catalog.ok) {
-        deps.syncs.inc({ result: catalog.reason });
+        deps.syncs.inc({ result: "failed" });
         return { ok: false, reason: failureReason(catalog) };
       }
       const report = await syncRegistry(deps.db, catalog.models);
