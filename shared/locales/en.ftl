@@ -30,6 +30,9 @@ command-list =
     /note_stats [days] — notes added per day (default { $statsDefault }, at most { $statsMax })
     /models — list of models
     /model [id] — the active model; with an id, make it active
+    /models_sync — check the models against OpenRouter (admins)
+    /model_add <key> — add a free OpenRouter model (admins)
+    /usage — your questions and tokens: today and in all
     /ask <question> — ask the model (in a private chat, just write the question)
     /ask_notes <question> — an answer from your notes, citing them as #id
     /note_digest [days] — a digest of your notes of the last days (default { $statsDefault })
@@ -190,7 +193,7 @@ help-notes-privacy = /ask_notes sends the notes matching the question to the mod
 ## Usage and languages (gateway)
 usage-report = Your questions today (UTC): { $asksToday }, tokens: { $tokensToday }.
     In all: { $asks }, tokens: { $tokens }.
-usage-bot = The whole bot today: { $asksToday } questions, { $tokensToday } tokens; in all { $asks } questions, { $tokens } tokens.
+usage-bot = The whole bot today: questions { $asksToday }, tokens { $tokensToday }; in all: questions { $asks }, tokens { $tokens }.
 usage-key = OpenRouter key: { $tier ->
         [free] free tier
        *[paid] with credits bought
@@ -202,6 +205,8 @@ lang-usage = Usage: /lang ru or /lang en.
 lang-switched = Done: I will speak English with you now.
 
 ## Registry (gateway)
+cmd-models_sync = Check the models against OpenRouter
+cmd-model_add = Add a free model
 model-line = { $active ->
         [yes] ★
        *[no] { "  " }
@@ -218,6 +223,12 @@ models-sync-report = Checked against OpenRouter: { $available } of { $total } av
 models-sync-unavailable = Now unavailable: { $keys }.
 models-sync-available = Available again: { $keys }.
 models-sync-new = New free models (to add one: /model_add <key>):
+models-sync-new-line = { $key } — { $name }{ $context ->
+        [none] {""}
+       *[other] , context { $context }
+    }
+no-available-model = The active model { $label } ({ $key }) is unavailable on OpenRouter now, and no fallback is available. Ask an admin to choose another: /models
+models-sync-active-lost = ⚠️ The active model { $label } ({ $key }) became unavailable: asks go to the first available fallback model. Choose another: /model <id>
 models-sync-none-new = No new free models.
 models-admins-only = This command is for the bot's admins only.
 model-add-usage = Usage: /model_add <key> — the key of a free model from /models_sync's list.

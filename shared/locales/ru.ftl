@@ -30,6 +30,9 @@ command-list =
     /note_stats [дни] — сколько заметок добавлено по дням (по умолчанию { $statsDefault }, не больше { $statsMax })
     /models — список моделей
     /model [id] — активная модель; с id — сделать её активной
+    /models_sync — сверить модели с OpenRouter (для администраторов)
+    /model_add <key> — добавить бесплатную модель OpenRouter (для администраторов)
+    /usage — ваши вопросы и токены: сегодня и всего
     /ask <вопрос> — спросить модель (в личном чате можно просто написать вопрос)
     /ask_notes <вопрос> — ответ по вашим заметкам со ссылками #id
     /note_digest [дни] — сводка заметок за последние дни (по умолчанию { $statsDefault })
@@ -197,7 +200,7 @@ help-notes-privacy = /ask_notes отправляет провайдеру мод
 ## Usage and languages (gateway)
 usage-report = Ваши вопросы сегодня (UTC): { $asksToday }, токенов: { $tokensToday }.
     Всего: { $asks }, токенов: { $tokens }.
-usage-bot = Бот в целом сегодня: { $asksToday } вопросов, { $tokensToday } токенов; всего { $asks } вопросов, { $tokens } токенов.
+usage-bot = Бот в целом сегодня: вопросов { $asksToday }, токенов { $tokensToday }; всего: вопросов { $asks }, токенов { $tokens }.
 usage-key = Ключ OpenRouter: { $tier ->
         [free] бесплатный уровень
        *[paid] с купленными кредитами
@@ -209,6 +212,8 @@ lang-usage = Использование: /lang ru или /lang en.
 lang-switched = Готово: теперь я говорю с вами по-русски.
 
 ## Registry (gateway)
+cmd-models_sync = Сверить модели с OpenRouter
+cmd-model_add = Добавить бесплатную модель
 model-line = { $active ->
         [yes] ★
        *[no] { "  " }
@@ -225,6 +230,12 @@ models-sync-report = Сверка с OpenRouter: доступно { $available }
 models-sync-unavailable = Стали недоступны: { $keys }.
 models-sync-available = Снова доступны: { $keys }.
 models-sync-new = Новые бесплатные модели (добавить: /model_add <key>):
+models-sync-new-line = { $key } — { $name }{ $context ->
+        [none] {""}
+       *[other] , контекст { $context }
+    }
+no-available-model = Активная модель { $label } ({ $key }) сейчас недоступна в OpenRouter, а доступной запасной нет. Попросите администратора выбрать другую: /models
+models-sync-active-lost = ⚠️ Активная модель { $label } ({ $key }) стала недоступна: вопросы идут к первой доступной запасной модели. Выберите другую: /model <id>
 models-sync-none-new = Новых бесплатных моделей нет.
 models-admins-only = Эта команда — только для администраторов бота.
 model-add-usage = Использование: /model_add <key> — ключ бесплатной модели из списка /models_sync.

@@ -20,13 +20,34 @@ const messageIds = (locale: string) =>
     .filter((id): id is string => id !== undefined)
     .sort();
 
+const model = { id: 1, key: "k", label: "L", active: true, available: true, contextLength: 8192 };
+
 /** Every string the texts can produce, with sample arguments for the functions. */
 function everyText(texts: Texts): string[] {
   const samples: Record<string, unknown[]> = {
     note: [{ id: "7", text: "x", createdAt: new Date(0) }],
-    modelLine: [{ id: 1, key: "k", label: "L", active: true }],
-    activeModel: [{ id: 1, key: "k", label: "L", active: true }],
-    modelSwitched: [{ id: 1, key: "k", label: "L", active: true }],
+    modelLine: [{ ...model, available: false }],
+    activeModel: [model],
+    modelSwitched: [model],
+    modelUnavailable: [model],
+    noAvailableModel: [model],
+    report: [
+      {
+        available: 1,
+        total: 2,
+        madeUnavailable: ["a"],
+        madeAvailable: ["b"],
+        newFree: [],
+        activeLost: model,
+      },
+    ],
+    newLine: [{ key: "k", name: "N", contextLength: 8192 }],
+    exists: ["k", 3],
+    added: [model],
+    user: [{ asksToday: 1, tokensToday: 19, asks: 3, tokens: 57 }],
+    bot: [{ asksToday: 1, tokensToday: 19, asks: 3, tokens: 57 }],
+    key: [{ isFreeTier: true, limit: null, limitRemaining: 2.5, usageDaily: 0 }],
+    freeLeft: [47, 50],
     start: ["Ann"],
     findHeader: ["q", 5, 12],
     statsHeader: [3, 12],

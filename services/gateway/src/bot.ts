@@ -7,6 +7,7 @@ import type { Logger } from "@notesbot/shared/logging";
 import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
 import { COMMANDS, type Localizer } from "@notesbot/shared/texts";
+import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
 import { Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
@@ -20,6 +21,7 @@ import { createNotesRetrieval } from "./features/notes/retrieval.js";
 import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
+import { createUsageComposer } from "./features/usage/composer.js";
 import type { Effects } from "./intake/effects.js";
 import { restrictTo } from "./middleware/access.js";
 import { useSendersLocale } from "./middleware/locale.js";
@@ -68,7 +70,29 @@ export function createBot({
   const models = createModelsRepository(db, config.ask.fallbackModels);
   const notes = createNotesRepository(db);
   features.use(createNotesComposer({ notes }));
-  features.use(createModelsComposer({ models, adminUserIds: config.access.adminUserIds }));
+  const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
+  const apiKey = config.openrouter.apiKey;
+  features.use(
+    createModelsComposer({
+      db,
+      models,
+      adminUserIds: config.access.adminUserIds,
+      catalog: { ...openrouter, apiKey },
+      syncs: metrics.registrySync,
+      logger,
+    }),
+  );
+  features.use(
+    createUsageComposer({
+      usage: createUsageStore(db),
+      adminUserIds: config.access.adminUserIds,
+      keyState: () =>
+        apiKey === undefined
+          ? Promise.resolve({ ok: false, reason: "OPENROUTER_API_KEY" })
+          : fetchKeyState({ ...openrouter, apiKey }),
+      logger,
+    }),
+  );
   features.use(
     createAskComposer({
       queue: askQueue,

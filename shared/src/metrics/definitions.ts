@@ -43,6 +43,13 @@ export function createGatewayMetrics(
   });
   // Every outcome exported from the start, so its rate is 0 rather than missing.
   for (const outcome of INTAKE_OUTCOMES) recorded.inc({ outcome }, 0);
+  const registrySync = new Counter({
+    name: "registry_sync_total",
+    help: "Syncs of the model registry with OpenRouter's model list by /models_sync, by result (ok, failed)",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
   return {
     registry,
     updates: new Counter({
@@ -78,6 +85,7 @@ export function createGatewayMetrics(
       },
     }),
     telegramErrors: telegramErrors(registry),
+    registrySync,
     intake: {
       recorded,
       handled: new Counter({

@@ -25,6 +25,37 @@ export interface ModelView {
   key: string;
   label: string;
   active: boolean;
+  /** Listed free by OpenRouter at the last sync (an unavailable model cannot be made active). */
+  available: boolean;
+  /** In tokens, from OpenRouter's list; null until a sync has seen the model. */
+  contextLength: number | null;
+}
+
+/** What a registry sync reports, as `/models_sync` shows it (a type, so it passes as JSON). */
+export type SyncReportView = {
+  available: number;
+  total: number;
+  madeUnavailable: string[];
+  madeAvailable: string[];
+  /** The active model, when this sync made it unavailable. */
+  activeLost: { key: string; label: string } | null;
+  newFree: { key: string; name: string; contextLength: number | null }[];
+};
+
+/** Sums of asks and tokens, today (UTC) and in total. */
+export interface UsageView {
+  asksToday: number;
+  tokensToday: number;
+  asks: number;
+  tokens: number;
+}
+
+/** The OpenRouter key's state for admins' `/usage` (credits in US dollars). */
+export interface KeyView {
+  isFreeTier: boolean;
+  limit: number | null;
+  limitRemaining: number | null;
+  usageDaily: number | null;
 }
 
 /** Dates are shown in UTC, labelled as such, so every reader sees the same day boundaries. */
@@ -75,6 +106,8 @@ export const COMMANDS = [
   "reset",
   "models",
   "model",
+  "models_sync",
+  "model_add",
   "usage",
   "lang",
 ] as const;
@@ -171,7 +204,16 @@ function createTexts(t: Translate) {
     statsOnlyNonEmpty: t("stats-only-non-empty"),
 
     modelsHeader: t("models-header"),
-    modelLine: (m: ModelView) => `${m.active ? "★" : "  "} ${m.id}. ${m.label} — ${m.key}`,
+    modelLine: (m: ModelView) =>
+      t("model-line", {
+        active: m.active ? "yes" : "no",
+        id: id(m.id),
+        label: m.label,
+        key: m.key,
+        context: m.contextLength === null ? "none" : id(m.contextLength),
+        available: m.available ? "yes" : "no",
+      }),
+    modelUnavailable: (m: ModelView) => t("model-unavailable", { label: m.label, key: m.key }),
     modelsFooter: t("models-footer"),
     activeModel: (m: ModelView) => t("active-model", { label: m.label, key: m.key, id: id(m.id) }),
     modelSwitched: (m: ModelView) => t("model-switched", { label: m.label, key: m.key }),
@@ -179,6 +221,68 @@ function createTexts(t: Translate) {
     invalidModelId: (raw: string) => t("invalid-model-id", { raw: echo(raw) }),
     modelSwitchForbidden: t("model-switch-forbidden"),
     noActiveModel: t("no-active-model"),
+    noAvailableModel: (m: ModelView) => t("no-available-model", { label: m.label, key: m.key }),
+    adminsOnly: t("models-admins-only"),
+
+    sync: {
+      failed: (reason: string) => t("models-sync-failed", { reason }),
+      report: (r: SyncReportView) =>
+        [
+          t("models-sync-report", { available: id(r.available), total: id(r.total) }),
+          ...(r.madeUnavailable.length > 0
+            ? [t("models-sync-unavailable", { keys: r.madeUnavailable.join(", ") })]
+            : []),
+          ...(r.madeAvailable.length > 0
+            ? [t("models-sync-available", { keys: r.madeAvailable.join(", ") })]
+            : []),
+          ...(r.activeLost ? [t("models-sync-active-lost", { ...r.activeLost })] : []),
+        ].join("\n"),
+      newHeader: t("models-sync-new"),
+      newLine: (m: SyncReportView["newFree"][number]) =>
+        t("models-sync-new-line", {
+          key: m.key,
+          name: m.name,
+          context: m.contextLength === null ? "none" : id(m.contextLength),
+        }),
+      noneNew: t("models-sync-none-new"),
+    },
+
+    modelAdd: {
+      usage: t("model-add-usage"),
+      notListed: (key: string) => t("model-add-not-listed", { key: echo(key, 100) }),
+      exists: (key: string, modelId: number) => t("model-add-exists", { key, id: id(modelId) }),
+      added: (m: { id: number; key: string; label: string }) =>
+        t("model-added", { label: m.label, key: m.key, id: id(m.id) }),
+    },
+
+    usageReport: {
+      user: (u: UsageView) =>
+        t("usage-report", {
+          asksToday: id(u.asksToday),
+          tokensToday: id(u.tokensToday),
+          asks: id(u.asks),
+          tokens: id(u.tokens),
+        }),
+      bot: (u: UsageView) =>
+        t("usage-bot", {
+          asksToday: id(u.asksToday),
+          tokensToday: id(u.tokensToday),
+          asks: id(u.asks),
+          tokens: id(u.tokens),
+        }),
+      key: (k: KeyView) => {
+        const credits = (value: number | null) =>
+          value === null ? t("usage-no-limit") : id(Number(value.toFixed(4)));
+        return t("usage-key", {
+          tier: k.isFreeTier ? "free" : "paid",
+          limit: credits(k.limit),
+          remaining: credits(k.limitRemaining),
+          daily: credits(k.usageDaily),
+        });
+      },
+      freeLeft: (left: number, cap: number) => t("usage-free-left", { left: id(left), cap: id(cap) }),
+      keyUnavailable: (reason: string) => t("usage-key-unavailable", { reason }),
+    },
 
     ask: {
       usage: t("ask-usage"),

@@ -15,3 +15,7 @@ export function restrictTo(allowedUserIds: ReadonlySet<number>): MiddlewareFn<Co
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.texts.accessDenied });
   };
 }
+
+/** Whether `userId` is one of the admins (`ADMIN_USER_IDS`; empty: everyone is). */
+export const isAdmin = (adminUserIds: ReadonlySet<number>, userId: number | undefined): boolean =>
+  adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));

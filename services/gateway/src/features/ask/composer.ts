@@ -69,9 +69,13 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
   const submit = async (ctx: AskContext, ask: Submission) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
-    const model = ask.model ?? (await models.active());
-    if (!model) return void (await ctx.reply(ctx.texts.noActiveModel));
-    const fallbacks = await models.fallbackKeys(model.key);
+    // The model asked for (or the active one), or the first available fallback when it is unavailable.
+    const route = await models.route(ask.model);
+    if (!route.ok) {
+      return void (await ctx.reply(
+        route.reason === "no_active" ? ctx.texts.noActiveModel : ctx.texts.noAvailableModel(route.model),
+      ));
+    }
 
     const updateId = ctx.update.update_id;
     let placeholderId: number | null;
@@ -97,8 +101,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
         placeholderMessageId: placeholderId,
         userId,
         question: ask.question,
-        modelKey: model.key,
-        fallbackModelKeys: fallbacks,
+        modelKey: route.modelKey,
+        fallbackModelKeys: route.fallbackModelKeys,
+        ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }),
         enqueuedAt: Date.now(),
         locale: ctx.locale,
         kind: ask.kind ?? "ask",
@@ -169,6 +174,8 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
       if (!id.ok) return void (await ctx.reply(ctx.texts.retry.usage));
       model = await models.byId(id.value);
       if (!model) return void (await ctx.reply(ctx.texts.modelNotFound(rawId)));
+      // As for /model: an unavailable model is not asked.
+      if (!model.available) return void (await ctx.reply(ctx.texts.modelUnavailable(model)));
     }
     const question = await conversations.lastQuestion(ctx.chat.id);
     if (question === undefined) return void (await ctx.reply(ctx.texts.retry.nothing));

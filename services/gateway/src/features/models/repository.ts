@@ -1,10 +1,41 @@
+/**
+ * The model registry in PostgreSQL as the gateway uses it: the list, the active model, the model an
+ * ask goes to (with its fallbacks), switching, and adding a model an admin picked from OpenRouter's list.
+ */
 import type { Db } from "@notesbot/shared/db";
+import type { CatalogModel } from "@notesbot/shared/registry";
 import type { ModelView } from "@notesbot/shared/texts";
 import type pg from "pg";
 
-const COLUMNS = "id, key, label, active";
+const COLUMNS = 'id, key, label, active, available, context_length AS "contextLength"';
 
 export function createModelsRepository(db: Db, configured?: readonly string[]) {
+  /**
+   * Models to fall back to from `activeKey`, available ones only: FALLBACK_MODELS when set (those the
+   * registry knows as unavailable left out; keys it does not know kept, the operator named them), else
+   * the registry's marked ones, in id order.
+   */
+  const fallbacks = async (activeKey: string): Promise<{ key: string; contextLength: number | null }[]> => {
+    if (configured !== undefined) {
+      const keys = configured.filter((key) => key !== activeKey);
+      if (keys.length === 0) return [];
+      const { rows } = await db.query<{ key: string; available: boolean; contextLength: number | null }>(
+        'SELECT key, available, context_length AS "contextLength" FROM models WHERE key = ANY($1)',
+        [keys],
+      );
+      const known = new Map(rows.map((r) => [r.key, r]));
+      return keys
+        .filter((key) => known.get(key)?.available !== false)
+        .map((key) => ({ key, contextLength: known.get(key)?.contextLength ?? null }));
+    }
+    const { rows } = await db.query<{ key: string; contextLength: number | null }>(
+      `SELECT key, context_length AS "contextLength" FROM models
+        WHERE fallback AND available AND key <> $1 ORDER BY id`,
+      [activeKey],
+    );
+    return rows;
+  };
+
   return {
     async list(): Promise<ModelView[]> {
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
@@ -21,32 +52,80 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
       return rows[0];
     },
 
-    /** Keys to fall back to from `activeKey`: FALLBACK_MODELS when set, else the registry's marked ones. */
-    async fallbackKeys(activeKey: string): Promise<string[]> {
-      if (configured !== undefined) return configured.filter((key) => key !== activeKey);
-      const { rows } = await db.query<{ key: string }>(
-        "SELECT key FROM models WHERE fallback AND key <> $1 ORDER BY id",
-        [activeKey],
-      );
-      return rows.map((r) => r.key);
+    /**
+     * Where an ask goes: `model` (default: the active one) when it is available, else the first
+     * available fallback; the other available fallbacks follow it, and the job gets the chosen model's
+     * context length when the registry knows it.
+     */
+    async route(model?: ModelView): Promise<AskRoute> {
+      const wanted = model ?? (await this.active());
+      if (wanted === undefined) return { ok: false, reason: "no_active" };
+      const others = await fallbacks(wanted.key);
+      const [first, ...rest] = wanted.available ? [wanted, ...others] : others;
+      if (first === undefined) return { ok: false, reason: "unavailable", model: wanted };
+      return {
+        ok: true,
+        modelKey: first.key,
+        fallbackModelKeys: rest.map((f) => f.key),
+        contextLength: first.contextLength ?? undefined,
+      };
     },
 
     /**
-     * Makes model `id` the active one; returns it, or undefined (nothing changed) when there is no such model.
-     * The EXCLUSIVE lock serialises switches while plain reads go on; deactivating before activating means
-     * the unique partial index never sees two active rows, and readers see the old or the new state only.
+     * Makes model `id` the active one, unless there is no such model or it is unavailable (then nothing
+     * changes). The EXCLUSIVE lock serialises switches and registry syncs (which take the same lock)
+     * while plain reads go on, so a sync cannot mark the model unavailable between the check and the
+     * switch; deactivating before activating means the unique partial index never sees two active rows.
      * Runs in the caller's transaction `tx` (the lock holds until it ends).
      */
-    async activate(id: number, tx: pg.PoolClient): Promise<ModelView | undefined> {
+    async activate(id: number, tx: pg.PoolClient): Promise<Activation> {
       await tx.query("LOCK TABLE models IN EXCLUSIVE MODE");
       const { rows } = await tx.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
       const model = rows[0];
-      if (model === undefined) return undefined;
+      if (model === undefined) return { outcome: "missing" };
+      if (!model.available) return { outcome: "unavailable", model };
       await tx.query("UPDATE models SET active = false WHERE active AND id <> $1", [id]);
       await tx.query("UPDATE models SET active = true WHERE id = $1 AND NOT active", [id]);
-      return { ...model, active: true };
+      return { outcome: "switched", model: { ...model, active: true } };
+    },
+
+    /**
+     * Adds `key` from OpenRouter's list `catalog` (it must be there and free), labelled with its name;
+     * never a second row for a key the registry has. Runs in the caller's transaction `tx`.
+     */
+    async add(key: string, catalog: readonly CatalogModel[], tx: pg.PoolClient): Promise<Addition> {
+      const { rows: existing } = await tx.query<{ id: number }>("SELECT id FROM models WHERE key = $1", [
+        key,
+      ]);
+      if (existing[0] !== undefined) return { outcome: "exists", id: existing[0].id, key };
+      const entry = catalog.find((m) => m.key === key && m.free);
+      if (entry === undefined) return { outcome: "not_listed", key };
+      const label = entry.name.trim() === "" ? entry.key : entry.name.trim();
+      const { rows } = await tx.query<{ id: number }>(
+        `INSERT INTO models (key, label, available, context_length, checked_at)
+         VALUES ($1, $2, true, $3, now())
+         ON CONFLICT (key) DO NOTHING RETURNING id`,
+        [key, label, entry.contextLength ?? null],
+      );
+      const added = rows[0];
+      if (added !== undefined) return { outcome: "added", id: added.id, key, label };
+      // Added by a concurrent /model_add since the check above.
+      const { rows: raced } = await tx.query<{ id: number }>("SELECT id FROM models WHERE key = $1", [key]);
+      return { outcome: "exists", id: raced[0]?.id ?? 0, key };
     },
   };
 }
 
 export type ModelsRepository = ReturnType<typeof createModelsRepository>;
+
+export type AskRoute =
+  | { ok: true; modelKey: string; fallbackModelKeys: string[]; contextLength: number | undefined }
+  | { ok: false; reason: "no_active" }
+  | { ok: false; reason: "unavailable"; model: ModelView };
+
+export type Activation = { outcome: "switched" | "unavailable"; model: ModelView } | { outcome: "missing" };
+
+export type Addition =
+  | { outcome: "added"; id: number; key: string; label: string }
+  | { outcome: "exists"; id: number; key: string }
+  | { outcome: "not_listed"; key: string };
