@@ -46,7 +46,7 @@ describe("fairness", () => {
     const s = stack;
     s.openrouter.setDefault({ kind: "answer", content: "Ответ", delayMs: 200 });
     const busy = s.telegram.newUser();
-    const burst = [];
+    const burst: Awaited<ReturnType<typeof ask>>[] = [];
     for (let i = 0; i < 50; i++) burst.push(await ask(s, busy, `вопрос ${i}`));
     // The 11th placeholder said how many of the user's own asks were ahead (it may be answered by now).
     const shownQueued = s.telegram.calls.some(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
 import { sample, scrape } from "../support/metrics.js";
+import { eventually } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -25,7 +26,12 @@ describe("metrics, health and readiness", () => {
     await (await ask(stack, user, "неудачный")).answer();
     const model = /модель: ([^)]+)\)$/.exec(okText)?.[1] as string;
 
-    const gateway = await scrape(await stack.gateway.metricsUrl());
+    // The failed ask's job is marked failed just after the user reads the failure: wait for that.
+    const gatewayUrl = await stack.gateway.metricsUrl();
+    const gateway = await eventually(
+      () => scrape(gatewayUrl),
+      (text) => sample(text, "ask_queue_jobs", { state: "failed" }) === 1,
+    );
     expect(sample(gateway, "bot_updates_total", { command: "note_add" })).toBe(1);
     expect(sample(gateway, "bot_updates_total", { command: "ask" })).toBe(3);
     expect(sample(gateway, "bot_command_duration_seconds_count", { command: "note_count" })).toBe(1);
@@ -60,7 +66,12 @@ describe("metrics, health and readiness", () => {
       parameters: { retry_after: 1 },
     });
     expect(await stack.say(user, "/note_count")).toEqual(["У вас пока нет заметок."]);
-    const gateway = await scrape(await stack.gateway.metricsUrl());
+    // The failed ask's job is marked failed just after the user reads the failure: wait for that.
+    const gatewayUrl = await stack.gateway.metricsUrl();
+    const gateway = await eventually(
+      () => scrape(gatewayUrl),
+      (text) => sample(text, "ask_queue_jobs", { state: "failed" }) === 1,
+    );
     expect(sample(gateway, "telegram_api_errors_total", { method: "sendMessage", code: "429" })).toBe(1);
   });
 
