@@ -157,6 +157,16 @@ async function scenario1(env: BenchEnv): Promise<void> {
   const rate = (results: ThroughputResult[]) => figure(results.map((r) => r.asksPerSecond));
   add("S1 throughput", "asks answered per second, gateway + 1 worker", "asks/s", rate(one), at.least(500));
   add("S1 throughput", "asks answered per second, gateway + 2 workers", "asks/s", rate(two));
+  const commands = figure(one.map((r) => r.redisCommandsPerAsk));
+  add("S1 throughput", "Redis commands per answered ask, gateway + 1 worker", "", commands, at.most(20));
+  console.log(`Redis commands per answered ask: ${Math.round(commands.median)}`);
+  const last = one[one.length - 1];
+  if (last) {
+    const top = Object.entries(last.redisCommands)
+      .slice(0, 12)
+      .map(([name, n]) => `${name} ${(n / last.answered).toFixed(1)}`);
+    console.log(`  (per answered ask, by command: ${top.join(", ")})`);
+  }
   add(
     "S1 throughput",
     "other processes' CPU meanwhile (noise)",
