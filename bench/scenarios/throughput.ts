@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { CpuMeter, type CpuSplit, perThousand } from "../support/cpu.js";
 import type { BenchEnv } from "../support/env.js";
-import { RedisCommands, totalOf } from "../support/redis-commands.js";
+import { RedisCommands, RedisRoundTrips, totalOf } from "../support/redis-commands.js";
 import { Fakes, Target } from "../support/stack.js";
 
 export interface ThroughputResult {
@@ -18,6 +18,8 @@ export interface ThroughputResult {
   /** Redis commands executed during the run (INFO commandstats), per answered ask, and by command. */
   redisCommandsPerAsk: number;
   redisCommands: Record<string, number>;
+  /** Commands the bot's processes sent Redis per ask during the warm-up (MONITOR), not counting those inside scripts. */
+  redisRoundTripsPerAsk: number;
 }
 
 const USER_BASE = 910_000_000;
@@ -34,10 +36,12 @@ export async function throughput(
   try {
     const target = await Target.ours(env, fakes, { workers: options.workers, concurrency: 64 });
     try {
-      // Warm-up (connections, JIT) with other users, not measured.
+      // Warm-up (connections, JIT) with other users, not measured but for the bot's Redis round trips.
+      const roundTrips = await RedisRoundTrips.start(target.queuePrefix);
       for (let i = 0; i < options.warmup; i++)
         fakes.tracker.send(USER_BASE + options.users + (i % 50), "/ask разминка");
       await fakes.tracker.settled(performance.now() + 60_000);
+      const redisRoundTripsPerAsk = roundTrips.stop() / options.warmup;
 
       const tracker = fakes.resetTracker();
       const commands = await RedisCommands.start();
@@ -69,6 +73,7 @@ export async function throughput(
         otherCores: used.other / wallSeconds,
         redisCommandsPerAsk: totalOf(redisCommands) / done.length,
         redisCommands,
+        redisRoundTripsPerAsk,
       };
     } finally {
       await target.stop();

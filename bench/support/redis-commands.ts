@@ -34,6 +34,32 @@ export class RedisCommands {
   }
 }
 
+/**
+ * Counts, through MONITOR, the commands sent by clients (not those run inside Lua scripts) that name
+ * `prefix` (the run's queue prefix, in every key of the bot): round trips of this bot only, whatever
+ * else uses the server. MONITOR slows Redis down, so this runs outside the measured part.
+ */
+export class RedisRoundTrips {
+  private count = 0;
+  private constructor(private readonly redis: Redis) {}
+
+  static async start(prefix: string): Promise<RedisRoundTrips> {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    const meter = new RedisRoundTrips(redis);
+    const monitor = await redis.monitor();
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (!source.includes("lua") && args.some((a) => a.includes(prefix))) meter.count++;
+    });
+    return meter;
+  }
+
+  stop(): number {
+    this.redis.disconnect();
+    return this.count;
+  }
+}
+
 async function read(redis: Redis): Promise<Map<string, number>> {
   const text = await redis.info("commandstats");
   const counts = new Map<string, number>();

@@ -36,6 +36,8 @@ export function createModelsComposer({ models, adminUserIds }: Deps): Composer<B
       const activated = await models.activate(id.value, tx);
       return activated ? { ...activated } : null;
     });
+    // Committed: this gateway's next ask uses the new model.
+    models.forgetActive();
     await ctx.reply(model ? ctx.texts.modelSwitched(model) : ctx.texts.modelNotFound(rawId));
   });
 

@@ -3,8 +3,23 @@ import type { ModelView } from "@notesbot/shared/texts";
 import type pg from "pg";
 
 const COLUMNS = "id, key, label, active";
+/** How long the active model and its fallbacks are reused: one query a second under load, not two per ask. */
+const ACTIVE_CACHE_MS = 1_000;
 
 export function createModelsRepository(db: Db, configured?: readonly string[]) {
+  // The active model and its fallbacks as last read, dropped when this process switches the model (a
+  // switch by another gateway shows within ACTIVE_CACHE_MS). Only answers are kept, never failures.
+  let cache: { until: number; active: ModelView | undefined; fallbacks: Map<string, string[]> } | undefined;
+  const fresh = () => {
+    if (cache !== undefined && Date.now() < cache.until) return cache;
+    cache = undefined;
+    return undefined;
+  };
+  const cached = () => {
+    cache = fresh() ?? { until: Date.now() + ACTIVE_CACHE_MS, active: undefined, fallbacks: new Map() };
+    return cache;
+  };
+
   return {
     async list(): Promise<ModelView[]> {
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
@@ -17,18 +32,30 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
     },
 
     async active(): Promise<ModelView | undefined> {
+      const known = fresh();
+      if (known?.active !== undefined) return known.active;
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
+      if (rows[0] !== undefined) cached().active = rows[0];
       return rows[0];
     },
 
     /** Keys to fall back to from `activeKey`: FALLBACK_MODELS when set, else the registry's marked ones. */
     async fallbackKeys(activeKey: string): Promise<string[]> {
       if (configured !== undefined) return configured.filter((key) => key !== activeKey);
+      const known = fresh()?.fallbacks.get(activeKey);
+      if (known !== undefined) return known;
       const { rows } = await db.query<{ key: string }>(
         "SELECT key FROM models WHERE fallback AND key <> $1 ORDER BY id",
         [activeKey],
       );
-      return rows.map((r) => r.key);
+      const keys = rows.map((r) => r.key);
+      cached().fallbacks.set(activeKey, keys);
+      return keys;
+    },
+
+    /** Drops the cached active model and fallbacks: call once a switch is committed. */
+    forgetActive(): void {
+      cache = undefined;
     },
 
     /**
