@@ -157,6 +157,22 @@ async function scenario1(env: BenchEnv): Promise<void> {
   const rate = (results: ThroughputResult[]) => figure(results.map((r) => r.asksPerSecond));
   add("S1 throughput", "asks answered per second, gateway + 1 worker", "asks/s", rate(one), at.least(500));
   add("S1 throughput", "asks answered per second, gateway + 2 workers", "asks/s", rate(two));
+  const commands = figure(one.map((r) => r.redisCommandsPerAsk));
+  add("S1 throughput", "Redis commands per answered ask, gateway + 1 worker", "", commands, at.most(20));
+  console.log(`Redis commands per answered ask: ${Math.round(commands.median)}`);
+  add(
+    "S1 throughput",
+    "… of which sent by the bot (round trips, not inside Lua scripts; warm-up, MONITOR)",
+    "",
+    figure(one.map((r) => r.redisRoundTripsPerAsk)),
+  );
+  const last = one[one.length - 1];
+  if (last) {
+    const top = Object.entries(last.redisCommands)
+      .slice(0, 12)
+      .map(([name, n]) => `${name} ${(n / last.answered).toFixed(1)}`);
+    console.log(`  (per answered ask, by command: ${top.join(", ")})`);
+  }
   add(
     "S1 throughput",
     "other processes' CPU meanwhile (noise)",
@@ -283,7 +299,17 @@ async function scenarios2and3(env: BenchEnv): Promise<void> {
     if (kind === "runner") {
       add(S3, "ask latency p50, ours ÷ baseline", "×", askP50, at.most(1.05));
       add(S3, "ask latency p99, ours ÷ baseline", "×", askP99, at.most(1.05));
-      add(S3, "note reply p99, ours ÷ baseline", "×", noteP99, at.most(1));
+      add(
+        S3,
+        "ask overhead p99, ours ÷ baseline",
+        "×",
+        ratio(base, (r) => r.askOverhead.p99),
+        at.most(1.2),
+      );
+      add(S3, "note reply p99, ours ÷ baseline", "×", noteP99, at.most(1.2));
+      const cpu = figure(results.ours.map((r, i) => stackCores(r) / stackCores(base[i] as SteadyResult)));
+      add(S3, "CPU used, ours ÷ baseline", "×", cpu, at.most(1.5));
+      console.log(`S2 CPU, ours ÷ run(bot) baseline: ${number(cpu.median, "×")}`);
     } else {
       add(S3, "ask latency p99, ours ÷ baseline", "×", askP99);
       // "Far below": at least ten times lower.

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { SERVICE_NODE_OPTIONS } from "../../test/support/node-options.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -51,7 +52,8 @@ export class Proc {
       env: {
         PATH: process.env.PATH ?? "",
         LOG_LEVEL: "info",
-        // A knob for investigations, e.g. BENCH_NODE_OPTIONS=--max-old-space-size=64.
+        // A knob for investigations, e.g. BENCH_NODE_OPTIONS=--max-old-space-size=64 (services: in
+        // place of the flags they run with).
         ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
         ...env,
       },
@@ -73,7 +75,10 @@ export class Proc {
 
   /** A compiled service, `services/<name>/dist/main.js`, as production runs it. */
   static service(name: "gateway" | "worker", env: Record<string, string>): Proc {
-    return new Proc(name, [`${ROOT}services/${name}/dist/main.js`], env);
+    return new Proc(name, [`${ROOT}services/${name}/dist/main.js`], {
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
+      ...env,
+    });
   }
 
   /** A TypeScript file run through tsx (`node --import tsx file.ts`). */

@@ -1,5 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask } from "../support/ask.js";
+import { waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
@@ -45,6 +47,28 @@ describe("the model registry", () => {
     }
     expect((await bot.say(user, "/models лишнее"))[0]).toMatch(/без аргументов/);
     expect(await activeRows()).toEqual([3]);
+  });
+
+  it("an ask right after a switch is queued for the new model, though the gateway reuses the active model", async () => {
+    const user = bot.telegram.newUser();
+    const modelOf = async (updateId: number) => {
+      let data = "";
+      await waitForJob(bot, updateId, (fields) => {
+        data = fields.data ?? "";
+        return data !== "";
+      });
+      return (JSON.parse(data) as { modelKey: string }).modelKey;
+    };
+    const keyOf = async (id: number) =>
+      (await bot.db.query<{ key: string }>("SELECT key FROM models WHERE id = $1", [id])).rows[0]?.key;
+    for (const id of [2, 4]) {
+      await bot.say(user, `/model ${id}`);
+      // The second of each pair is within the gateway's reuse of the first one's model.
+      for (let i = 0; i < 2; i++) {
+        const { update } = await ask(bot, user, `вопрос ${id}.${i}`);
+        expect(await modelOf(update.update_id)).toBe(await keyOf(id));
+      }
+    }
   });
 
   it("keeps exactly one active model under 200 concurrent switches from different users", async () => {

@@ -86,6 +86,28 @@ describe("streamed answers", () => {
     );
   });
 
+  it("an answer complete before the first preview interval is sent once, with no preview edit first", async () => {
+    const user = stack.telegram.newUser();
+    stack.openrouter.enqueue({
+      kind: "stream",
+      chunks: ["Быстрый ", "потоковый ", "ответ."],
+      chunkDelayMs: 5,
+    });
+    const since = stack.telegram.calls.length;
+    const pending = await ask(stack, user, "быстрый вопрос");
+    const final = await stack.telegram.waitForText(user.id, pending.messageId, (t) => FOOTER.test(t));
+    expect(final.replace(FOOTER, "")).toBe("Быстрый потоковый ответ.");
+
+    const previews = stack.telegram.calls
+      .slice(since)
+      .filter(
+        (c) =>
+          (c.method === "editMessageText" || c.method === "sendMessageDraft") &&
+          c.payload.chat_id === user.id,
+      );
+    expect(previews.map((c) => c.method)).toEqual(["editMessageText"]);
+  });
+
   it("in a group, the preview is edited less often", async () => {
     const user = stack.telegram.newUser();
     const group = stack.telegram.newGroup();

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter, once } from "node:events";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { SERVICE_NODE_OPTIONS } from "./node-options.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -25,7 +26,7 @@ export class ServiceProcess {
     this.child = spawn(process.execPath, [`${ROOT}services/${name}/dist/main.js`], {
       // Started outside the repository, with only what the test gives: no developer .env, no inherited secrets.
       cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {

@@ -808,6 +808,23 @@ describe("infra/Dockerfile", () => {
     expect(JSON.parse(cmd.slice(4))).toEqual(["node", "services/gateway/dist/main.js"]);
   });
 
+  it("runs the services with the V8 heap flags of package.json's config.nodeOptions, as the npm scripts do", () => {
+    const pkg = JSON.parse(readFileSync(repo("package.json"), "utf8")) as {
+      config: { nodeOptions: string };
+      scripts: Record<string, string>;
+    };
+    expect(pkg.config.nodeOptions).toMatch(/--max-old-space-size=\d+/);
+    expect(runtime).toContain(`ENV NODE_OPTIONS="${pkg.config.nodeOptions}"`);
+    for (const name of ["gateway", "worker"]) {
+      expect(pkg.scripts[name]).toBe(
+        `NODE_OPTIONS="$npm_package_config_nodeOptions" node services/${name}/dist/main.js`,
+      );
+      // The compose services run the image's command line with its NODE_OPTIONS, not overriding it.
+      const environment = (service(name) as { environment?: Record<string, unknown> }).environment;
+      expect(environment?.NODE_OPTIONS, name).toBeUndefined();
+    }
+  });
+
   it("keeps secrets, dependencies and build output out of the build context", () => {
     const ignored = readFileSync(repo(".dockerignore"), "utf8").split("\n");
     for (const entry of ["**/node_modules", "**/dist", ".env", ".git"]) expect(ignored).toContain(entry);

@@ -11,6 +11,11 @@ import {
 } from "./ask-job.js";
 import { userAsks } from "./user-asks.js";
 
+const ADMIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
 /** How long the gateway waits for Redis before telling the user /ask is unavailable. */
 const REDIS_DEADLINE_MS = 3_000;
 
@@ -64,9 +69,9 @@ export function createAskProducer(options: AskProducerOptions) {
     async admit(userId: number): Promise<boolean> {
       if (options.perUserPerMinute === 0) return true;
       const key = keys.userLimit(userId, Math.floor(Date.now() / 60_000));
-      const results = await withDeadline(options.connection.multi().incr(key).pexpire(key, 60_000).exec());
-      const count = Number(results?.[0]?.[1] ?? 0);
-      return count <= options.perUserPerMinute;
+      // One round trip: the counter, with its expiry set when it is created.
+      const count = await withDeadline(options.connection.eval(ADMIT, 1, key, 60_000));
+      return Number(count) <= options.perUserPerMinute;
     },
     /** Adds the ask, prioritised behind the user's own asks already pending (see askJobOptions). */
     async enqueue(updateId: number, job: Omit<NewAskJob, "queuedBehind">): Promise<{ queuedBehind: number }> {

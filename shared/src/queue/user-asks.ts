@@ -10,24 +10,72 @@ const PENDING_TTL_MS = 3_600_000;
  * and which were cancelled. Entries carry an expiry as their score, so a crashed process cannot
  * leave a user blocked for good. Each call is one round trip.
  */
+// Each script is one round trip (EVALSHA), atomic, instead of a MULTI block of several commands.
+const SCRIPTS = {
+  /** KEYS: pending. ARGV: now, ttl, jobId. Returns how many were pending before. */
+  askAddPending: {
+    numberOfKeys: 1,
+    lua: `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local before = redis.call('ZCARD', KEYS[1])
+redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return before`,
+  },
+  /** KEYS: cancelled flag, running. ARGV: now, lease, jobId, limit. Returns running, busy or cancelled. */
+  askStartRunning: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 'cancelled'
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
+if redis.call('ZCARD', KEYS[2]) > tonumber(ARGV[4]) then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 'busy'
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 'running'`,
+  },
+  /** KEYS: running, pending, cancelled flag. ARGV: jobId. Returns 1 when the ask was cancelled. */
+  askFinish: {
+    numberOfKeys: 3,
+    lua: `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('EXISTS', KEYS[3])`,
+  },
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type Scripted = { [name in ScriptName]: (...args: (string | number)[]) => Promise<unknown> };
+
+/** The connection with the scripts above defined on it (ioredis sends EVALSHA, loading a script once). */
+function scripted(redis: Redis): Scripted {
+  for (const [name, definition] of Object.entries(SCRIPTS)) {
+    if (!(name in redis)) redis.defineCommand(name, definition);
+  }
+  return redis as unknown as Scripted;
+}
+
+/**
+ * Per-user bookkeeping of asks in Redis, shared by the gateway and the workers: which of a user's
+ * asks are pending (for /cancel and for priorities), which are running (for the in-flight limit),
+ * and which were cancelled. Entries carry an expiry as their score, so a crashed process cannot
+ * leave a user blocked for good. Each call is one round trip.
+ */
 export function userAsks(redis: Redis, prefix: string) {
   const keys = askKeys(prefix);
+  const scripts = scripted(redis);
 
   return {
     cancelChannel: keys.cancelChannel,
 
     /** Records a new pending ask; resolves with how many of the user's asks were pending before it. */
     async addPending(userId: number, jobId: string): Promise<number> {
-      const key = keys.pending(userId);
-      const now = Date.now();
-      const results = await redis
-        .multi()
-        .zremrangebyscore(key, "-inf", now)
-        .zcard(key)
-        .zadd(key, now + PENDING_TTL_MS, jobId)
-        .pexpire(key, PENDING_TTL_MS)
-        .exec();
-      return Number(results?.[1]?.[1] ?? 0);
+      return Number(await scripts.askAddPending(keys.pending(userId), Date.now(), PENDING_TTL_MS, jobId));
     },
 
     async pending(userId: number): Promise<string[]> {
@@ -44,20 +92,15 @@ export function userAsks(redis: Redis, prefix: string) {
       limit: number,
       leaseMs: number,
     ): Promise<"running" | "busy" | "cancelled"> {
-      const key = keys.running(userId);
-      const now = Date.now();
-      const results = await redis
-        .multi()
-        .exists(keys.cancelled(jobId))
-        .zremrangebyscore(key, "-inf", now)
-        .zadd(key, now + leaseMs, jobId)
-        .pexpire(key, leaseMs)
-        .zcard(key)
-        .exec();
-      const cancelled = Number(results?.[0]?.[1] ?? 0) === 1;
-      if (!cancelled && Number(results?.[4]?.[1] ?? 0) <= limit) return "running";
-      await redis.zrem(key, jobId);
-      return cancelled ? "cancelled" : "busy";
+      const slot = await scripts.askStartRunning(
+        keys.cancelled(jobId),
+        keys.running(userId),
+        Date.now(),
+        leaseMs,
+        jobId,
+        limit,
+      );
+      return slot === "running" || slot === "cancelled" ? slot : "busy";
     },
 
     /** The job stopped running for now (it comes back for a retry). */
@@ -70,13 +113,13 @@ export function userAsks(redis: Redis, prefix: string) {
      * Resolves with whether the user had cancelled it meanwhile.
      */
     async finish(userId: number, jobId: string): Promise<{ cancelled: boolean }> {
-      const results = await redis
-        .multi()
-        .zrem(keys.running(userId), jobId)
-        .zrem(keys.pending(userId), jobId)
-        .exists(keys.cancelled(jobId))
-        .exec();
-      return { cancelled: Number(results?.[2]?.[1] ?? 0) === 1 };
+      const flag = await scripts.askFinish(
+        keys.running(userId),
+        keys.pending(userId),
+        keys.cancelled(jobId),
+        jobId,
+      );
+      return { cancelled: Number(flag) === 1 };
     },
 
     async markCancelled(jobId: string): Promise<void> {

@@ -44,7 +44,8 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   const messageIds = [...options.messageIds];
   const starts = [0];
   let text = "";
-  let lastEditAt = 0;
+  // The first preview waits one interval too: an answer complete by then is sent once, with no preview edit.
+  let lastEditAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;

@@ -84,6 +84,8 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
         : { ...activation, model: { ...activation.model } };
     });
     if (result.outcome === "missing") return void (await ctx.reply(ctx.texts.modelNotFound(rawId)));
+    // Committed: this gateway's next ask goes to the new model.
+    if (result.outcome === "switched") models.forgetActive();
     await ctx.reply(
       result.outcome === "switched"
         ? ctx.texts.modelSwitched(result.model)
@@ -108,6 +110,7 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
         return { ok: false, reason: failureReason(synced) };
       }
       const { report } = synced;
+      models.forgetActive();
       deps.syncs.inc({ result: "ok" });
       deps.logger.info(
         {

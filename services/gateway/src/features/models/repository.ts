@@ -9,7 +9,13 @@ import type pg from "pg";
 
 const COLUMNS = 'id, key, label, active, available, context_length AS "contextLength"';
 
+/** How long the route of an ask to the active model is reused: one read a second under load, not two per ask. */
+const ACTIVE_ROUTE_MS = 1_000;
+
 export function createModelsRepository(db: Db, configured?: readonly string[]) {
+  // The route to the active model as last read, dropped when this process switches the model or syncs the
+  // registry (a change made by another process shows within ACTIVE_ROUTE_MS). Only answers are kept.
+  let activeRoute: { until: number; route: AskRoute } | undefined;
   /**
    * Models to fall back to from `activeKey`, available ones only: FALLBACK_MODELS when set (those the
    * registry knows as unavailable left out; keys it does not know kept, the operator named them), else
@@ -36,6 +42,24 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
     return rows;
   };
 
+  const active = async (): Promise<ModelView | undefined> => {
+    const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
+    return rows[0];
+  };
+  const routeOf = async (model?: ModelView): Promise<AskRoute> => {
+    const wanted = model ?? (await active());
+    if (wanted === undefined) return { ok: false, reason: "no_active" };
+    const others = await fallbacks(wanted.key);
+    const [first, ...rest] = wanted.available ? [wanted, ...others] : others;
+    if (first === undefined) return { ok: false, reason: "unavailable", model: wanted };
+    return {
+      ok: true,
+      modelKey: first.key,
+      fallbackModelKeys: rest.map((f) => f.key),
+      contextLength: first.contextLength ?? undefined,
+    };
+  };
+
   return {
     async list(): Promise<ModelView[]> {
       const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
@@ -47,10 +71,7 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
       return rows[0];
     },
 
-    async active(): Promise<ModelView | undefined> {
-      const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
-      return rows[0];
-    },
+    active,
 
     /**
      * Where an ask goes: `model` (default: the active one) when it is available, else the first
@@ -58,17 +79,17 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
      * context length when the registry knows it.
      */
     async route(model?: ModelView): Promise<AskRoute> {
-      const wanted = model ?? (await this.active());
-      if (wanted === undefined) return { ok: false, reason: "no_active" };
-      const others = await fallbacks(wanted.key);
-      const [first, ...rest] = wanted.available ? [wanted, ...others] : others;
-      if (first === undefined) return { ok: false, reason: "unavailable", model: wanted };
-      return {
-        ok: true,
-        modelKey: first.key,
-        fallbackModelKeys: rest.map((f) => f.key),
-        contextLength: first.contextLength ?? undefined,
-      };
+      if (model === undefined && activeRoute !== undefined && Date.now() < activeRoute.until) {
+        return activeRoute.route;
+      }
+      const route = await routeOf(model);
+      if (model === undefined) activeRoute = { until: Date.now() + ACTIVE_ROUTE_MS, route };
+      return route;
+    },
+
+    /** Forgets the cached route to the active model: call once a switch or a sync is committed. */
+    forgetActive(): void {
+      activeRoute = undefined;
     },
 
     /**
