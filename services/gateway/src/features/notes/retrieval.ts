@@ -11,9 +11,9 @@ export const NOTES_CONTEXT_CHARS = 6000;
 /** Notes sent with one question at most, however short. */
 export const NOTES_CONTEXT_MAX = 10;
 /** The newest notes of the user that are read whole for matches. */
-const NEWEST_READ = 1000;
+const NEWEST_READ = 400;
 /** Full-text matches read from the index anywhere in the user's notes (in no particular order). */
-const ANYWHERE_READ = 300;
+const ANYWHERE_READ = 200;
 /** Question words probed with trigrams (long questions are mostly small words). */
 const TRIGRAM_WORDS_MAX = 4;
 
