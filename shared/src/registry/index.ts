@@ -1,3 +1,3 @@
 export { type CatalogModel, type CatalogResult, type CatalogSource, fetchCatalog } from "./catalog.js";
 export { countUnavailableModels, type RegistrySyncResult, syncWithOpenRouter } from "./run.js";
-export { type RegistryModel, type SyncReport, syncRegistry } from "./sync.js";
+export { MODEL_COLUMNS, type SyncReport, syncRegistry } from "./sync.js";

@@ -5,32 +5,25 @@
  * New free models are only reported: an admin adds one with `/model_add`.
  */
 import { type Db, inTransaction } from "../db/index.js";
+import type { ModelView } from "../texts/index.js";
 import type { CatalogModel } from "./catalog.js";
-
-export interface RegistryModel {
-  id: number;
-  key: string;
-  label: string;
-  active: boolean;
-  available: boolean;
-  contextLength: number | null;
-}
 
 export interface SyncReport {
   /** Registry models the list had no free entry for, marked unavailable by this sync. */
-  madeUnavailable: RegistryModel[];
+  madeUnavailable: ModelView[];
   /** Registry models listed free again, available again. */
-  madeAvailable: RegistryModel[];
+  madeAvailable: ModelView[];
   /** Free models of the list that the registry does not have. */
   newFree: CatalogModel[];
   /** The active model, when this sync made it unavailable (the admins are told; asks fall back). */
-  activeLost: RegistryModel | undefined;
+  activeLost: ModelView | undefined;
   /** Registry models in all, and how many are available now. */
   total: number;
   available: number;
 }
 
-const COLUMNS = 'id, key, label, active, available, context_length AS "contextLength"';
+/** A registry row as a `ModelView`: every reader of the `models` table selects these. */
+export const MODEL_COLUMNS = 'id, key, label, active, available, context_length AS "contextLength"';
 
 export async function syncRegistry(db: Db, catalog: readonly CatalogModel[]): Promise<SyncReport> {
   const listed = new Map(catalog.map((m) => [m.key, m]));
@@ -38,9 +31,9 @@ export async function syncRegistry(db: Db, catalog: readonly CatalogModel[]): Pr
     // Serialised with model switches (which take the same lock), so a switch never activates a model
     // this sync is marking unavailable.
     await client.query("LOCK TABLE models IN EXCLUSIVE MODE");
-    const { rows } = await client.query<RegistryModel>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
-    const madeUnavailable: RegistryModel[] = [];
-    const madeAvailable: RegistryModel[] = [];
+    const { rows } = await client.query<ModelView>(`SELECT ${MODEL_COLUMNS} FROM models ORDER BY id`);
+    const madeUnavailable: ModelView[] = [];
+    const madeAvailable: ModelView[] = [];
     for (const model of rows) {
       const entry = listed.get(model.key);
       const available = entry?.free === true;

@@ -3,11 +3,9 @@
  * ask goes to (with its fallbacks), switching, and adding a model an admin picked from OpenRouter's list.
  */
 import type { Db } from "@notesbot/shared/db";
-import type { CatalogModel } from "@notesbot/shared/registry";
+import { type CatalogModel, MODEL_COLUMNS } from "@notesbot/shared/registry";
 import type { ModelView } from "@notesbot/shared/texts";
 import type pg from "pg";
-
-const COLUMNS = 'id, key, label, active, available, context_length AS "contextLength"';
 
 /** How long the route of an ask to the active model is reused: one read a second under load, not two per ask. */
 const ACTIVE_ROUTE_MS = 1_000;
@@ -43,7 +41,7 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
   };
 
   const active = async (): Promise<ModelView | undefined> => {
-    const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE active`);
+    const { rows } = await db.query<ModelView>(`SELECT ${MODEL_COLUMNS} FROM models WHERE active`);
     return rows[0];
   };
   const routeOf = async (model?: ModelView): Promise<AskRoute> => {
@@ -62,12 +60,12 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
 
   return {
     async list(): Promise<ModelView[]> {
-      const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models ORDER BY id`);
+      const { rows } = await db.query<ModelView>(`SELECT ${MODEL_COLUMNS} FROM models ORDER BY id`);
       return rows;
     },
 
     async byId(id: number): Promise<ModelView | undefined> {
-      const { rows } = await db.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
+      const { rows } = await db.query<ModelView>(`SELECT ${MODEL_COLUMNS} FROM models WHERE id = $1`, [id]);
       return rows[0];
     },
 
@@ -101,7 +99,7 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
      */
     async activate(id: number, tx: pg.PoolClient): Promise<Activation> {
       await tx.query("LOCK TABLE models IN EXCLUSIVE MODE");
-      const { rows } = await tx.query<ModelView>(`SELECT ${COLUMNS} FROM models WHERE id = $1`, [id]);
+      const { rows } = await tx.query<ModelView>(`SELECT ${MODEL_COLUMNS} FROM models WHERE id = $1`, [id]);
       const model = rows[0];
       if (model === undefined) return { outcome: "missing" };
       if (!model.available) return { outcome: "unavailable", model };
