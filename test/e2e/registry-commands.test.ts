@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
 import { type FakeCatalogModel, SEEDED_MODELS } from "../support/fake-openrouter.js";
 import { sample, scrape } from "../support/metrics.js";
-import { waitForJob } from "../support/queue.js";
+import { eventually, waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
@@ -116,13 +116,14 @@ describe("the registry follows OpenRouter's list", () => {
       await sync.query("LOCK TABLE models IN EXCLUSIVE MODE");
       await sync.query("UPDATE models SET available = false WHERE id = 5");
       const refused = reply(admin, "/model 5");
-      for (;;) {
-        const { rows } = await bot.db.query(
-          "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'models' AND NOT l.granted",
-        );
-        if (rows.length > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      // The switch is waiting for the lock (PostgreSQL has no event for it: polled, bounded).
+      const waitingForLock = async () =>
+        (
+          await bot.db.query(
+            "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'models' AND NOT l.granted",
+          )
+        ).rows.length > 0;
+      expect(await eventually(waitingForLock, (waiting) => waiting)).toBe(true);
       await sync.query("COMMIT");
       expect(await refused).toMatch(/^Модель Qwen3 Coder 480B \(qwen\/qwen3-coder:free\) сейчас недоступна/);
     } finally {

@@ -3,12 +3,13 @@
  * command is carried out exactly once and answered (a reply may come twice, a note never), and an ask
  * gets one placeholder, one job and one answer.
  */
-import { createConnection, createServer, type Socket } from "node:net";
 import type { User } from "grammy/types";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { isFinal } from "../support/ask.js";
+import { answersShown, isFinal } from "../support/ask.js";
 import type { ApiCall } from "../support/fake-telegram.js";
+import { eventually } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
 
 let stack: Stack | undefined;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -18,50 +19,6 @@ afterEach(async () => {
   stack = undefined;
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-/**
- * A TCP proxy in front of Redis that can stall: while stalled it forwards nothing either way and keeps
- * the connections open (a Redis that hangs), and what a client sent meanwhile is lost with the client.
- */
-async function startStallingProxy(target: URL) {
-  const pairs = new Set<[Socket, Socket]>();
-  let stalled = false;
-  const server = createServer((client) => {
-    const upstream = createConnection(Number(target.port || 6379), target.hostname);
-    const pair: [Socket, Socket] = [client, upstream];
-    pairs.add(pair);
-    for (const socket of pair) {
-      socket.on("error", () => {});
-      socket.on("close", () => {
-        pairs.delete(pair);
-        client.destroy();
-        upstream.destroy();
-      });
-      if (stalled) socket.pause();
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const each = (action: (socket: Socket) => void) => {
-    for (const pair of pairs) pair.forEach(action);
-  };
-  return {
-    url: `redis://127.0.0.1:${(server.address() as { port: number }).port}`,
-    stall: () => {
-      stalled = true;
-      each((socket) => socket.pause());
-    },
-    resume: () => {
-      stalled = false;
-      each((socket) => socket.resume());
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        each((socket) => socket.destroy());
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const USERS = 20;
 const NOTES_PER_USER = 10;
@@ -137,17 +94,6 @@ async function notesBurstWithKill(moment: string, killWhen: (s: Stack) => boolea
     expect(new Set(confirmedIds(s, user))).toEqual(new Set(own.map((r) => r.id)));
   }
 }
-
-/** Placeholders of `chatId` edited into a final text: what the user saw as answers. */
-const answersShown = (s: Stack, chatId: number, messageId: number) =>
-  s.telegram.calls.filter(
-    (c) =>
-      c.method === "editMessageText" &&
-      c.ok === true &&
-      c.payload.chat_id === chatId &&
-      c.payload.message_id === messageId &&
-      isFinal(String(c.payload.text)),
-  ).length;
 
 /**
  * 20 /ask from 20 users with a worker running. The first `delivered` placeholders reach Telegram;
@@ -258,9 +204,10 @@ describe("intake in polling mode: the gateway SIGKILLed mid-burst", () => {
   });
 
   it("an ask whose placeholder was sent but whose job was not yet added: the next handling reuses the placeholder", async () => {
-    const redis = await startStallingProxy(new URL(inject("redisUrl")));
-    cleanups.push(redis.close);
-    stack = await Stack.start({ workers: 1, env: { REDIS_URL: redis.url } });
+    const target = new URL(inject("redisUrl"));
+    const redis = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    cleanups.push(() => redis.close());
+    stack = await Stack.start({ workers: 1, env: { REDIS_URL: `redis://127.0.0.1:${redis.port}` } });
     const s = stack;
     const user = s.telegram.newUser();
     const placeholder = s.telegram.hold((c) => c.method === "sendMessage" && c.payload.chat_id === user.id);
@@ -276,9 +223,7 @@ describe("intake in polling mode: the gateway SIGKILLed mid-burst", () => {
           update.update_id,
         ])
       ).rowCount === 1;
-    for (const deadline = Date.now() + 2_000; !(await recorded()) && Date.now() < deadline; )
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(await recorded()).toBe(true);
+    expect(await eventually(recorded, (done) => done, 2_000)).toBe(true);
     expect(await s.gateway.stop("SIGKILL")).toBeNull();
     redis.resume();
     await s.startGateway();

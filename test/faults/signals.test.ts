@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ask } from "../support/ask.js";
+import { answersShown, ask } from "../support/ask.js";
 import { waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
@@ -9,17 +9,6 @@ afterEach(async () => {
   await stack?.stop();
   stack = undefined;
 });
-
-/** Successful edits of one message into a final (non-"⏳") text: what the user saw as answers. */
-const answersShown = (s: Stack, chatId: number, messageId: number) =>
-  s.telegram.calls.filter(
-    (c) =>
-      c.method === "editMessageText" &&
-      c.ok === true &&
-      c.payload.chat_id === chatId &&
-      c.payload.message_id === messageId &&
-      !String(c.payload.text).startsWith("⏳"),
-  ).length;
 
 describe("signals under load", () => {
   it("a worker SIGKILLed with jobs in flight: every question gets exactly one answer", async () => {

@@ -6,6 +6,17 @@ export const PLACEHOLDER = "⏳ Думаю над ответом…";
 /** A final text: not the placeholder, not a "retrying" status, not a streamed preview (which ends in ▌). */
 export const isFinal = (text: string) => !text.startsWith("⏳") && !text.endsWith("▌");
 
+/** Successful edits of one message into a final text: how many answers the user saw in it. */
+export const answersShown = (stack: Stack, chatId: number, messageId: number) =>
+  stack.telegram.calls.filter(
+    (c) =>
+      c.method === "editMessageText" &&
+      c.ok === true &&
+      Number(c.payload.chat_id) === chatId &&
+      Number(c.payload.message_id) === messageId &&
+      isFinal(String(c.payload.text)),
+  ).length;
+
 /**
  * Sends `/ask question` and waits for the placeholder; `answer()` then waits until the placeholder
  * has been edited into something final and returns that text.

@@ -1,22 +1,29 @@
 import { createConnection, createServer, type Socket } from "node:net";
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server, which the test can cut: while blocked, live
- * connections are reset and new ones are dropped at once, as when a database host goes away.
+ * A TCP proxy on 127.0.0.1 in front of a real server, which the test can cut or stall. Blocked, live
+ * connections are reset and new ones are dropped at once, as when a database host goes away. Stalled,
+ * nothing is forwarded either way and connections stay open, as when a server hangs.
  */
 export class TcpProxy {
   private blocked = false;
+  private stalled = false;
   private readonly sockets = new Set<Socket>();
   private readonly server = createServer((client) => {
     if (this.blocked) return void client.destroy();
     const upstream = createConnection(this.target.port, this.target.host);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("close", () => {
+        this.sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
       socket.on("error", () => {
         client.destroy();
         upstream.destroy();
       });
+      if (this.stalled) socket.pause();
     }
     client.pipe(upstream).pipe(client);
   });
@@ -40,6 +47,16 @@ export class TcpProxy {
 
   unblock(): void {
     this.blocked = false;
+  }
+
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) socket.pause();
+  }
+
+  resume(): void {
+    this.stalled = false;
+    for (const socket of this.sockets) socket.resume();
   }
 
   async close(): Promise<void> {
