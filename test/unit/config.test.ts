@@ -92,6 +92,36 @@ describe("logging", () => {
   });
 });
 
+describe("logging errors", () => {
+  it("keeps an error's method, code and constraint but never the user's text it carries", () => {
+    let output = "";
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        output += String(chunk);
+        done();
+      },
+    });
+    const logger = createLogger({ level: "info", service: "test", secrets: [] }, sink);
+    const telegram = Object.assign(new Error("Call to 'sendMessage' failed! (400: Bad Request)"), {
+      method: "sendMessage",
+      error_code: 400,
+      payload: { chat_id: 1, text: "моя тайная заметка" },
+    });
+    const postgres = Object.assign(new Error('new row for relation "notes" violates check constraint'), {
+      code: "23514",
+      constraint: "notes_text_check",
+      detail: "Failing row contains (7, 1, 1, моя тайная заметка, …).",
+    });
+    logger.error({ err: telegram }, "command failed");
+    logger.error({ err: postgres }, "command failed");
+    logger.error({ err: new Error("wrapped", { cause: postgres }) }, "command failed");
+    expect(output).not.toContain("тайная");
+    expect(output).toContain('"method":"sendMessage"');
+    expect(output).toContain('"constraint":"notes_text_check"');
+    expect(output).toContain('"code":"23514"');
+  });
+});
+
 describe("configuration from a copied .env.example", () => {
   it("treats empty values as unset, so the defaults apply", () => {
     const config = parseConfig({

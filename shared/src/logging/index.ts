@@ -12,9 +12,10 @@ export interface LoggerOptions {
 const REDACTED = "[REDACTED]";
 /**
  * Error properties that carry what a user sent or was sent: grammY's errors keep the call's parameters
- * (`payload`: a note's text, an answer) beside the method and the code, which are what a log needs.
+ * (`payload`: a note's text, an answer), and PostgreSQL's constraint errors the row (`detail`: "Failing
+ * row contains (… the note …)"), beside the method, code, constraint and table, which are what a log needs.
  */
-const USER_CONTENT_KEYS = new Set(["payload"]);
+const USER_CONTENT_KEYS = new Set(["payload", "detail"]);
 
 /** pino's error serializer, with user content left out at any depth (causes and wrapped errors too). */
 function serializeError(error: unknown): unknown {
