@@ -21,6 +21,8 @@ describe("the free daily cap", () => {
     ).toBe(MIDNIGHT);
     // No words, but nothing left until a reset hours away.
     expect(dailyCapResetAt(429, undefined, headers(reset), NOW)).toBe(MIDNIGHT);
+    // No words, and the reset only minutes away: at midnight UTC, so the day's cap all the same.
+    expect(dailyCapResetAt(429, undefined, headers(reset), MIDNIGHT - 5 * 60_000)).toBe(MIDNIGHT);
   });
 
   it("is not the per-minute limit, nor another status", () => {

@@ -64,9 +64,12 @@ function isRetryable(kind: OpenRouterErrorKind, status: number | undefined): boo
 /**
  * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 with credits) rather
  * than the per-minute limit: its message names it ("Rate limit exceeded: free-models-per-day…"), or
- * X-RateLimit-Remaining is 0 with X-RateLimit-Reset (epoch ms) more than RATE_WINDOW_MS away. Returns
+ * X-RateLimit-Remaining is 0 with X-RateLimit-Reset (epoch ms) more than RATE_WINDOW_MS away or at a
+ * UTC midnight. Returns
  * when it resets: X-RateLimit-Reset, else the next 00:00 UTC, when OpenRouter resets the day's count.
  */
+const DAY_MS = 86_400_000;
+
 export function dailyCapResetAt(
   status: number,
   message: string | undefined,
@@ -78,8 +81,12 @@ export function dailyCapResetAt(
   // Seconds or milliseconds since the epoch (OpenRouter sends ms).
   const reset = Number.isFinite(raw) && raw > 0 ? (raw < 1e12 ? raw * 1000 : raw) : undefined;
   const named = /per-day|daily/i.test(message ?? "");
+  // Nothing left until a reset beyond the per-minute window, or at a UTC midnight, when the day's count
+  // resets (however close: at 23:55 the daily cap's reset is five minutes away).
   const exhausted =
-    header("x-ratelimit-remaining") === "0" && reset !== undefined && reset - now > RATE_WINDOW_MS;
+    header("x-ratelimit-remaining") === "0" &&
+    reset !== undefined &&
+    (reset - now > RATE_WINDOW_MS || reset % DAY_MS === 0);
   if (!named && !exhausted) return undefined;
   if (reset !== undefined && reset > now) return reset;
   const midnight = new Date(now);
