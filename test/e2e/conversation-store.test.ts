@@ -56,4 +56,43 @@ describe("conversation memory in PostgreSQL", () => {
     expect(rows[0].n).toBeLessThanOrEqual(102);
     expect((await store.recent(chatId)).at(-1)).toEqual({ role: "assistant", content: "a59" });
   });
+
+  it("answers many chats at once, each with its own turns, in order", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
+    const chats = Array.from({ length: 40 }, () => ++chat);
+    // All at once: the store carries them in few statements, each chat still gets its own pairs in order.
+    await Promise.all(
+      chats.flatMap((chatId) =>
+        [1, 2, 3].map((n) => store.append(chatId, `q${chatId}-${n}`, `a${chatId}-${n}`)),
+      ),
+    );
+    const all = await Promise.all(chats.map((chatId) => store.recent(chatId)));
+    all.forEach((turns, i) => {
+      const chatId = chats[i] as number;
+      expect(
+        turns.map((t) => t.content).filter((c) => c.endsWith("-1") || c.endsWith("-2") || c.endsWith("-3")),
+      ).toHaveLength(6);
+      // Each question is followed by its own answer.
+      for (let t = 0; t < turns.length; t += 2)
+        expect(turns[t + 1]?.content).toBe(turns[t]?.content.replace(`q${chatId}`, `a${chatId}`));
+    });
+  });
+
+  it("a pair PostgreSQL refuses fails alone; the others sent with it are kept", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
+    const [good, bad] = [++chat, ++chat];
+    const results = await Promise.allSettled([
+      store.append(good, "первый", "ответ", "job-ok-1"),
+      store.append(bad, "нулевой \u0000 байт", "ответ", "job-bad"),
+      store.append(good, "второй", "ответ 2", "job-ok-2"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((await store.recent(good)).map((t) => t.content)).toEqual([
+      "первый",
+      "ответ",
+      "второй",
+      "ответ 2",
+    ]);
+    expect(await store.recent(bad)).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from "../db/index.js";
+import { batched, type Db, isRefusedData, type Queryable } from "../db/index.js";
 
 export interface Turn {
   role: "user" | "assistant";
@@ -15,17 +15,64 @@ export interface MemoryOptions {
 /** Turns kept per chat; older ones are deleted as new ones arrive. */
 const KEPT_TURNS = 100;
 
-/** Each chat's recent turns with the model, in PostgreSQL so they survive restarts. */
+/**
+ * Each chat's recent turns with the model, in PostgreSQL so they survive restarts. A busy worker reads
+ * and writes many chats' turns in one statement (see batched.ts).
+ */
 export function createConversationStore(db: Db, options: MemoryOptions) {
+  /** The newest KEPT_TURNS turns of each chat asked for, newest first, with whether the chat went idle. */
+  const readMany = batched<number, StoredTurn[]>(async (chatIds) => {
+    const { rows } = await db.query<StoredTurn & { chat_id: string }>({
+      name: "conversations-recent",
+      text: `SELECT c.chat_id, t.role, t.content, t.idle
+             FROM unnest($1::bigint[]) AS c(chat_id)
+             CROSS JOIN LATERAL (
+               SELECT role, content,
+                      max(created_at) OVER () < now() - make_interval(secs => $2 / 1000.0) AS idle
+               FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC LIMIT $3) AS t`,
+      values: [[...new Set(chatIds)], options.idleMs, KEPT_TURNS],
+    });
+    const byChat = new Map<number, StoredTurn[]>();
+    for (const { chat_id, ...turn } of rows) {
+      const list = byChat.get(Number(chat_id)) ?? [];
+      list.push(turn);
+      byChat.set(Number(chat_id), list);
+    }
+    return chatIds.map((id) => byChat.get(id) ?? []);
+  });
+
+  /** Adds question–answer pairs (once per job id) and trims their chats to the newest KEPT_TURNS turns. */
+  const writeTurns = async (pairs: readonly Pair[]): Promise<undefined> => {
+    // Inserted in this order (`o`), so that ids grow question before answer, pair after pair.
+    const turns = pairs.flatMap((p, i) => [
+      { o: 2 * i, chat_id: p.chatId, role: "user", content: p.question, job_id: p.jobId ?? null },
+      { o: 2 * i + 1, chat_id: p.chatId, role: "assistant", content: p.answer, job_id: p.jobId ?? null },
+    ]);
+    await db.query({
+      name: "conversations-append",
+      text: `WITH added AS (
+               INSERT INTO conversation_turns (chat_id, role, content, job_id)
+               SELECT t.chat_id, t.role, t.content, t.job_id
+               FROM jsonb_to_recordset($1::jsonb)
+                 AS t(o int, chat_id bigint, role text, content text, job_id text)
+               ORDER BY t.o
+               ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
+             )
+             DELETE FROM conversation_turns d USING unnest($2::bigint[]) AS c(chat_id)
+             WHERE d.chat_id = c.chat_id AND d.id <= (
+               SELECT id FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC OFFSET $3 LIMIT 1
+             )`,
+      values: [JSON.stringify(turns), [...new Set(pairs.map((p) => p.chatId))], KEPT_TURNS],
+    });
+    return undefined;
+  };
+  const appendMany = batched<Pair>(writeTurns, isRefusedData);
+
   return {
     /** The chat's recent turns, oldest first, whole question–answer pairs within the budget. */
     async recent(chatId: number): Promise<Turn[]> {
       if (options.charBudget === 0) return [];
-      const { rows } = await db.query<Turn & { idle: boolean }>(
-        `SELECT role, content, max(created_at) OVER () < now() - make_interval(secs => $2 / 1000.0) AS idle
-         FROM conversation_turns WHERE chat_id = $1 ORDER BY id DESC LIMIT $3`,
-        [chatId, options.idleMs, KEPT_TURNS],
-      );
+      const rows = await readMany(chatId);
       if (rows[0]?.idle) return [];
       const kept: Turn[] = [];
       let used = 0;
@@ -46,21 +93,13 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
 
     /**
      * Adds a question–answer pair. With `jobId` it is added once, however often the job runs (a job
-     * re-run after a crash or a retry remembers its turn once).
+     * re-run after a crash or a retry remembers its turn once). A pair PostgreSQL refuses fails only
+     * its own ask, not the others written with it.
      */
     async append(chatId: number, question: string, answer: string, jobId?: string): Promise<void> {
       if (options.charBudget === 0) return;
-      await db.query(
-        `WITH added AS (
-           INSERT INTO conversation_turns (chat_id, role, content, job_id)
-           VALUES ($1, 'user', $2, $5), ($1, 'assistant', $3, $5)
-           ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
-         )
-         DELETE FROM conversation_turns WHERE chat_id = $1 AND id <= (
-           SELECT id FROM conversation_turns WHERE chat_id = $1 ORDER BY id DESC OFFSET $4 LIMIT 1
-         )`,
-        [chatId, question, answer, KEPT_TURNS, jobId ?? null],
-      );
+      const pair = { chatId, question, answer, ...(jobId === undefined ? {} : { jobId }) };
+      await appendMany(pair);
     },
 
     /** The chat's last question to the model (for /retry), however long ago; undefined after /reset. */
@@ -81,3 +120,14 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
 }
 
 export type ConversationStore = ReturnType<typeof createConversationStore>;
+
+interface StoredTurn extends Turn {
+  idle: boolean;
+}
+
+interface Pair {
+  chatId: number;
+  question: string;
+  answer: string;
+  jobId?: string;
+}

@@ -1,5 +1,7 @@
 import pg from "pg";
 
+export { batched } from "./batched.js";
+
 export type Db = pg.Pool;
 /** What a repository runs its SQL on: the pool, or the connection of a transaction under way. */
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -57,4 +59,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code)) return true;
   }
   return /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+}
+
+/**
+ * True when PostgreSQL refused the data of a statement (SQLSTATE class 22, data exception, such as a
+ * NUL byte in a text; class 23, a constraint): the same statement without that row would succeed.
+ */
+export function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
 }

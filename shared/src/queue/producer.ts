@@ -5,16 +5,10 @@ import {
   type AskJob,
   askJobId,
   askJobOptions,
-  askKeys,
   askProgressSchema,
   type NewAskJob,
 } from "./ask-job.js";
 import { userAsks } from "./user-asks.js";
-
-const ADMIT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count`;
 
 /** How long the gateway waits for Redis before telling the user /ask is unavailable. */
 const REDIS_DEADLINE_MS = 3_000;
@@ -36,7 +30,6 @@ export function createAskProducer(options: AskProducerOptions) {
   queue.on("error", () => {});
 
   const asks = userAsks(options.connection, options.prefix);
-  const keys = askKeys(options.prefix);
 
   const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
@@ -58,6 +51,13 @@ export function createAskProducer(options: AskProducerOptions) {
   };
 
   return {
+    /**
+     * Throws QueueUnavailableError at once, without a round trip, when the connection to Redis is down
+     * (the user hears "unavailable" before a placeholder is sent).
+     */
+    assertConnected(): void {
+      if (options.connection.status !== "ready") throw new QueueUnavailableError("Redis is not connected");
+    },
     /** True when a job for this Telegram update exists already (a repeated delivery). */
     async has(updateId: number): Promise<boolean> {
       return (await withDeadline(queue.getJob(askJobId(updateId)))) !== undefined;
@@ -68,10 +68,7 @@ export function createAskProducer(options: AskProducerOptions) {
      */
     async admit(userId: number): Promise<boolean> {
       if (options.perUserPerMinute === 0) return true;
-      const key = keys.userLimit(userId, Math.floor(Date.now() / 60_000));
-      // One round trip: the counter, with its expiry set when it is created.
-      const count = await withDeadline(options.connection.eval(ADMIT, 1, key, 60_000));
-      return Number(count) <= options.perUserPerMinute;
+      return withDeadline(asks.admit(userId, options.perUserPerMinute));
     },
     /** Adds the ask, prioritised behind the user's own asks already pending (see askJobOptions). */
     async enqueue(updateId: number, job: Omit<NewAskJob, "queuedBehind">): Promise<{ queuedBehind: number }> {

@@ -12,6 +12,14 @@ const PENDING_TTL_MS = 3_600_000;
  */
 // Each script is one round trip (EVALSHA), atomic, instead of a MULTI block of several commands.
 const SCRIPTS = {
+  /** KEYS: the user's counter for this minute. ARGV: its lifetime. Returns the count with this ask. */
+  askCount: {
+    numberOfKeys: 1,
+    lua: `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`,
+  },
   /** KEYS: pending. ARGV: now, ttl, jobId. Returns how many were pending before. */
   askAddPending: {
     numberOfKeys: 1,
@@ -72,6 +80,12 @@ export function userAsks(redis: Redis, prefix: string) {
 
   return {
     cancelChannel: keys.cancelChannel,
+
+    /** Counts an ask against the user's limit for the current minute; false when it is over `limit`. */
+    async admit(userId: number, limit: number): Promise<boolean> {
+      const count = await scripts.askCount(keys.userLimit(userId, Math.floor(Date.now() / 60_000)), 60_000);
+      return Number(count) <= limit;
+    },
 
     /** Records a new pending ask; resolves with how many of the user's asks were pending before it. */
     async addPending(userId: number, jobId: string): Promise<number> {

@@ -1,9 +1,10 @@
 /**
  * Token usage per ask, stored in PostgreSQL from OpenRouter's `usage` object, and its sums for `/usage`:
  * a user's asks and tokens today (UTC) and in total, and the bot's for admins. Recording is idempotent
- * per job, so a job that runs again after a crash is counted once.
+ * per job, so a job that runs again after a crash is counted once; a busy worker's records go in few
+ * statements (see batched.ts).
  */
-import type { Db } from "../db/index.js";
+import { batched, type Db, isRefusedData } from "../db/index.js";
 
 export interface AskUsage {
   userId: number;
@@ -27,6 +28,20 @@ export interface UsageSummary {
 }
 
 export function createUsageStore(db: Db) {
+  const insert = async (rows: readonly AskUsage[]): Promise<undefined> => {
+    await db.query({
+      name: "usage-record",
+      text: `INSERT INTO ask_usage (user_id, job_id, model_key, prompt_tokens, completion_tokens, cost)
+             SELECT r."userId", r."jobId", r."modelKey", r."promptTokens", r."completionTokens", r.cost
+             FROM jsonb_to_recordset($1::jsonb) AS r("userId" bigint, "jobId" text, "modelKey" text,
+               "promptTokens" int, "completionTokens" int, cost numeric)
+             ON CONFLICT (job_id) DO NOTHING`,
+      values: [JSON.stringify(rows)],
+    });
+    return undefined;
+  };
+  const recordMany = batched<AskUsage>(insert, isRefusedData);
+
   const summary = async (where: string, params: unknown[]): Promise<UsageSummary> => {
     const { rows } = await db.query<{
       asks_today: string;
@@ -59,14 +74,11 @@ export function createUsageStore(db: Db) {
   };
 
   return {
-    /** Stores one answered ask's usage; a second record for the same job changes nothing. */
-    async record(usage: AskUsage): Promise<void> {
-      await db.query(
-        `INSERT INTO ask_usage (user_id, job_id, model_key, prompt_tokens, completion_tokens, cost)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING`,
-        [usage.userId, usage.jobId, usage.modelKey, usage.promptTokens, usage.completionTokens, usage.cost],
-      );
-    },
+    /**
+     * Stores one answered ask's usage; a second record for the same job changes nothing. A row
+     * PostgreSQL refuses fails only its own record, not the others written with it.
+     */
+    record: async (usage: AskUsage): Promise<void> => recordMany(usage),
 
     /** One user's asks, tokens and cost, today (UTC) and in total. */
     ofUser: (userId: number) => summary("WHERE user_id = $1", [userId]),

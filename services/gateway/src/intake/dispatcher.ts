@@ -25,7 +25,7 @@ export function createDispatcher({ bot, inbox, effects, metrics, logger }: Dispa
     const updateId = update.update_id;
     if (inFlight.has(updateId)) return;
     inFlight.add(updateId);
-    if (results !== undefined) effects.prime(update, results);
+    if (results !== undefined) effects.prime(update, results, { first: !again });
     try {
       await bot.handleUpdate(update);
     } catch (error) {

@@ -12,9 +12,12 @@ import type { Inbox, Json, Results } from "./inbox.js";
 export function createEffects(inbox: Inbox, logger: Logger) {
   /** Outcomes already known for an update being handled (from its claim), so no query is needed. */
   const known = new WeakMap<Update, Results>();
+  /** Updates recorded just now and handled for the first time. */
+  const firsts = new WeakSet<Update>();
 
   const middleware: MiddlewareFn<Context & EffectsFlavor> = (ctx, next) => {
     const update = ctx.update;
+    ctx.firstHandling = firsts.has(update);
     ctx.once = (step, effect) => inbox.once(update, step, effect);
     ctx.remembered = async <T extends Json>(step: string, effect: () => Promise<T>): Promise<T> => {
       let results = known.get(update);
@@ -38,14 +41,23 @@ export function createEffects(inbox: Inbox, logger: Logger) {
 
   return {
     middleware,
-    /** Tells the middleware what the inbox holds for `update` before it is handled. */
-    prime(update: Update, results: Results): void {
+    /**
+     * Tells the middleware what the inbox holds for `update` before it is handled, and whether this
+     * is its first handling (recorded just now, so nothing a handling does can exist yet).
+     */
+    prime(update: Update, results: Results, { first }: { first: boolean }): void {
       known.set(update, { ...results });
+      if (first) firsts.add(update);
     },
   };
 }
 
 export interface EffectsFlavor {
+  /**
+   * True when this gateway recorded the update just now and handles it for the first time: no effect
+   * of it (a job, a message) can exist yet, so there is nothing to look for. False when unsure.
+   */
+  firstHandling: boolean;
   /**
    * Runs `effect` (on the transaction it is given) and marks it done for this update in the same
    * transaction. When the update is handled again, the effect is skipped and its stored outcome

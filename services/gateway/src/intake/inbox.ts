@@ -2,7 +2,7 @@
  * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
  * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
  */
-import type { Db } from "@notesbot/shared/db";
+import { batched, type Db } from "@notesbot/shared/db";
 import type { Update } from "grammy/types";
 import type pg from "pg";
 
@@ -191,28 +191,6 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
       }
       throw new Error(`update ${update.update_id}: the outcome of "${step}" could not be stored`);
     },
-  };
-}
-
-/**
- * `write(items)` for many calls at once: one write at a time, and the items that arrive meanwhile are
- * written together by the next one. Each call resolves (or rejects) with the write that carried it.
- */
-function batched<T>(write: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
-  let next: { items: T[]; written: Promise<void> } | undefined;
-  let previous: Promise<unknown> = Promise.resolve();
-  return (item) => {
-    if (next === undefined) {
-      const items: T[] = [];
-      const written = previous.then(() => {
-        next = undefined;
-        return write(items);
-      });
-      next = { items, written };
-      previous = written.catch(() => {});
-    }
-    next.items.push(item);
-    return next.written;
   };
 }
 

@@ -80,8 +80,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     const updateId = ctx.update.update_id;
     let placeholderId: number | null;
     try {
+      queue.assertConnected();
       // Its job exists: the update was handled up to the enqueue before, and the worker answers it.
-      if (await queue.has(updateId)) return;
+      if (!ctx.firstHandling && (await queue.has(updateId))) return;
       // Admitted and sent once per update; null: over the per-user limit.
       placeholderId = await ctx.remembered("placeholder", async () => {
         if (!(await queue.admit(userId))) return null;
