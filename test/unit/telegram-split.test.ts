@@ -145,6 +145,16 @@ describe("splitTelegramHtml", () => {
     expect(chunks.map(visibleText).join("")).toBe(emoji);
   });
 
+  it("closes the tags a short answer leaves open, and sends nothing for one that shows no text", () => {
+    expect(splitTelegramHtml("<b>жирный <i>и курсив")).toEqual(["<b>жирный <i>и курсив</i></b>"]);
+    expect(splitTelegramHtml(" <b> </b>\n")).toEqual([]);
+    expect(splitTelegramHtml("текст<b>")).toEqual(["текст"]);
+  });
+
+  it("ends on HTML whose rest is only opening tags (it used to loop for ever)", () => {
+    expect(splitTelegramHtml("abc<b><i>", 2)).toEqual(["ab", "c"]);
+  });
+
   it("drops no chunk of whitespace only", () => {
     expect(splitTelegramHtml("abc def\n\n\n\n", 4)).toEqual(["abc", "def"]);
   });

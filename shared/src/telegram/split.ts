@@ -41,7 +41,40 @@ export function visibleLength(html: string): number {
  * same attributes, at the start of the next one, so every chunk is valid on its own.
  */
 export function splitTelegramHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
-  return splitPieces(parseHtml(html), limit);
+  // Telegram never shows more than the source's length: HTML that fits is one chunk, found without
+  // cutting it into graphemes (most answers).
+  return (html.length <= limit ? whole(html) : undefined) ?? splitPieces(parseHtml(html), limit);
+}
+
+/**
+ * `html` as the one chunk splitPieces makes of HTML that fits: its tags still open closed at the end,
+ * or no chunk when it shows no text. Undefined when it ends in an opening tag (left to splitPieces).
+ */
+function whole(html: string): string[] | undefined {
+  const open: string[] = [];
+  let text = "";
+  let position = 0;
+  let last: RegExpExecArray | undefined;
+  for (const match of html.matchAll(TAG_OR_ENTITY)) {
+    text += html.slice(position, match.index);
+    const [source, slash, tag] = match;
+    const name = tag?.toLowerCase();
+    if (name === undefined) text += source;
+    else if (!slash) open.push(name);
+    else if (open.lastIndexOf(name) !== -1) open.splice(open.lastIndexOf(name));
+    position = match.index + source.length;
+    last = match;
+  }
+  text += html.slice(position);
+  if (last !== undefined && last[2] !== undefined && !last[1] && position === html.length) return undefined;
+  if (text.trim() === "") return [];
+  return [
+    html +
+      open
+        .map((name) => `</${name}>`)
+        .reverse()
+        .join(""),
+  ];
 }
 
 /** Splits plain text into messages of at most `limit` characters with the same preference for boundaries. */
@@ -90,10 +123,11 @@ function splitPieces(pieces: Piece[], limit: number): string[] {
   while (start < pieces.length) {
     const cut = findCut(pieces, start, limit, dropped);
     for (let index = cut.end; index < cut.resume; index++) dropped.add(index);
-    // Tags opened right before the cut belong to the next chunk, not as empty elements in this one.
-    // A cut always follows some visible text, so this stops before `start`.
+    // Tags opened right before the cut belong to the next chunk, not as empty elements in this one;
+    // when nothing but opening tags is left, there is no next chunk.
     let end = cut.end;
-    while (pieces[end - 1]?.kind === "open") end--;
+    while (end > start && pieces[end - 1]?.kind === "open") end--;
+    if (end === start) break;
     const chunk = renderChunk(pieces, start, end, reopened, dropped);
     if (chunk.hasText) chunks.push(chunk.html);
     reopened = chunk.openAtEnd;
