@@ -63,21 +63,23 @@ export function createAskProducer(options: AskProducerOptions) {
       return (await withDeadline(queue.getJob(askJobId(updateId)))) !== undefined;
     },
     /**
-     * Counts an ask against the user's limit for the current minute (a Redis counter, so it holds
-     * across gateway instances); false when the user is over it.
+     * Admits the ask of this update: counts it against the user's limit for the current minute (a
+     * Redis counter, so it holds across gateway instances) and records it pending, in one round trip.
+     * Resolves with how many of the user's asks were pending before it (the job waits behind them),
+     * or undefined when the user is over the limit.
      */
-    async admit(userId: number): Promise<boolean> {
-      if (options.perUserPerMinute === 0) return true;
-      return withDeadline(asks.admit(userId, options.perUserPerMinute));
+    admit: (userId: number, updateId: number): Promise<number | undefined> =>
+      withDeadline(asks.admit(userId, askJobId(updateId), options.perUserPerMinute)),
+
+    /** Forgets an admitted ask whose job will not be added (its placeholder could not be sent). */
+    withdraw: async (userId: number, updateId: number): Promise<void> => {
+      await withDeadline(asks.finish(userId, askJobId(updateId)));
     },
-    /** Adds the ask, prioritised behind the user's own asks already pending (see askJobOptions). */
-    async enqueue(updateId: number, job: Omit<NewAskJob, "queuedBehind">): Promise<{ queuedBehind: number }> {
+
+    /** Adds the admitted ask, prioritised behind the user's own asks pending before it (see askJobOptions). */
+    async enqueue(updateId: number, job: NewAskJob): Promise<void> {
       const jobId = askJobId(updateId);
-      const queuedBehind = await withDeadline(asks.addPending(job.userId, jobId));
-      await withDeadline(
-        queue.add("ask", { ...job, queuedBehind } as AskJob, askJobOptions(jobId, queuedBehind)),
-      );
-      return { queuedBehind };
+      await withDeadline(queue.add("ask", job as AskJob, askJobOptions(jobId, job.queuedBehind ?? 0)));
     },
 
     /**

@@ -12,22 +12,23 @@ const PENDING_TTL_MS = 3_600_000;
  */
 // Each script is one round trip (EVALSHA), atomic, instead of a MULTI block of several commands.
 const SCRIPTS = {
-  /** KEYS: the user's counter for this minute. ARGV: its lifetime. Returns the count with this ask. */
-  askCount: {
-    numberOfKeys: 1,
+  /**
+   * KEYS: the user's counter for this minute, pending. ARGV: limit (0: none), counter lifetime, now,
+   * ttl, jobId. Counts the ask and records it pending unless that puts the user over the limit:
+   * returns -1 then, else how many of the user's asks were pending before it.
+   */
+  askAdmit: {
+    numberOfKeys: 2,
     lua: `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count`,
-  },
-  /** KEYS: pending. ARGV: now, ttl, jobId. Returns how many were pending before. */
-  askAddPending: {
-    numberOfKeys: 1,
-    lua: `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local before = redis.call('ZCARD', KEYS[1])
-redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if tonumber(ARGV[1]) > 0 then
+  local count = redis.call('INCR', KEYS[1])
+  if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+  if count > tonumber(ARGV[1]) then return -1 end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+local before = redis.call('ZCARD', KEYS[2])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[4]), ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return before`,
   },
   /** KEYS: cancelled flag, running. ARGV: now, lease, jobId, limit. Returns running, busy or cancelled. */
@@ -81,15 +82,24 @@ export function userAsks(redis: Redis, prefix: string) {
   return {
     cancelChannel: keys.cancelChannel,
 
-    /** Counts an ask against the user's limit for the current minute; false when it is over `limit`. */
-    async admit(userId: number, limit: number): Promise<boolean> {
-      const count = await scripts.askCount(keys.userLimit(userId, Math.floor(Date.now() / 60_000)), 60_000);
-      return Number(count) <= limit;
-    },
-
-    /** Records a new pending ask; resolves with how many of the user's asks were pending before it. */
-    async addPending(userId: number, jobId: string): Promise<number> {
-      return Number(await scripts.askAddPending(keys.pending(userId), Date.now(), PENDING_TTL_MS, jobId));
+    /**
+     * Admits a new ask of the user's: counts it against `perMinute` asks in the current minute (0: no
+     * limit) and records it pending. Resolves with how many of the user's asks were pending before it,
+     * or undefined when the user is over the limit (nothing is recorded then).
+     */
+    async admit(userId: number, jobId: string, perMinute: number): Promise<number | undefined> {
+      const before = Number(
+        await scripts.askAdmit(
+          keys.userLimit(userId, Math.floor(Date.now() / 60_000)),
+          keys.pending(userId),
+          perMinute,
+          60_000,
+          Date.now(),
+          PENDING_TTL_MS,
+          jobId,
+        ),
+      );
+      return before < 0 ? undefined : before;
     },
 
     async pending(userId: number): Promise<string[]> {

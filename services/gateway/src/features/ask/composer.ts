@@ -78,32 +78,42 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     }
 
     const updateId = ctx.update.update_id;
-    let placeholderId: number | null;
+    let placeholder: Placeholder | null;
     try {
       queue.assertConnected();
       // Its job exists: the update was handled up to the enqueue before, and the worker answers it.
       if (!ctx.firstHandling && (await queue.has(updateId))) return;
-      // Admitted and sent once per update; null: over the per-user limit.
-      placeholderId = await ctx.remembered("placeholder", async () => {
-        if (!(await queue.admit(userId))) return null;
-        const sent = await ctx.reply(ctx.texts.ask.placeholder, {
-          reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-        });
-        return sent.message_id;
-      });
+      // Admitted and sent once per update, saying where the ask waits; null: over the per-user limit.
+      placeholder = placeholderOf(
+        await ctx.remembered("placeholder", async () => {
+          const queuedBehind = await queue.admit(userId, updateId);
+          if (queuedBehind === undefined) return null;
+          const text = queuedBehind > 0 ? ctx.texts.ask.queued(queuedBehind) : ctx.texts.ask.placeholder;
+          const sent = await ctx
+            .reply(text, {
+              reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+            })
+            .catch(async (error: unknown) => {
+              await queue.withdraw(userId, updateId).catch(() => {});
+              throw error;
+            });
+          return { messageId: sent.message_id, queuedBehind };
+        }),
+      );
     } catch (error) {
       return unavailable(ctx, error);
     }
-    if (placeholderId === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
+    if (placeholder === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
 
     try {
-      const { queuedBehind } = await queue.enqueue(updateId, {
+      await queue.enqueue(updateId, {
         chatId: ctx.chat.id,
-        placeholderMessageId: placeholderId,
+        placeholderMessageId: placeholder.messageId,
         userId,
         question: ask.question,
         modelKey: route.modelKey,
         fallbackModelKeys: route.fallbackModelKeys,
+        queuedBehind: placeholder.queuedBehind,
         ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }),
         enqueuedAt: Date.now(),
         locale: ctx.locale,
@@ -116,12 +126,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
         ...(ask.digest ? { digest: ask.digest } : {}),
       });
       deps.enqueued.inc();
-      if (queuedBehind > 0) {
-        await ctx.api.editMessageText(ctx.chat.id, placeholderId, ctx.texts.ask.queued(queuedBehind));
-      }
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      await ctx.api.editMessageText(ctx.chat.id, placeholderId, ctx.texts.ask.unavailable);
+      await ctx.api.editMessageText(ctx.chat.id, placeholder.messageId, ctx.texts.ask.unavailable);
     }
   };
 
@@ -236,4 +243,16 @@ interface Submission {
   digest?: { days: number; total: number };
   /** Another model than the active one (/retry <id>). */
   model?: ModelView;
+}
+
+/** The placeholder of an admitted ask, as its update remembers it. */
+interface Placeholder {
+  messageId: number;
+  /** The user's asks pending before this one. */
+  queuedBehind: number;
+}
+
+/** The remembered placeholder; a bare message id is what gateways before the merged admission stored. */
+function placeholderOf(value: Placeholder | number | null): Placeholder | null {
+  return typeof value === "number" ? { messageId: value, queuedBehind: 0 } : value;
 }
