@@ -5,7 +5,7 @@
  * services against the same fakes as ours, on a database migrated with its own migrations.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -39,9 +39,11 @@ export class Before {
       console.log(`preparing the code before (${short}) in ${root}: git archive, npm ci, npm run build`);
       const started = Date.now();
       mkdirSync(cache, { recursive: true });
-      // Built beside its final place and renamed into it, so an interrupted build is never taken for one.
+      // Built beside its final place and renamed into it, so an interrupted build is never taken for one
+      // (and what one left is removed here).
+      for (const name of readdirSync(cache))
+        if (name.startsWith(`${sha}.partial-`)) rmSync(join(cache, name), { recursive: true, force: true });
       const partial = `${root}.partial-${process.pid}`;
-      rmSync(partial, { recursive: true, force: true });
       mkdirSync(partial);
       try {
         const tar = execFileSync("git", ["archive", "--format=tar", sha], {
