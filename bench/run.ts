@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only=s1,s2,s3,s4]`: what the queue costs, what it buys and how far
- * it scales, measured on this machine against the real services, PostgreSQL and Redis, with fake Telegram
- * and OpenRouter servers on 127.0.0.1. Prints a table, writes it as JSON to bench/results/, and after a
- * full run puts the table into BENCHMARKS.md.
+ * `npm run bench [-- --quick] [-- --only=s1,s2,s3,s4] [-- --before=<rev>]`: what the queue costs, what it
+ * buys and how far it scales, measured on this machine against the real services, PostgreSQL and Redis,
+ * with fake Telegram and OpenRouter servers on 127.0.0.1; S1 also against the code before (`--before`,
+ * by default in a full run DEFAULT_BEFORE). Prints a table, writes it as JSON to bench/results/, and after
+ * a full run puts the table into BENCHMARKS.md.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,11 +19,12 @@ import {
   steady,
 } from "./scenarios/steady.js";
 import { type ThroughputResult, throughput } from "./scenarios/throughput.js";
+import { Before } from "./support/before.js";
 import { awaitQuiet } from "./support/cpu.js";
 import { BenchEnv, REDIS_URL, withAdmin } from "./support/env.js";
 import { killAll, Proc, ROOT } from "./support/process.js";
 import { summarizeProfiles } from "./support/profile.js";
-import { TARGET_LABEL, type TargetKind } from "./support/stack.js";
+import { type CodeBefore, TARGET_LABEL, type TargetKind } from "./support/stack.js";
 import { type Figure, figure, type Sample } from "./support/stats.js";
 
 const args = process.argv.slice(2);
@@ -32,6 +34,10 @@ const only = args
   ?.slice(7)
   .split(",") ?? ["s1", "s2", "s3", "s4"];
 const selected = (scenario: string) => only.includes(scenario);
+/** The code before the current rebuild, S1's yardstick in a full run (a quick run only with `--before`). */
+const DEFAULT_BEFORE = "248205d";
+const beforeRev =
+  args.find((a) => a.startsWith("--before="))?.slice(9) ?? (quick ? undefined : DEFAULT_BEFORE);
 if (args.includes("--profile")) {
   Proc.profileDir = `${ROOT}bench/results/profiles`;
   rmSync(Proc.profileDir, { recursive: true, force: true });
@@ -127,17 +133,21 @@ async function quiet(): Promise<void> {
   if (busy >= 0.3) console.log(`  (the machine is busy with other work: ${busy.toFixed(1)} cores; going on)`);
 }
 
+/** Runs `work` once (after `quiet()`), logging it as run `run` of `label`. */
+async function timed<T>(label: string, run: number, work: () => Promise<T>): Promise<T> {
+  await quiet();
+  const started = performance.now();
+  const result = await work();
+  console.log(
+    `  ${label}: run ${run}/${CONFIG.runs} done in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return result;
+}
+
 /** Runs `work` `runs` times in a row, logging each. */
 async function repeat<T>(label: string, work: () => Promise<T>): Promise<T[]> {
   const results: T[] = [];
-  for (let run = 1; run <= CONFIG.runs; run++) {
-    await quiet();
-    const started = performance.now();
-    results.push(await work());
-    console.log(
-      `  ${label}: run ${run}/${CONFIG.runs} done in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-  }
+  for (let run = 1; run <= CONFIG.runs; run++) results.push(await timed(label, run, work));
   return results;
 }
 
@@ -147,15 +157,34 @@ const raw: {
   scale?: ScaleResult;
 } = {};
 
-async function scenario1(env: BenchEnv): Promise<void> {
+async function scenario1(env: BenchEnv, before: CodeBefore | undefined): Promise<void> {
   console.log(
     `\nS1 throughput: ${CONFIG.throughput.asks} asks from ${CONFIG.throughput.users} users, answered at once`,
   );
-  const one = await repeat("1 worker", () => throughput(env, { ...CONFIG.throughput, workers: 1 }));
+  // With the code before, it takes turns with ours within each run, so a slower moment of the machine
+  // does not favour one of them.
+  const one: ThroughputResult[] = [];
+  const old: ThroughputResult[] = [];
+  const oldLabel = `code before (${before?.code.rev})`;
+  for (let run = 1; run <= CONFIG.runs; run++) {
+    one.push(await timed("1 worker", run, () => throughput(env, { ...CONFIG.throughput, workers: 1 })));
+    if (before)
+      old.push(
+        await timed(`${oldLabel}, 1 worker`, run, () =>
+          throughput(env, { ...CONFIG.throughput, workers: 1, before }),
+        ),
+      );
+  }
   const two = await repeat("2 workers", () => throughput(env, { ...CONFIG.throughput, workers: 2 }));
-  raw.throughput = { oneWorker: one, twoWorkers: two };
+  raw.throughput = { oneWorker: one, twoWorkers: two, ...(before ? { before: old } : {}) };
   const rate = (results: ThroughputResult[]) => figure(results.map((r) => r.asksPerSecond));
-  add("S1 throughput", "asks answered per second, gateway + 1 worker", "asks/s", rate(one), at.least(500));
+  add("S1 throughput", "asks answered per second, gateway + 1 worker", "asks/s", rate(one));
+  if (before) {
+    add("S1 throughput", `asks answered per second, ${oldLabel}, gateway + 1 worker`, "asks/s", rate(old));
+    // Run by run: each of ours against the code before's run that took its turn right after it.
+    const ratio = figure(one.map((r, i) => r.asksPerSecond / (old[i] as ThroughputResult).asksPerSecond));
+    add("S1 throughput", "S1 asks per second, ours ÷ code before", "×", ratio, at.least(2));
+  }
   add("S1 throughput", "asks answered per second, gateway + 2 workers", "asks/s", rate(two));
   const commands = figure(one.map((r) => r.redisCommandsPerAsk));
   add("S1 throughput", "Redis commands per answered ask, gateway + 1 worker", "", commands, at.most(20));
@@ -207,8 +236,8 @@ function phaseTable(): string {
   return lines.join("\n");
 }
 
-/** Where S1's CPU time went, per answered ask (medians over the runs). */
-function cpuTable(): string {
+/** Where S1's CPU time went, per answered ask (medians over the runs); `before`: the code before's label. */
+function cpuTable(before: CodeBefore | undefined): string {
   const throughputRuns = raw.throughput;
   if (throughputRuns === undefined) return "";
   const who = ["gateway", "workers", "postgres", "redis", "bench", "other"] as const;
@@ -216,8 +245,10 @@ function cpuTable(): string {
     "| S1 CPU time per answered ask | gateway | worker(s) | PostgreSQL | Redis | fakes + load | other processes |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
+  const old = throughputRuns.before;
   for (const [label, results] of [
     ["gateway + 1 worker", throughputRuns.oneWorker],
+    ...(old ? ([[`code before (${before?.code.rev}), gateway + 1 worker`, old]] as const) : []),
     ["gateway + 2 workers", throughputRuns.twoWorkers],
   ] as const) {
     const cells = who.map(
@@ -386,9 +417,17 @@ async function main(): Promise<void> {
     `bench (${quick ? "quick" : "full"}, ${CONFIG.runs} run(s) per figure) on ${host.nproc} cores, ${host.memoryGiB} GiB, ` +
       `${host.cpu}, Node ${host.node}, PostgreSQL ${host.postgres}, Redis ${host.redis}`,
   );
+  let before: CodeBefore | undefined;
   try {
+    if (selected("s1") && beforeRev !== undefined) {
+      const code = await Before.prepare(beforeRev);
+      console.log(
+        `code before: ${code.rev} (${code.root}), services with NODE_OPTIONS="${code.nodeOptions}"`,
+      );
+      before = { code, template: await env.addTemplate("before", (url) => code.migrate(url)) };
+    }
     await env.init();
-    if (selected("s1")) await scenario1(env);
+    if (selected("s1")) await scenario1(env, before);
     if (selected("s2") || selected("s3")) await scenarios2and3(env);
     if (selected("s4")) await scenario4(env);
     scenario5();
@@ -398,7 +437,7 @@ async function main(): Promise<void> {
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const markdown = [table(), phaseTable(), cpuTable()].filter((t) => t !== "").join("\n\n");
+  const markdown = [table(), phaseTable(), cpuTable(before)].filter((t) => t !== "").join("\n\n");
   const machineLine =
     `${host.nproc} cores (${host.cpu}), ${host.memoryGiB} GiB memory, Linux ${host.kernel}; ` +
     `Node ${host.node}, PostgreSQL ${host.postgres}, Redis ${host.redis}`;
@@ -415,6 +454,7 @@ async function main(): Promise<void> {
     seconds: Math.round(seconds),
     machine: host,
     config: CONFIG,
+    before: before ? { rev: before.code.rev, sha: before.code.sha } : null,
     rows,
     raw,
   };

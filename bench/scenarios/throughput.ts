@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { CpuMeter, type CpuSplit, perThousand } from "../support/cpu.js";
 import type { BenchEnv } from "../support/env.js";
 import { RedisCommands, RedisRoundTrips, totalOf } from "../support/redis-commands.js";
-import { Fakes, Target } from "../support/stack.js";
+import { type CodeBefore, Fakes, Target } from "../support/stack.js";
 
 export interface ThroughputResult {
   workers: number;
@@ -27,14 +27,19 @@ const USER_BASE = 910_000_000;
 /**
  * Scenario 1: `asks` asks from `users` users queued at once, OpenRouter answering at once; throughput is
  * answered asks over the time from the first being queued to the last placeholder edited into its answer.
+ * With `before`, the bot under test is the code before instead of ours.
  */
 export async function throughput(
   env: BenchEnv,
-  options: { workers: number; asks: number; users: number; warmup: number },
+  options: { workers: number; asks: number; users: number; warmup: number; before?: CodeBefore },
 ): Promise<ThroughputResult> {
   const fakes = await Fakes.start();
   try {
-    const target = await Target.ours(env, fakes, { workers: options.workers, concurrency: 64 });
+    const target = await Target.ours(env, fakes, {
+      workers: options.workers,
+      concurrency: 64,
+      ...(options.before ? { before: options.before } : {}),
+    });
     try {
       // Warm-up (connections, JIT) with other users, not measured but for the bot's Redis round trips.
       const roundTrips = await RedisRoundTrips.start(target.queuePrefix);

@@ -36,13 +36,21 @@ export class BenchEnv {
     await migrateUp(withDatabase(DATABASE_URL, this.template));
   }
 
-  /** A fresh database copied from the template; returns its URL. */
-  async createDatabase(): Promise<string> {
+  /**
+   * A second template, `<run>_<tag>_template`, migrated by `migrate` (the code before's own migrations);
+   * returns its name, for `createDatabase`.
+   */
+  async addTemplate(tag: string, migrate: (databaseUrl: string) => Promise<void>): Promise<string> {
+    const name = `${this.runId}_${tag}_template`;
+    await migrate(withDatabase(DATABASE_URL, name));
+    return name;
+  }
+
+  /** A fresh database copied from a template (by default the one `init()` migrated); returns its URL. */
+  async createDatabase(template = this.template): Promise<string> {
     const name = `${this.runId}_${randomBytes(4).toString("hex")}`;
     await withAdmin((admin) =>
-      admin.query(
-        `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(this.template)}`,
-      ),
+      admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`),
     );
     return withDatabase(DATABASE_URL, name);
   }

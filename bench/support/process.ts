@@ -73,10 +73,17 @@ export class Proc {
     });
   }
 
-  /** A compiled service, `services/<name>/dist/main.js`, as production runs it. */
-  static service(name: "gateway" | "worker", env: Record<string, string>): Proc {
-    return new Proc(name, [`${ROOT}services/${name}/dist/main.js`], {
-      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
+  /**
+   * A compiled service, `services/<name>/dist/main.js`, as production runs it: ours, or that of another
+   * checkout at `root` (the code before) with the NODE_OPTIONS it runs with.
+   */
+  static service(
+    name: "gateway" | "worker",
+    env: Record<string, string>,
+    build: { root: string; nodeOptions: string } = { root: ROOT, nodeOptions: SERVICE_NODE_OPTIONS },
+  ): Proc {
+    return new Proc(name, [`${build.root}services/${name}/dist/main.js`], {
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? build.nodeOptions,
       ...env,
     });
   }

@@ -1,4 +1,5 @@
 import { type FakeOpenRouter, startFakeOpenRouter } from "../../test/support/fake-openrouter.js";
+import type { Before } from "./before.js";
 import { type BenchEnv, REDIS_URL } from "./env.js";
 import { Proc } from "./process.js";
 import { LoadTelegram } from "./telegram.js";
@@ -42,30 +43,43 @@ export const TARGET_LABEL: Record<TargetKind, string> = {
   "bot-start": "baseline: grammY bot.start(), LLM call in the handler",
 };
 
-/** The bot under test as processes: our gateway and workers, or one baseline bot (as `gateway`). */
+/** The code before (`--before`): its prepared checkout and the template database its own migrations made. */
+export interface CodeBefore {
+  code: Before;
+  template: string;
+}
+
+/**
+ * The bot under test as processes: our gateway and workers, those of the code before, or one baseline
+ * bot (as `gateway`).
+ */
 export class Target {
   private constructor(
-    readonly kind: TargetKind,
+    readonly kind: TargetKind | "before",
     readonly databaseUrl: string,
     readonly gateway: Proc,
     readonly workers: Proc[],
-    /** Ours: the BullMQ prefix of the ask queue. */
+    /** Ours and the code before: the BullMQ prefix of the ask queue. */
     readonly queuePrefix = "",
   ) {}
 
-  /** The compiled gateway and `workers` workers, as test/support/stack.ts starts them. */
+  /**
+   * The compiled gateway and `workers` workers, as test/support/stack.ts starts them; with `before`,
+   * those of the code before, with the same environment, on a database copied from its own template.
+   */
   static async ours(
     env: BenchEnv,
     fakes: Fakes,
-    options: { workers: number; concurrency: number; databaseUrl?: string },
+    options: { workers: number; concurrency: number; databaseUrl?: string; before?: CodeBefore },
   ): Promise<Target> {
+    const { before } = options;
     const vars = {
       TELEGRAM_BOT_TOKEN: fakes.telegram.token,
       TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
       OPENROUTER_API_KEY: "bench-openrouter-key",
       OPENROUTER_BASE_URL: fakes.openrouter.baseUrl,
       OPENROUTER_RPM: "0",
-      DATABASE_URL: options.databaseUrl ?? (await env.createDatabase()),
+      DATABASE_URL: options.databaseUrl ?? (await env.createDatabase(before?.template)),
       REDIS_URL,
       QUEUE_PREFIX: env.queuePrefix(),
       GATEWAY_METRICS_PORT: "0",
@@ -75,11 +89,12 @@ export class Target {
       ASK_USER_LIMIT_PER_MINUTE: "1000",
       ASK_USER_MAX_IN_FLIGHT: "1000",
     };
+    const service = (name: "gateway" | "worker") => Proc.service(name, vars, before?.code);
     const target = new Target(
-      "ours",
+      before ? "before" : "ours",
       vars.DATABASE_URL,
-      Proc.service("gateway", vars),
-      Array.from({ length: options.workers }, () => Proc.service("worker", vars)),
+      service("gateway"),
+      Array.from({ length: options.workers }, () => service("worker")),
       vars.QUEUE_PREFIX,
     );
     await target.started([
@@ -132,7 +147,7 @@ export class Target {
 
   async stop(): Promise<void> {
     // A baseline stuck in a backlog of slow handlers gets little grace: its figures are taken already.
-    const grace = this.kind === "ours" ? 10_000 : 1_000;
+    const grace = this.kind === "runner" || this.kind === "bot-start" ? 1_000 : 10_000;
     await Promise.all([this.gateway, ...this.workers].map((p) => p.stop(grace)));
   }
 }
