@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { SERVICE_NODE_OPTIONS } from "../../test/support/node-options.js";
 import { ROOT } from "./process.js";
 
 const run = promisify(execFile);
@@ -24,7 +23,10 @@ export class Before {
     readonly rev: string,
     /** The checkout, ending in "/" like ROOT. */
     readonly root: string,
-    /** What its services run with: its package.json's config.nodeOptions if it has them, else ours. */
+    /**
+     * What its services run with: its package.json's config.nodeOptions if it has them, else none (Node's
+     * defaults, as its npm scripts and compose file ran them).
+     */
     readonly nodeOptions: string,
   ) {}
 
@@ -65,7 +67,7 @@ export class Before {
     const own = (
       JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { config?: { nodeOptions?: string } }
     ).config?.nodeOptions;
-    return new Before(sha, short, `${root}/`, own ?? SERVICE_NODE_OPTIONS);
+    return new Before(sha, short, `${root}/`, own ?? "");
   }
 
   /** Migrates the database at `databaseUrl` (creating it) with this checkout's migrate CLI and migrations. */
