@@ -20,6 +20,7 @@ import {
 } from "./scenarios/steady.js";
 import { type ThroughputResult, throughput } from "./scenarios/throughput.js";
 import { Before } from "./support/before.js";
+import { bullmqFloor } from "./support/bullmq-floor.js";
 import { awaitQuiet } from "./support/cpu.js";
 import { BenchEnv, REDIS_URL, withAdmin } from "./support/env.js";
 import { killAll, Proc, ROOT } from "./support/process.js";
@@ -189,6 +190,14 @@ async function scenario1(env: BenchEnv, before: CodeBefore | undefined): Promise
   const commands = figure(one.map((r) => r.redisCommandsPerAsk));
   add("S1 throughput", "Redis commands per answered ask, gateway + 1 worker", "", commands, at.most(20));
   console.log(`Redis commands per answered ask: ${Math.round(commands.median)}`);
+  const floor = await bullmqFloor(env.queuePrefix());
+  // The floor under the figure above: what BullMQ alone runs per job, measured once (a count).
+  const bare = "BullMQ alone: Redis commands per job of a bare queue";
+  add("S1 throughput", `${bare}, fewest options`, "", figure([floor.minimal]));
+  add("S1 throughput", `${bare}, the ask job's options`, "", figure([floor.askOptions]));
+  console.log(
+    `BullMQ alone: ${floor.minimal.toFixed(1)} Redis commands per job with the fewest options, ${floor.askOptions.toFixed(1)} with the ask job's`,
+  );
   add(
     "S1 throughput",
     "… of which sent by the bot (round trips, not inside Lua scripts; warm-up, MONITOR)",
