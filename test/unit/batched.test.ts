@@ -27,7 +27,9 @@ describe("batched statements", () => {
 
   it("fails only the refused item, the others run again alone, in order", async () => {
     const { carried, run } = statements("bad");
-    const write = batched<string, string>(run, (error) => (error as { code?: string }).code === "22021");
+    const write = batched<string, string>(run, {
+      alone: (error) => (error as { code?: string }).code === "22021",
+    });
     const results = await Promise.allSettled(["x", "bad", "y"].map(write));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(carried).toEqual([["x", "bad", "y"], ["x"], ["bad"], ["y"]]);

@@ -66,7 +66,7 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
     });
     return undefined;
   };
-  const appendMany = batched<Pair>(writeTurns, isRefusedData);
+  const appendMany = batched<Pair>(writeTurns, { alone: isRefusedData });
 
   return {
     /** The chat's recent turns, oldest first, whole question–answer pairs within the budget. */

@@ -40,7 +40,7 @@ export function createUsageStore(db: Db) {
     });
     return undefined;
   };
-  const recordMany = batched<AskUsage>(insert, isRefusedData);
+  const recordMany = batched<AskUsage>(insert, { alone: isRefusedData });
 
   const summary = async (where: string, params: unknown[]): Promise<UsageSummary> => {
     const { rows } = await db.query<{

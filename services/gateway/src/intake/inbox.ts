@@ -33,18 +33,27 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
       values: [JSON.stringify(rows), owner, leaseSeconds],
     });
 
-  const rememberBatched = batched(async (items: { updateId: number; step: string; value: Json }[]) => {
-    const patches = new Map<number, Results>();
-    for (const { updateId, step, value } of items)
-      patches.set(updateId, { ...patches.get(updateId), [step]: value });
-    await bookkeeping.query({
-      name: "inbox-remember",
-      text: `UPDATE inbox SET result = inbox.result || p.patch
-             FROM jsonb_to_recordset($1::jsonb) AS p(update_id bigint, patch jsonb)
-             WHERE inbox.update_id = p.update_id`,
-      values: [JSON.stringify([...patches].map(([update_id, patch]) => ({ update_id, patch })))],
-    });
-  });
+  // Outcomes remembered and handled marks: nobody waits for them, so one statement gathers those of
+  // BOOKKEEPING_LINGER_MS (under load, of the statement before it) for every update they concern.
+  const bookkeep = batched(
+    async (items: Bookkeeping[]) => {
+      const rows = new Map<number, { update_id: number; patch: Results; handled: boolean }>();
+      for (const { updateId, patch, handled } of items) {
+        const row = rows.get(updateId) ?? { update_id: updateId, patch: {}, handled: false };
+        rows.set(updateId, { ...row, patch: { ...row.patch, ...patch }, handled: row.handled || handled });
+      }
+      await bookkeeping.query({
+        name: "inbox-bookkeeping",
+        text: `UPDATE inbox SET result = inbox.result || p.patch,
+                 handled_at = CASE WHEN p.handled THEN coalesce(inbox.handled_at, now()) ELSE inbox.handled_at END
+               FROM jsonb_to_recordset($1::jsonb) AS p(update_id bigint, patch jsonb, handled boolean)
+               WHERE inbox.update_id = p.update_id`,
+        values: [JSON.stringify([...rows.values()])],
+      });
+      return undefined;
+    },
+    { lingerMs: BOOKKEEPING_LINGER_MS },
+  );
 
   return {
     /**
@@ -91,16 +100,10 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
     },
 
     /**
-     * Marks the update handled; resolves once that is stored. Marks made while one is being written go
-     * out together in the next statement, so a busy gateway writes far fewer than one per update.
+     * Marks the update handled; resolves once that is stored. Written with the outcomes remembered
+     * meanwhile, so a busy gateway writes far fewer statements than one per update.
      */
-    markHandled: batched(async (updateIds: number[]) => {
-      await bookkeeping.query({
-        name: "inbox-handled",
-        text: "UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1::bigint[]) AND handled_at IS NULL",
-        values: [updateIds],
-      });
-    }),
+    markHandled: (updateId: number): Promise<void> => bookkeep({ updateId, patch: {}, handled: true }),
 
     /** Gives up on updates whose handling was started `maxAttempts` times and never finished. */
     async abandon(): Promise<number[]> {
@@ -144,12 +147,12 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
     },
 
     /**
-     * Stores the outcome of an effect outside PostgreSQL (a message sent); written in batches like
-     * the handled marks. Lost only with PostgreSQL itself, which would make a second handling repeat
-     * that effect (a second placeholder).
+     * Stores the outcome of an effect outside PostgreSQL (a message sent); written with the handled
+     * marks. Lost only with PostgreSQL itself, which would make a second handling repeat that effect
+     * (a second placeholder).
      */
     remember: (updateId: number, step: string, value: Json): Promise<void> =>
-      rememberBatched({ updateId, step, value }),
+      bookkeep({ updateId, patch: { [step]: value }, handled: false }),
 
     /**
      * Runs `effect` and stores its outcome under `step` in one transaction. The store only succeeds
@@ -192,6 +195,19 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
       throw new Error(`update ${update.update_id}: the outcome of "${step}" could not be stored`);
     },
   };
+}
+
+/**
+ * How long a bookkeeping statement waits for others to join it. A crash loses at most this much of
+ * marks (those updates are handled again, their effects still once) and adds it to a shutdown.
+ */
+const BOOKKEEPING_LINGER_MS = 20;
+
+/** A handled mark or outcomes remembered for one update. */
+interface Bookkeeping {
+  updateId: number;
+  patch: Results;
+  handled: boolean;
 }
 
 /** The chat of an update, whatever its kind (a message, a callback query's message, a member change). */
