@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { batched } from "../../shared/src/db/batched.js";
 
 /** A statement that takes a moment, like a round trip to PostgreSQL; records what each one carried. */
@@ -19,7 +19,8 @@ describe("batched statements", () => {
     const { carried, run } = statements();
     const read = batched<string, string>(run);
     const first = read("a");
-    await Promise.resolve();
+    // Once the first statement is under way, the next calls wait for it and go together.
+    while (carried.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const rest = ["b", "c", "d"].map(read);
     expect(await Promise.all([first, ...rest])).toEqual(["A", "B", "C", "D"]);
     expect(carried).toEqual([["a"], ["b", "c", "d"]]);
@@ -49,5 +50,23 @@ describe("batched statements", () => {
     // The next call is not held up by the failure.
     up = true;
     expect(await write("z")).toBe("z");
+  });
+
+  it("with a linger, gathers the calls of that moment into the first statement", async () => {
+    vi.useFakeTimers();
+    try {
+      const { carried, run } = statements();
+      const mark = batched<string, string>(run, { lingerMs: 20 });
+      const first = mark("a");
+      await vi.advanceTimersByTimeAsync(10);
+      const second = mark("b");
+      expect(carried).toEqual([]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(carried).toEqual([["a", "b"]]);
+      await vi.runAllTimersAsync();
+      expect(await Promise.all([first, second])).toEqual(["A", "B"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
