@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { askKeys } from "../../shared/src/queue/index.js";
-import { ask } from "../support/ask.js";
+import { ask, PLACEHOLDER } from "../support/ask.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
@@ -37,6 +37,23 @@ describe("/cancel", () => {
     expect(s.telegram.textOf(user.id, running.messageId)).toBe(CANCELLED);
     expect(s.telegram.textOf(user.id, waiting.messageId)).toBe(CANCELLED);
     expect(await s.say(user, "/cancel")).toEqual(["Отменять нечего: у вас нет вопросов в работе."]);
+  });
+});
+
+describe("admission", () => {
+  it("an ask whose placeholder Telegram refused leaves nothing pending: the next one is not queued behind it", async () => {
+    stack = await Stack.start({ workers: 1 });
+    const s = stack;
+    const user = s.telegram.newUser();
+    s.telegram.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
+    // The placeholder is refused; the user is told something went wrong (in a chat that exists again).
+    expect(await s.say(user, "/ask первый вопрос")).toEqual([
+      "Что-то пошло не так. Попробуйте ещё раз чуть позже.",
+    ]);
+    const next = await ask(s, user, "второй вопрос");
+    expect(s.telegram.textOf(user.id, next.messageId)).toBe(PLACEHOLDER);
+    expect(await next.answer()).toMatch(/^Ответ: второй вопрос/);
+    expect(s.openrouter.requests).toHaveLength(1);
   });
 });
 
