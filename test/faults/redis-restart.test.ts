@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
+import { eventually } from "../support/queue.js";
 import { RedisServer } from "../support/redis-server.js";
 import { Stack } from "../support/stack.js";
 
@@ -55,5 +56,45 @@ describe("Redis restarted during a stream of asks", () => {
       `redis restart: ${accepted.length} asks accepted before, ${answers.length} answered once each; ` +
         `${duringOutage.length} refused during the outage in ${refusalMs} ms; 1 restart survived`,
     );
+  });
+});
+
+describe("the save button while Redis is down", () => {
+  it("says the queue is unavailable within seconds and saves nothing; once Redis is back it saves", async () => {
+    stack.openrouter.setDefault({ kind: "echo" });
+    const user = stack.telegram.newUser();
+    const pending = await ask(stack, user, "что сохранить?");
+    expect(await pending.answer(30_000)).toMatch(/^Ответ: что сохранить\?/);
+    const markup = stack.telegram.markupOf(user.id, pending.messageId) as {
+      inline_keyboard: { callback_data: string }[][];
+    };
+    const data = markup.inline_keyboard[0]?.[0]?.callback_data as string;
+    const chat = { id: user.id, type: "private" as const, first_name: user.first_name };
+    const press = async () => {
+      const since = stack.telegram.calls.length;
+      stack.telegram.pressButton(user, chat, pending.messageId, data);
+      const call = await stack.telegram.waitForCall((c) => c.method === "answerCallbackQuery", 15_000, since);
+      return { text: String(call.payload.text), alert: call.payload.show_alert === true };
+    };
+    const notes = async () =>
+      (await stack.db.query("SELECT text FROM notes WHERE user_id = $1", [user.id])).rows as {
+        text: string;
+      }[];
+
+    await redis.stop();
+    const started = Date.now();
+    const refused = await press();
+    expect(refused.text).toMatch(UNAVAILABLE);
+    expect(refused.alert).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await notes()).toEqual([]);
+
+    await redis.restart();
+    // The gateway reconnects within a couple of seconds; until then a press is refused the same way.
+    const saved = await eventually(press, (answer) => !UNAVAILABLE.test(answer.text), 15_000);
+    expect(saved.text).toMatch(/^Сохранено как заметка #\d+\.$/);
+    const [note] = await notes();
+    expect(note?.text).toContain("что сохранить?");
+    expect(await notes()).toHaveLength(1);
   });
 });
