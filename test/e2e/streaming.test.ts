@@ -4,6 +4,7 @@ import { Stack } from "../support/stack.js";
 
 let stack: Stack;
 const FOOTER = /\n\n\(\d+ мс; модель: [^)]+\)$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 beforeAll(async () => {
   stack = await Stack.start({
@@ -84,6 +85,33 @@ describe("streamed answers", () => {
       `streaming: 6000-char answer, first visible text after ${timeToFirstToken} ms, ` +
         `${edits.length} edits accepted (${refused} refused with 429 and retried), ${messages.length} messages`,
     );
+  });
+
+  it("a long answer of emoji without spaces is never cut inside an emoji, in its preview or its messages", async () => {
+    const user = stack.telegram.newUser();
+    // An odd start, so that a cut at the limit would fall between the two halves of an emoji.
+    const content = `a${"😀".repeat(4000)}`;
+    const codePoints = Array.from(content);
+    const chunks = Array.from({ length: Math.ceil(codePoints.length / 100) }, (_, i) =>
+      codePoints.slice(i * 100, (i + 1) * 100).join(""),
+    );
+    stack.openrouter.enqueue({ kind: "stream", chunks, chunkDelayMs: 100 });
+    const since = stack.telegram.calls.length;
+    const pending = await ask(stack, user, "смайлики");
+    await stack.telegram.until(
+      () => FOOTER.test(visibleMessages(user.id).at(-1) ?? ""),
+      30_000,
+      () => "no footer",
+    );
+    const texts = stack.telegram.calls
+      .slice(since)
+      .filter((c) => c.payload.chat_id === user.id && typeof c.payload.text === "string")
+      .map((c) => c.payload.text as string);
+    // The preview overflowed into a second message, and no text sent was cut inside an emoji.
+    expect(texts.filter((t) => t.endsWith("▌")).length).toBeGreaterThan(1);
+    for (const text of texts) expect(LONE_SURROGATE.test(text), text.slice(-20)).toBe(false);
+    expect(visibleMessages(user.id).join("").replace(FOOTER, "").replace(/\s/g, "")).toBe(content);
+    expect(stack.telegram.textOf(user.id, pending.messageId)?.endsWith("▌")).toBe(false);
   });
 
   it("an answer complete before the first preview interval is sent once, with no preview edit first", async () => {

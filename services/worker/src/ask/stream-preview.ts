@@ -53,11 +53,14 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   /** Messages of this preview in use so far (the rest of `messageIds` are a previous run's, unused yet). */
   let used = 1;
 
-  /** Where to end a full preview message: the last line break or space before the limit. */
+  /**
+   * Where to end a full preview message: the last line break or space before the limit, else the limit
+   * (never between the two halves of an emoji, which Telegram would refuse).
+   */
   const cutAt = (start: number) => {
     const window = text.slice(start, start + PREVIEW_LIMIT);
     const boundary = Math.max(window.lastIndexOf("\n"), window.lastIndexOf(" "));
-    return start + (boundary > PREVIEW_LIMIT / 2 ? boundary + 1 : PREVIEW_LIMIT);
+    return boundary > PREVIEW_LIMIT / 2 ? start + boundary + 1 : whole(text, start + PREVIEW_LIMIT);
   };
 
   /** A draft of the tail of the text so far (drafts are ephemeral; the final answer replaces them). */
@@ -65,7 +68,11 @@ export function createStreamPreview(options: StreamPreviewOptions) {
     const drafts = options.drafts;
     if (chatId <= 0 || drafts === undefined || drafts.available === false) return false;
     try {
-      await messages.draft(messageIds[0] as number, text.slice(-PREVIEW_LIMIT));
+      const start = Math.max(0, text.length - PREVIEW_LIMIT);
+      await messages.draft(
+        messageIds[0] as number,
+        text.slice(isLowSurrogate(text, start) ? start + 1 : start),
+      );
       drafts.available = true;
       return true;
     } catch (error) {
@@ -96,7 +103,7 @@ export function createStreamPreview(options: StreamPreviewOptions) {
       await show(used - 1, text.slice(start, end));
       starts.push(end);
       used++;
-      await show(used - 1, `${text.slice(end, end + PREVIEW_LIMIT)}${CURSOR}`);
+      await show(used - 1, `${text.slice(end, whole(text, end + PREVIEW_LIMIT))}${CURSOR}`);
     }
     await show(used - 1, `${text.slice(starts.at(-1) ?? 0)}${CURSOR}`);
   };
@@ -145,4 +152,14 @@ export function createStreamPreview(options: StreamPreviewOptions) {
       return [...messageIds];
     },
   };
+}
+
+/** `index`, or one less when it falls between the two halves of a surrogate pair of `text`. */
+function whole(text: string, index: number): number {
+  return index < text.length && isLowSurrogate(text, index) ? index - 1 : index;
+}
+
+function isLowSurrogate(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff;
 }
