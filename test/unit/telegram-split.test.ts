@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  cutBeforePair,
   markdownToTelegramHtml,
   splitPlainText,
   splitTelegramHtml,
@@ -192,5 +193,13 @@ describe("splitPlainText", () => {
       expect(LONE_SURROGATE.test(chunk)).toBe(false);
     }
     expect(chunks.join(" ")).toBe(text);
+  });
+});
+
+describe("cutBeforePair", () => {
+  it("moves a cut that would fall inside an emoji before it, and leaves every other cut alone", () => {
+    const text = "a😀b";
+    expect([0, 1, 2, 3, 4, 9].map((i) => cutBeforePair(text, i))).toEqual([0, 1, 1, 3, 4, 9]);
+    expect(text.slice(0, cutBeforePair(text, 2))).toBe("a");
   });
 });

@@ -1,3 +1,9 @@
 export { escapeHtml, htmlToPlainText } from "./html.js";
 export { markdownToTelegramHtml } from "./markdown.js";
-export { splitPlainText, splitTelegramHtml, TELEGRAM_MESSAGE_LIMIT, visibleLength } from "./split.js";
+export {
+  cutBeforePair,
+  splitPlainText,
+  splitTelegramHtml,
+  TELEGRAM_MESSAGE_LIMIT,
+  visibleLength,
+} from "./split.js";

@@ -43,14 +43,23 @@ export function visibleLength(html: string): number {
 export function splitTelegramHtml(html: string, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
   // Telegram never shows more than the source's length: HTML that fits is one chunk, found without
   // cutting it into graphemes (most answers).
-  return (html.length <= limit ? whole(html) : undefined) ?? splitPieces(parseHtml(html), limit);
+  return (html.length <= limit ? asOneChunk(html) : undefined) ?? splitPieces(parseHtml(html), limit);
+}
+
+/**
+ * Where to cut `text` at `index` (UTF-16 units) so that no emoji or other surrogate pair is cut in two,
+ * which Telegram refuses: `index`, or one less when it falls between the two halves of a pair.
+ */
+export function cutBeforePair(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return index > 0 && code >= 0xdc00 && code <= 0xdfff ? index - 1 : index;
 }
 
 /**
  * `html` as the one chunk splitPieces makes of HTML that fits: its tags still open closed at the end,
  * or no chunk when it shows no text. Undefined when it ends in an opening tag (left to splitPieces).
  */
-function whole(html: string): string[] | undefined {
+function asOneChunk(html: string): string[] | undefined {
   const open: string[] = [];
   let text = "";
   let position = 0;

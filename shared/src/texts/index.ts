@@ -142,6 +142,14 @@ type Translate = (key: string, args?: Record<string, string | number>) => string
 /** Ids and exact figures go to Fluent as strings, so it formats them as they are. */
 const id = (value: string | number) => String(value);
 
+/** The sums of a usage report, as its texts take them. */
+const usageArguments = (u: UsageView) => ({
+  asksToday: id(u.asksToday),
+  tokensToday: id(u.tokensToday),
+  asks: id(u.asks),
+  tokens: id(u.tokens),
+});
+
 function createTexts(t: Translate) {
   const limits = {
     noteMax: id(NOTE_MAX_LENGTH),
@@ -256,20 +264,8 @@ function createTexts(t: Translate) {
     },
 
     usageReport: {
-      user: (u: UsageView) =>
-        t("usage-report", {
-          asksToday: id(u.asksToday),
-          tokensToday: id(u.tokensToday),
-          asks: id(u.asks),
-          tokens: id(u.tokens),
-        }),
-      bot: (u: UsageView) =>
-        t("usage-bot", {
-          asksToday: id(u.asksToday),
-          tokensToday: id(u.tokensToday),
-          asks: id(u.asks),
-          tokens: id(u.tokens),
-        }),
+      user: (u: UsageView) => t("usage-report", usageArguments(u)),
+      bot: (u: UsageView) => t("usage-bot", usageArguments(u)),
       key: (k: KeyView) => {
         const credits = (value: number | null) =>
           value === null ? t("usage-no-limit") : id(Number(value.toFixed(4)));

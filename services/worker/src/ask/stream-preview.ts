@@ -1,5 +1,5 @@
 import type { Logger } from "@notesbot/shared/logging";
-import { TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
+import { cutBeforePair, TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
 import { GrammyError } from "grammy";
 import { type ChatMessages, classifyTelegramFailure, telegramErrorFields } from "./telegram.js";
 
@@ -60,7 +60,7 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   const cutAt = (start: number) => {
     const window = text.slice(start, start + PREVIEW_LIMIT);
     const boundary = Math.max(window.lastIndexOf("\n"), window.lastIndexOf(" "));
-    return boundary > PREVIEW_LIMIT / 2 ? start + boundary + 1 : whole(text, start + PREVIEW_LIMIT);
+    return boundary > PREVIEW_LIMIT / 2 ? start + boundary + 1 : cutBeforePair(text, start + PREVIEW_LIMIT);
   };
 
   /** A draft of the tail of the text so far (drafts are ephemeral; the final answer replaces them). */
@@ -68,11 +68,10 @@ export function createStreamPreview(options: StreamPreviewOptions) {
     const drafts = options.drafts;
     if (chatId <= 0 || drafts === undefined || drafts.available === false) return false;
     try {
+      // The tail that fits, starting after an emoji rather than in its middle.
       const start = Math.max(0, text.length - PREVIEW_LIMIT);
-      await messages.draft(
-        messageIds[0] as number,
-        text.slice(isLowSurrogate(text, start) ? start + 1 : start),
-      );
+      const from = cutBeforePair(text, start) === start ? start : start + 1;
+      await messages.draft(messageIds[0] as number, text.slice(from));
       drafts.available = true;
       return true;
     } catch (error) {
@@ -103,7 +102,7 @@ export function createStreamPreview(options: StreamPreviewOptions) {
       await show(used - 1, text.slice(start, end));
       starts.push(end);
       used++;
-      await show(used - 1, `${text.slice(end, whole(text, end + PREVIEW_LIMIT))}${CURSOR}`);
+      await show(used - 1, `${text.slice(end, cutBeforePair(text, end + PREVIEW_LIMIT))}${CURSOR}`);
     }
     await show(used - 1, `${text.slice(starts.at(-1) ?? 0)}${CURSOR}`);
   };
@@ -152,14 +151,4 @@ export function createStreamPreview(options: StreamPreviewOptions) {
       return [...messageIds];
     },
   };
-}
-
-/** `index`, or one less when it falls between the two halves of a surrogate pair of `text`. */
-function whole(text: string, index: number): number {
-  return index < text.length && isLowSurrogate(text, index) ? index - 1 : index;
-}
-
-function isLowSurrogate(text: string, index: number): boolean {
-  const code = text.charCodeAt(index);
-  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -61,15 +61,15 @@ function isRetryable(kind: OpenRouterErrorKind, status: number | undefined): boo
   }
 }
 
+const DAY_MS = 86_400_000;
+
 /**
  * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 with credits) rather
  * than the per-minute limit: its message names it ("Rate limit exceeded: free-models-per-day…"), or
  * X-RateLimit-Remaining is 0 with X-RateLimit-Reset (epoch ms) more than RATE_WINDOW_MS away or at a
- * UTC midnight. Returns
- * when it resets: X-RateLimit-Reset, else the next 00:00 UTC, when OpenRouter resets the day's count.
+ * UTC midnight. Returns when it resets: X-RateLimit-Reset, else the next 00:00 UTC, when OpenRouter
+ * resets the day's count.
  */
-const DAY_MS = 86_400_000;
-
 export function dailyCapResetAt(
   status: number,
   message: string | undefined,

@@ -1,4 +1,5 @@
 import { type AskProducer, jobIdOfSaveCallback, QueueUnavailableError } from "@notesbot/shared/queue";
+import { cutBeforePair } from "@notesbot/shared/telegram";
 import { NOTE_MAX_LENGTH } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
@@ -41,6 +42,6 @@ export function noteOfAnswer(question: string, answer: string): string {
   const text = `❓ ${question.trim()}\n\n${answer.trim()}`;
   if (text.length <= NOTE_MAX_LENGTH) return text;
   // Cut in Telegram's units, never inside a surrogate pair.
-  const cut = text.slice(0, NOTE_MAX_LENGTH - 1).replace(/[\uD800-\uDBFF]$/, "");
+  const cut = text.slice(0, cutBeforePair(text, NOTE_MAX_LENGTH - 1));
   return `${cut.trimEnd()}…`;
 }
