@@ -11,7 +11,11 @@ export default defineConfig({
       // `npm test`: unit and end-to-end tests; two files at a time keeps a 2-core machine responsive.
       {
         extends: true,
-        test: { name: "main", include: ["test/unit/**/*.test.ts", "test/e2e/**/*.test.ts"], maxWorkers: 2 },
+        test: {
+          name: "main",
+          include: ["test/unit/**/*.test.ts", "test/infra/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          maxWorkers: 2,
+        },
       },
       // `npm run test:faults`: restarts, outages and load; one file at a time, each bounded in time.
       {
