@@ -33,7 +33,7 @@ export function withoutMentionOf(me: Me, message: Pick<Message, "text" | "entiti
   if (mentions.length === 0) return undefined;
   let rest = text;
   for (const mention of [...mentions].reverse()) {
-    rest = `${rest.slice(0, mention.offset)}${rest.slice(mention.offset + mention.length)}`;
+    rest = `${rest.slice(0, mention.offset)}${rest.slice(mention.offset + mention.length).replace(/^\s/, "")}`;
   }
   return rest.trim();
 }
