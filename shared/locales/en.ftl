@@ -51,6 +51,7 @@ start = { $name ->
 help-header = Commands:
 unknown-command = Unknown command. The list of commands: /help
 access-denied = Sorry, this bot is available to invited users only.
+not-a-person = I answer people only: notes, memory and questions belong to whoever writes. Write to me as yourself (not anonymously, not as a channel) or in a private chat.
 no-arguments = The command /{ $command } takes no arguments.
 
 ## Usage
@@ -102,7 +103,7 @@ active-model = Active model: ★ { $label } ({ $key }), id { $id }.
 model-switched = Done. Active model: ★ { $label } ({ $key }).
 model-not-found = There is no model with id { $raw }. Nothing was changed. The list: /models
 invalid-model-id = “{ $raw }” is not a model id. The models with their ids: /models
-model-switch-forbidden = Only the bot's admins may switch the model.
+model-switch-forbidden = Only the bot's admins may switch the model. Nothing was changed.
 no-active-model = No model is active. Choose one: /model <id>
 
 ## Asks
@@ -230,7 +231,8 @@ models-sync-new-line = { $key } — { $name }{ $context ->
 no-available-model = The active model { $label } ({ $key }) is unavailable on OpenRouter now, and no fallback is available. Ask an admin to choose another: /models
 models-sync-active-lost = ⚠️ The active model { $label } ({ $key }) became unavailable: asks go to the first available fallback model. Choose another: /model <id>
 models-sync-none-new = No new free models.
-models-admins-only = This command is for the bot's admins only.
+models-admins-only = This command is for the bot's admins only. Nothing was changed.
+admin-how-to = Your Telegram id: { $id }. To make you an admin, the bot's owner adds it to the ADMIN_USER_IDS variable.
 model-add-usage = Usage: /model_add <key> — the key of a free model from /models_sync's list.
 model-add-not-listed = { $key } is not among OpenRouter's free models. Nothing was added.
 model-add-exists = The model { $key } is in the registry already (id { $id }).

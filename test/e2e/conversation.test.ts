@@ -87,4 +87,27 @@ describe("questions without /ask", () => {
     expect(roles(requests)?.at(-1)).toBe("user: а подробнее?");
     expect(roles(requests)).toHaveLength(4);
   });
+
+  it("in a group, a reply to a bot message that is not an answer is chatter; a mention of the bot is a question", async () => {
+    const user = stack.telegram.newUser();
+    const group = stack.telegram.newGroup();
+    await stack.say(user, "/note_add заметка", { chat: group });
+    const before = stack.telegram.sentTo(group.id).length;
+    await stack.say(user, "/note_list", { chat: group });
+    const list = stack.telegram.sentTo(group.id)[before]?.messageId as number;
+    const requests = stack.openrouter.requests.length;
+
+    // "Thanks" under the bot's list: no placeholder, no model request (the next command's reply comes first).
+    stack.telegram.sendReply(user, "спасибо", group, list);
+    expect(await stack.say(user, "/note_count", { chat: group })).toEqual(["У вас 1 заметка."]);
+    expect(stack.openrouter.requests.length).toBe(requests);
+
+    // A mention of the bot is a question, without the mention.
+    const mentioned = stack.telegram.sentTo(group.id).length;
+    stack.telegram.sendText(user, "@NotesTestBot как дела?", group);
+    const [placeholder] = await stack.telegram.repliesTo(group.id, 1, mentioned);
+    expect(placeholder?.payload.text).toBe("⏳ Думаю над ответом…");
+    await stack.telegram.waitForText(group.id, placeholder?.messageId as number, (t) => !t.startsWith("⏳"));
+    expect(roles(requests)?.at(-1)).toBe("user: как дела?");
+  });
 });

@@ -1,3 +1,4 @@
+import type { User } from "grammy/types";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../support/ask.js";
@@ -5,9 +6,16 @@ import { waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
+// Switching the model is for admins; these users are (fixed ids: the gateway reads them at start-up,
+// far from newUser()'s range).
+const ADMINS: User[] = Array.from({ length: 200 }, (_, i) => ({
+  id: 46_000 + i,
+  is_bot: false,
+  first_name: `Админ ${i}`,
+}));
 
 beforeAll(async () => {
-  bot = await Stack.start();
+  bot = await Stack.start({ env: { ADMIN_USER_IDS: ADMINS.map((a) => a.id).join(",") } });
 });
 
 afterAll(async () => {
@@ -34,7 +42,7 @@ describe("the model registry", () => {
   });
 
   it("shows the active model and switches it; bad ids change nothing", async () => {
-    const user = bot.telegram.newUser();
+    const user = ADMINS[0] as User;
     expect((await bot.say(user, "/model 3"))[0]).toBe(
       "Готово. Активная модель: ★ Llama 3.3 70B Instruct (meta-llama/llama-3.3-70b-instruct:free).",
     );
@@ -50,7 +58,7 @@ describe("the model registry", () => {
   });
 
   it("an ask right after a switch is queued for the new model, though the gateway reuses the active model", async () => {
-    const user = bot.telegram.newUser();
+    const user = ADMINS[1] as User;
     const modelOf = async (updateId: number) => {
       let data = "";
       await waitForJob(bot, updateId, (fields) => {
@@ -75,7 +83,7 @@ describe("the model registry", () => {
     const ids = (await bot.db.query<{ id: number }>("SELECT id FROM models ORDER BY id")).rows.map(
       (r) => r.id,
     );
-    const users = Array.from({ length: 200 }, () => bot.telegram.newUser());
+    const users = ADMINS;
 
     // Watch the table on separate connections for the whole burst.
     let observations = 0;
@@ -141,11 +149,16 @@ describe("access control", () => {
     expect((await restricted.say(allowed, "/note_count"))[0]).toMatch(/^У вас/);
   });
 
+  it("the gateway warns of open access only when it is open", async () => {
+    expect(restricted.gateway.output).not.toMatch(/ALLOWED_USER_IDS is empty|ADMIN_USER_IDS is empty/);
+    expect(bot.gateway.output).toMatch(/"level":40.*"msg":"ALLOWED_USER_IDS is empty: the bot is public/);
+  });
+
   it("lets only ADMIN_USER_IDS switch the model", async () => {
     const [before] = await activeRows(restricted.db);
     const target = before === 2 ? 5 : 2;
     expect(await restricted.say(allowed, `/model ${target}`)).toEqual([
-      "Менять модель могут только администраторы бота.",
+      `Менять модель могут только администраторы бота. Ничего не изменено.\nВаш Telegram id: ${allowed.id}. Чтобы сделать вас администратором, владелец бота добавляет его в переменную ADMIN_USER_IDS.`,
     ]);
     expect(await activeRows(restricted.db)).toEqual([before]);
     expect((await restricted.say(allowed, "/model"))[0]).toMatch(/^Активная модель/);

@@ -22,6 +22,8 @@ const [active, removed, madePaid, firstFallback] = SEEDED_MODELS.map((m) => m.ke
   string,
   string,
 ];
+const ADMINS_ONLY = `Эта команда — только для администраторов бота. Ничего не изменено.
+Ваш Telegram id: ${user.id}. Чтобы сделать вас администратором, владелец бота добавляет его в переменную ADMIN_USER_IDS.`;
 const NEW_MODEL = { key: "acme/new-model:free", name: "Acme New", contextLength: 8_192 };
 
 beforeAll(async () => {
@@ -70,7 +72,7 @@ describe("the registry follows OpenRouter's list", () => {
   it("a sync marks a removed and a paid model unavailable, lists the new free one; only admins sync", async () => {
     bot.openrouter.setCatalog({ models: changedList });
     const before = await registry();
-    expect(await reply(user, "/models_sync")).toBe("Эта команда — только для администраторов бота.");
+    expect(await reply(user, "/models_sync")).toBe(ADMINS_ONLY);
     expect(await registry()).toEqual(before);
 
     const report = await reply(admin, "/models_sync");
@@ -136,9 +138,7 @@ describe("the registry follows OpenRouter's list", () => {
 
   it("an admin adds a new free model from the list, once; a paid, unknown or malformed key is refused", async () => {
     bot.openrouter.setCatalog({ models: changedList });
-    expect(await reply(user, `/model_add ${NEW_MODEL.key}`)).toBe(
-      "Эта команда — только для администраторов бота.",
-    );
+    expect(await reply(user, `/model_add ${NEW_MODEL.key}`)).toBe(ADMINS_ONLY);
     expect(await reply(admin, "/model_add")).toMatch(/^Использование: \/model_add <key>/);
     for (const key of ["acme/paid-model", "acme/nothing:free", "не ключ"]) {
       expect(await reply(admin, `/model_add ${key}`), key).toBe(

@@ -63,7 +63,9 @@ describe("security", () => {
   });
 
   it("a non-admin cannot switch the model when ADMIN_USER_IDS is set", async () => {
-    expect(await stack.say(allowed, "/model 2")).toEqual(["Менять модель могут только администраторы бота."]);
+    expect(await stack.say(allowed, "/model 2")).toEqual([
+      `Менять модель могут только администраторы бота. Ничего не изменено.\nВаш Telegram id: ${allowed.id}. Чтобы сделать вас администратором, владелец бота добавляет его в переменную ADMIN_USER_IDS.`,
+    ]);
     expect((await stack.db.query("SELECT id FROM models WHERE active")).rows).toEqual([{ id: 1 }]);
     expect((await stack.say(admin, "/model 1"))[0]).toMatch(/^Готово/);
   });

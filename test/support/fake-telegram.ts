@@ -175,13 +175,20 @@ export class FakeTelegram {
     return { id: -this.nextUserId, type: "group", title: "Группа" };
   }
 
-  /** Queues a text message from `from` (in a private chat unless `chat` is given), as Telegram would deliver it. */
-  sendText(from: User, text: string, chat?: Chat): Update {
+  /**
+   * Queues a text message from `from` (in a private chat unless `chat` is given), as Telegram would deliver
+   * it; `extra` adds fields (e.g. `sender_chat`, see senders.ts).
+   */
+  sendText(from: User, text: string, chat?: Chat, extra: Partial<Message> = {}): Update {
     const target: Chat = chat ?? { id: from.id, type: "private", first_name: from.first_name };
     this.chats.set(target.id, target);
     const entities: MessageEntity[] = [];
     const command = /^\/\S+/.exec(text);
     if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
+    // Telegram marks every @username as a mention entity.
+    for (const mention of text.matchAll(/(?<=^|\s)@\w+/g)) {
+      entities.push({ type: "mention", offset: mention.index, length: mention[0].length });
+    }
     const message = {
       message_id: this.nextMessageId++,
       date: Math.floor(Date.now() / 1000),
@@ -189,12 +196,13 @@ export class FakeTelegram {
       from,
       text,
       ...(entities.length > 0 ? { entities } : {}),
+      ...extra,
     } as unknown as Message.TextMessage;
     return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
   }
 
-  /** Queues a text message from `from` that replies to the bot's message `replyTo` in `chat`. */
-  sendReply(from: User, text: string, chat: Chat, replyTo: number): Update {
+  /** Queues a text message from `from` that replies to the bot's message `replyTo` in `chat` (as it is now). */
+  sendReply(from: User, text: string, chat: Chat, replyTo: number, extra: Partial<Message> = {}): Update {
     const original = this.messages.get(`${chat.id}:${replyTo}`);
     if (!original) throw new Error(`no message ${replyTo} in chat ${chat.id}`);
     this.chats.set(chat.id, chat);
@@ -205,6 +213,7 @@ export class FakeTelegram {
       from,
       text,
       reply_to_message: original,
+      ...extra,
     };
     return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
   }

@@ -26,6 +26,7 @@ import type { Effects } from "./intake/effects.js";
 import { restrictTo } from "./middleware/access.js";
 import { useSendersLocale } from "./middleware/locale.js";
 import { measureUpdates } from "./middleware/metrics.js";
+import { onlyPeople } from "./middleware/person.js";
 
 export interface BotDeps {
   config: Config;
@@ -57,6 +58,8 @@ export function createBot({
   bot.use(measureUpdates(metrics, new Set(COMMANDS)));
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // Updates sent on behalf of a chat or by Telegram's service accounts stop here: data belongs to people.
+  bot.use(onlyPeople(localizer));
   const settings = createSettingsRepository(db);
   // ctx.texts: the sender's language (their /lang, else Telegram's language_code).
   bot.use(useSendersLocale(settings, localizer));

@@ -25,6 +25,19 @@ const bookkeeping = createPool(config.databaseUrl, { max: 5, asyncCommit: true }
 // An idle connection dropped by the server must not crash the process: the pool replaces it.
 for (const pool of [db, bookkeeping])
   pool.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
+// Access is open or admin-less by default: the operator hears it at every start (README, first run).
+if (config.access.allowedUserIds.size === 0) {
+  logger.warn(
+    { variable: "ALLOWED_USER_IDS" },
+    "ALLOWED_USER_IDS is empty: the bot is public, anyone who finds it can use it",
+  );
+}
+if (config.access.adminUserIds.size === 0) {
+  logger.warn(
+    { variable: "ADMIN_USER_IDS" },
+    "ADMIN_USER_IDS is empty: nobody is an admin (model switches, /models_sync and /model_add are refused)",
+  );
+}
 const localizer = createLocalizer();
 const redis = createProducerConnection(config.redis.url);
 // Reconnects go on in the background; while Redis is down /ask says so and notes keep working.

@@ -173,6 +173,8 @@ function createTexts(t: Translate) {
     help: () => `${t("help-header")}\n${commandList()}\n\n${helpFooter()}\n${t("help-notes-privacy")}`,
     unknownCommand: t("unknown-command"),
     accessDenied: t("access-denied"),
+    /** To a sender that is not a person (an anonymous admin, a channel, a Telegram service account). */
+    notAPerson: t("not-a-person"),
     noArguments: (command: string) => t("no-arguments", { command }),
 
     usage: {
@@ -227,10 +229,12 @@ function createTexts(t: Translate) {
     modelSwitched: (m: ModelView) => t("model-switched", { label: m.label, key: m.key }),
     modelNotFound: (raw: string) => t("model-not-found", { raw: echo(raw) }),
     invalidModelId: (raw: string) => t("invalid-model-id", { raw: echo(raw) }),
-    modelSwitchForbidden: t("model-switch-forbidden"),
+    /** A refusal of an admin command; it tells the sender their id and where an admin's id goes. */
+    modelSwitchForbidden: (userId: number) =>
+      `${t("model-switch-forbidden")}\n${t("admin-how-to", { id: id(userId) })}`,
     noActiveModel: t("no-active-model"),
     noAvailableModel: (m: ModelView) => t("no-available-model", { label: m.label, key: m.key }),
-    adminsOnly: t("models-admins-only"),
+    adminsOnly: (userId: number) => `${t("models-admins-only")}\n${t("admin-how-to", { id: id(userId) })}`,
 
     sync: {
       failed: (reason: string) => t("models-sync-failed", { reason }),

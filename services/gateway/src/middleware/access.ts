@@ -16,6 +16,6 @@ export function restrictTo(allowedUserIds: ReadonlySet<number>): MiddlewareFn<Co
   };
 }
 
-/** Whether `userId` is one of the admins (`ADMIN_USER_IDS`; empty: everyone is). */
+/** Whether `userId` is one of the admins (`ADMIN_USER_IDS`; empty: nobody is). */
 export const isAdmin = (adminUserIds: ReadonlySet<number>, userId: number | undefined): boolean =>
-  adminUserIds.size === 0 || (userId !== undefined && adminUserIds.has(userId));
+  userId !== undefined && adminUserIds.has(userId);

@@ -9,6 +9,7 @@ import {
   STATS_DAYS_MAX,
 } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
+import { isBotAnswer, withoutMentionOf } from "../../addressed.js";
 import type { BotContext } from "../../context.js";
 import { characterCount, parseCount, parseModelId } from "../arguments.js";
 import type { ModelsRepository } from "../models/repository.js";
@@ -225,10 +226,15 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     await askQuestion(ctx, ctx.msg.text);
   });
 
-  // In groups, a reply to one of the bot's messages continues the conversation.
+  // In groups, a mention of the bot is a question, and a reply to one of its answers continues the
+  // conversation; a reply to any other message of the bot is chatter.
   composer.chatType(["group", "supergroup"]).on("message:text", async (ctx, next) => {
-    if (ctx.msg.text.startsWith("/") || ctx.msg.reply_to_message?.from?.id !== ctx.me.id) return next();
-    await askQuestion(ctx, ctx.msg.text);
+    if (ctx.msg.text.startsWith("/")) return next();
+    const question =
+      withoutMentionOf(ctx.me, ctx.msg) ??
+      (isBotAnswer(ctx.msg.reply_to_message, ctx.me) ? ctx.msg.text : undefined);
+    if (question === undefined) return next();
+    await askQuestion(ctx, question);
   });
 
   return composer;

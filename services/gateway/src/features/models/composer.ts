@@ -25,7 +25,7 @@ import type { ModelsRepository } from "./repository.js";
 interface Deps {
   db: Db;
   models: ModelsRepository;
-  /** Who may switch, sync and add models; empty means everyone. */
+  /** Who may switch, sync and add models; empty means nobody. */
   adminUserIds: ReadonlySet<number>;
   /** OpenRouter's `GET /models`. */
   catalog: CatalogSource;
@@ -41,7 +41,13 @@ const MODEL_KEY_MAX = 200;
 export function createModelsComposer(deps: Deps): Composer<BotContext> {
   const { models, adminUserIds } = deps;
   const composer = new Composer<BotContext>();
-  const mayConfigure = (userId: number | undefined) => isAdmin(adminUserIds, userId);
+  /** True for an admin; anyone else is told `refusal` with their own id, and nothing changes. */
+  const mayConfigure = async (ctx: BotContext, refusal: (userId: number) => string): Promise<boolean> => {
+    const userId = ctx.from?.id;
+    if (isAdmin(adminUserIds, userId)) return true;
+    if (userId !== undefined) await ctx.reply(refusal(userId));
+    return false;
+  };
 
   /** OpenRouter's list now; a failure is logged (with its reason, never the key) and named in the reply. */
   const fetchList = async (command: string): Promise<CatalogResult> => {
@@ -71,7 +77,7 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
       const active = await models.active();
       return void (await ctx.reply(active ? ctx.texts.activeModel(active) : ctx.texts.noActiveModel));
     }
-    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(ctx.texts.modelSwitchForbidden));
+    if (!(await mayConfigure(ctx, ctx.texts.modelSwitchForbidden))) return;
     const id = parseModelId(rawId);
     if (!id.ok) return void (await ctx.reply(ctx.texts.invalidModelId(rawId)));
     // Once per update: a second handling reports the same switch and does not switch back. The check
@@ -95,7 +101,7 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
 
   composer.command("models_sync", async (ctx) => {
     if (ctx.match.trim() !== "") return void (await ctx.reply(ctx.texts.noArguments("models_sync")));
-    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(ctx.texts.adminsOnly));
+    if (!(await mayConfigure(ctx, ctx.texts.adminsOnly))) return;
     // The sync is one transaction of its own; its report is remembered with the update, so a second
     // handling shows the same report instead of syncing again (if that record was lost, it syncs again,
     // which is harmless: a sync only makes the registry match the list of that moment).
@@ -134,7 +140,7 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
   });
 
   composer.command("model_add", async (ctx) => {
-    if (!mayConfigure(ctx.from?.id)) return void (await ctx.reply(ctx.texts.adminsOnly));
+    if (!(await mayConfigure(ctx, ctx.texts.adminsOnly))) return;
     const key = ctx.match.trim();
     if (key === "") return void (await ctx.reply(ctx.texts.modelAdd.usage));
     if (key.length > MODEL_KEY_MAX || !MODEL_KEY.test(key)) {

@@ -11,7 +11,7 @@ import { isAdmin } from "../../middleware/access.js";
 
 interface Deps {
   usage: UsageStore;
-  /** Who sees the bot's totals and the key's state; empty means everyone. */
+  /** Who sees the bot's totals and the key's state; empty means nobody. */
   adminUserIds: ReadonlySet<number>;
   /** OpenRouter's `GET /key` (no key configured: a failure naming it). */
   keyState: () => Promise<KeyStateResult>;
