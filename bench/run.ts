@@ -476,6 +476,11 @@ async function scenario6(env: BenchEnv): Promise<void> {
   const S6 = "S6 burst";
   const seconds = (s: Sample): Sample => ({ ms: s.ms / 1000, censored: s.censored });
   add(S6, "asks answered", "", figure(results.map((r) => r.answered)));
+  const failures = Object.entries(results.at(-1)?.failures ?? {});
+  if (failures.length > 0)
+    console.log(
+      `  (asks ended with an error instead: ${failures.map(([t, n]) => `${n}× ${JSON.stringify(t)}`).join(", ")})`,
+    );
   add(S6, "time until every ask is answered", "s", figure(results.map((r) => seconds(r.allAnswered))));
   add(
     S6,
@@ -491,6 +496,11 @@ async function scenario6(env: BenchEnv): Promise<void> {
     at.most(1.2),
   );
   add(S6, "the bot's chat calls", "", figure(results.map((r) => r.calls)));
+  const last = results.at(-1);
+  if (last) {
+    const methods = Object.entries(last.byMethod).map(([m, n]) => `${m} ${n.refused} of ${n.calls}`);
+    console.log(`  (calls refused with 429 by method: ${methods.join(", ")})`);
+  }
   add(S6, "calls refused with 429", "%", figure(results.map((r) => (100 * r.refused) / r.calls)), at.most(5));
 }
 
@@ -609,16 +619,28 @@ async function main(): Promise<void> {
   }
 }
 
-/** Replaces the table between the markers in BENCHMARKS.md. */
+/** The text between `<!-- bench:<name>:start -->` and `<!-- bench:<name>:end -->`, and where it is. */
+function marked(text: string, name: string) {
+  const start = `<!-- bench:${name}:start -->\n`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(`<!-- bench:${name}:end -->`);
+  if (from < 0 || to < from) return undefined;
+  return { from: from + start.length, to, content: text.slice(from + start.length, to) };
+}
+
+/**
+ * Puts the new table between the results markers in BENCHMARKS.md, and the table it replaces between
+ * the previous-results markers (so the file keeps the previous table beside the new one).
+ */
 function updateBenchmarksMd(machineLine: string, markdown: string, date: string, seconds: number): void {
   const path = `${ROOT}BENCHMARKS.md`;
-  const start = "<!-- bench:results:start -->";
-  const end = "<!-- bench:results:end -->";
-  const text = readFileSync(path, "utf8");
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) {
-    console.log("BENCHMARKS.md has no results markers: left as it is");
+  let text = readFileSync(path, "utf8");
+  const latest = marked(text, "results");
+  const previous = marked(text, "previous");
+  if (latest === undefined || previous === undefined || previous.from < latest.to) {
+    console.log(
+      "BENCHMARKS.md lacks the results and previous-results markers (in that order): left as it is",
+    );
     return;
   }
   const git = (...args: string[]) => {
@@ -631,8 +653,10 @@ function updateBenchmarksMd(machineLine: string, markdown: string, date: string,
   const dirty =
     git("status", "--porcelain", "--untracked-files=no") === "" ? "" : " plus uncommitted changes";
   const commit = `${git("rev-parse", "--short", "HEAD")}${dirty}`;
-  const section = `${start}\nRun of ${date.slice(0, 10)} at commit ${commit}, ${Math.round(seconds / 60)} min, on ${machineLine}.\n\n${markdown}\n`;
-  writeFileSync(path, text.slice(0, from) + section + text.slice(to));
+  const section = `Run of ${date.slice(0, 10)} at commit ${commit}, ${Math.round(seconds / 60)} min, on ${machineLine}.\n\n${markdown}\n`;
+  text = text.slice(0, previous.from) + latest.content + text.slice(previous.to);
+  text = text.slice(0, latest.from) + section + text.slice(latest.to);
+  writeFileSync(path, text);
   // Biome lays out Markdown tables too (`npm run lint` checks this file).
   execFileSync(`${ROOT}node_modules/.bin/biome`, ["format", "--write", "BENCHMARKS.md"], { cwd: ROOT });
   console.log("updated BENCHMARKS.md");

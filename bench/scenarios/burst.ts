@@ -13,6 +13,8 @@ export interface BurstOptions {
 export interface BurstResult {
   asks: number;
   answered: number;
+  /** The final texts of asks that did not end with the model's answer (the bot's error messages), by count. */
+  failures: Record<string, number>;
   /** From the asks being sent to the last answer's final text (a lower bound when some never came). */
   allAnswered: Sample;
   /** What Telegram's limit allows: two calls per ask at `FLOOD_LIMITS.perSecond`, plus the model's time. */
@@ -20,6 +22,7 @@ export interface BurstResult {
   /** The bot's chat calls during the burst, and how many flood control refused with 429. */
   calls: number;
   refused: number;
+  byMethod: FloodControl["byMethod"];
 }
 
 const USER_BASE = 960_000_000;
@@ -50,10 +53,14 @@ export async function burst(env: BenchEnv, options: BurstOptions): Promise<Burst
       fakes.telegram.flood = undefined;
 
       const answered = tracker.commands.filter((c) => c.doneAt !== undefined && !c.failed);
+      const failures: Record<string, number> = {};
+      for (const { failed } of tracker.commands)
+        if (failed !== undefined) failures[failed] = (failures[failed] ?? 0) + 1;
       const last = Math.max(start, ...answered.map((c) => c.doneAt as number));
       return {
         asks: options.asks,
         answered: answered.length,
+        failures,
         allAnswered:
           answered.length === options.asks
             ? { ms: last - start, censored: false }
@@ -61,6 +68,7 @@ export async function burst(env: BenchEnv, options: BurstOptions): Promise<Burst
         boundMs: ((2 * options.asks) / FLOOD_LIMITS.perSecond) * 1000 + streamMs(options.stream),
         calls: flood.calls,
         refused: flood.refused,
+        byMethod: flood.byMethod,
       };
     } finally {
       await target.stop();

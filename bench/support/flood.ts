@@ -40,21 +40,29 @@ export function tooManyRequests(retryAfter: number) {
 
 /** The flood limits of one bot token, and how many of its chat calls were let through and refused. */
 export class FloodControl {
-  /** Chat calls answered (let through or refused). */
+  /** Chat calls answered (let through or refused), and of them refused, in all and by method. */
   calls = 0;
   refused = 0;
+  readonly byMethod: Record<string, { calls: number; refused: number }> = {};
   /** Times (ms) of the calls let through in the last second, oldest first. */
   private readonly lastSecond: number[] = [];
   private readonly chats = new Map<number, { tokens: number; at: number }>();
   /** Per group: times of the calls let through in the last minute, oldest first. */
   private readonly groups = new Map<number, number[]>();
 
-  /** A chat call to `chatId` at `now` (ms): undefined when it goes through, else `retry_after` in seconds. */
-  admit(chatId: number, now: number): number | undefined {
+  /**
+   * A call of `method` to `chatId` at `now` (ms): undefined when it goes through, else `retry_after` in
+   * seconds.
+   */
+  admit(method: string, chatId: number, now: number): number | undefined {
+    const count = this.byMethod[method] ?? { calls: 0, refused: 0 };
+    this.byMethod[method] = count;
     this.calls += 1;
+    count.calls += 1;
     const waitMs = Math.max(this.globalWait(now), this.chatWait(chatId, now), this.groupWait(chatId, now));
     if (waitMs > 0) {
       this.refused += 1;
+      count.refused += 1;
       return Math.max(1, Math.ceil(waitMs / 1000));
     }
     this.lastSecond.push(now);

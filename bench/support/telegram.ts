@@ -91,7 +91,7 @@ export class LoadTelegram {
     const chatId = Number(body.chat_id);
     const text = String(body.text ?? "");
     const method = match[2] ?? "";
-    const retryAfter = CHAT_METHODS.has(method) ? this.flood?.admit(chatId, at) : undefined;
+    const retryAfter = CHAT_METHODS.has(method) ? this.flood?.admit(method, chatId, at) : undefined;
     if (retryAfter !== undefined) return send(res, 429, tooManyRequests(retryAfter));
     switch (method) {
       case "getMe":
