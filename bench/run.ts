@@ -466,6 +466,12 @@ function scenario5(): void {
   }
 }
 
+/** The last run's chat calls by method, and of them refused with 429. */
+function printByMethod(byMethod: Record<string, { calls: number; refused: number }> | undefined): void {
+  const methods = Object.entries(byMethod ?? {}).map(([m, n]) => `${m} ${n.refused} of ${n.calls}`);
+  console.log(`  (the bot's chat calls refused with 429, by method: ${methods.join(", ")})`);
+}
+
 async function scenario6(env: BenchEnv): Promise<void> {
   const { asks, stream } = CONFIG.burst;
   console.log(
@@ -496,11 +502,7 @@ async function scenario6(env: BenchEnv): Promise<void> {
     at.most(1.2),
   );
   add(S6, "the bot's chat calls", "", figure(results.map((r) => r.calls)));
-  const last = results.at(-1);
-  if (last) {
-    const methods = Object.entries(last.byMethod).map(([m, n]) => `${m} ${n.refused} of ${n.calls}`);
-    console.log(`  (calls refused with 429 by method: ${methods.join(", ")})`);
-  }
+  printByMethod(results.at(-1)?.byMethod);
   add(S6, "calls refused with 429", "%", figure(results.map((r) => (100 * r.refused) / r.calls)), at.most(5));
 }
 
@@ -511,6 +513,7 @@ async function scenario7(env: BenchEnv): Promise<void> {
   );
   const results = await repeat("first words", () => firstWords(env, CONFIG.firstWords));
   raw.firstWords = results;
+  printByMethod(results.at(-1)?.byMethod);
   const S7 = "S7 first words";
   for (const chat of ["private", "group"] as const) {
     const where = chat === "private" ? "private chats" : "groups";

@@ -18,6 +18,8 @@ export interface FirstWordsResult {
   /** The model's first token (at the fake OpenRouter) → the first visible answer text in the chat. */
   private: { p50: Sample; p99: Sample; answered: number };
   group: { p50: Sample; p99: Sample; answered: number };
+  /** The bot's chat calls by method, and how many flood control refused. */
+  byMethod: FloodControl["byMethod"];
 }
 
 const USER_BASE = 970_000_000;
@@ -44,7 +46,8 @@ export async function firstWords(env: BenchEnv, options: FirstWordsOptions): Pro
       await fakes.tracker.settled(performance.now() + 60_000);
 
       const tracker = fakes.resetTracker();
-      fakes.telegram.flood = new FloodControl();
+      const flood = new FloodControl();
+      fakes.telegram.flood = flood;
       const asks: { command: Command; chat: "private" | "group" }[] = [];
       const start = performance.now();
       for (let i = 0; i < 2 * options.asks; i++) {
@@ -68,7 +71,7 @@ export async function firstWords(env: BenchEnv, options: FirstWordsOptions): Pro
         }
         return { p50: percentile(samples, 50), p99: percentile(samples, 99), answered: samples.length };
       };
-      return { private: summary("private"), group: summary("group") };
+      return { private: summary("private"), group: summary("group"), byMethod: flood.byMethod };
     } finally {
       await target.stop();
     }
