@@ -482,6 +482,8 @@ async function scenario6(env: BenchEnv): Promise<void> {
   const S6 = "S6 burst";
   const seconds = (s: Sample): Sample => ({ ms: s.ms / 1000, censored: s.censored });
   add(S6, "asks answered", "", figure(results.map((r) => r.answered)));
+  const errors = (r: BurstResult) => Object.values(r.failures).reduce((sum, n) => sum + n, 0);
+  add(S6, "asks that got an error message instead", "", figure(results.map(errors)));
   const failures = Object.entries(results.at(-1)?.failures ?? {});
   if (failures.length > 0)
     console.log(
