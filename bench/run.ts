@@ -264,7 +264,7 @@ async function scenario1(env: BenchEnv, before: CodeBefore | undefined): Promise
   add(C, "load achieved: asks per second", "asks/s", figure(capacity.map((r) => r.asks.perSecond)));
   add(
     C,
-    "ask overhead p50 (delivery → answer, less 1000 ms)",
+    `ask overhead p50 (delivery → answer, less ${latencyMs} ms)`,
     "ms",
     figure(capacity.map((r) => r.askOverhead.p50)),
   );
