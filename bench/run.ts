@@ -116,6 +116,8 @@ function number(value: number, unit: Row["unit"]): string {
   if (unit === "×" || unit === "cores") return value.toFixed(2);
   if (unit === "%" || unit === "s") return value.toFixed(1);
   if (unit === "ms" && Math.abs(value) < 100) return value.toFixed(1);
+  // Counts stay whole; a fraction (commands per ask) keeps a decimal, so a limit is not met by rounding.
+  if (unit === "" && !Number.isInteger(value) && Math.abs(value) < 100) return value.toFixed(1);
   return Math.round(value).toLocaleString("en-US");
 }
 
