@@ -140,12 +140,7 @@ function phases(
   latencyMs: number,
   queued: Map<string, number>,
 ): SteadyResult["askPhases"] {
-  const requestedAt = new Map<string, number>();
-  for (const request of fakes.openrouter.requests) {
-    const question = request.messages.findLast((m) => m.role === "user")?.content;
-    // The fake stamps Date.now(); the tracker, performance.now().
-    if (typeof question === "string") requestedAt.set(question, request.at - performance.timeOrigin);
-  }
+  const requestedAt = fakes.requestedAt();
   const samples: Record<AskPhase, Sample[]> = { placeholder: [], toOpenRouter: [], inQueue: [], toEdit: [] };
   for (const ask of asks) {
     const question = ask.text.replace(/^\/ask /, "");

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { type FakeOpenRouter, startFakeOpenRouter } from "../../test/support/fake-openrouter.js";
 import type { Before } from "./before.js";
 import { type BenchEnv, REDIS_URL } from "./env.js";
@@ -24,6 +25,31 @@ export class Fakes {
     this.openrouter.setDefault({ kind: "answer", content: ANSWER, delayMs });
   }
 
+  /**
+   * OpenRouter streams every answer (to a request with `stream: true`, as the worker sends by default)
+   * as `chunks` pieces, `chunkDelayMs` apart; the fake then sends the finish, usage and [DONE] events at
+   * the same pace, so a stream lasts `(chunks + 3) × chunkDelayMs` and its first words come after one delay.
+   */
+  streamAnswers(stream: AnswerStream): void {
+    const characters = Array.from(ANSWER);
+    const size = Math.ceil(characters.length / stream.chunks);
+    const pieces = Array.from({ length: stream.chunks }, (_, i) =>
+      characters.slice(i * size, (i + 1) * size).join(""),
+    ).filter((piece) => piece !== "");
+    this.openrouter.setDefault({ kind: "stream", chunks: pieces, chunkDelayMs: stream.chunkDelayMs });
+  }
+
+  /** When each question's request arrived at OpenRouter, as a `performance.now()` time (by the question). */
+  requestedAt(): Map<string, number> {
+    const times = new Map<string, number>();
+    for (const request of this.openrouter.requests) {
+      const question = request.messages.findLast((m) => m.role === "user")?.content;
+      // The fake stamps Date.now(); the tracker, performance.now().
+      if (typeof question === "string") times.set(question, request.at - performance.timeOrigin);
+    }
+    return times;
+  }
+
   /** Starts tracking afresh (after a warm-up). */
   resetTracker(): Tracker {
     this.tracker = new Tracker(this.telegram);
@@ -34,6 +60,15 @@ export class Fakes {
     await Promise.all([this.telegram.close(), this.openrouter.close()]);
   }
 }
+
+/** How the fake OpenRouter streams answers (`Fakes.streamAnswers`). */
+export interface AnswerStream {
+  chunks: number;
+  chunkDelayMs: number;
+}
+
+/** How long a stream lasts: its chunks, then the finish, usage and [DONE] events, each one delay apart. */
+export const streamMs = (stream: AnswerStream) => (stream.chunks + 3) * stream.chunkDelayMs;
 
 export type TargetKind = "ours" | "runner" | "bot-start";
 

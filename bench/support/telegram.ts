@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Update } from "grammy/types";
 import { BOT_USER } from "../../test/support/fake-telegram.js";
+import { CHAT_METHODS, type FloodControl, tooManyRequests } from "./flood.js";
 
 /** What the bench learns from the Bot API calls; every time is `performance.now()` in this process. */
 export interface TelegramListener {
@@ -12,17 +13,24 @@ export interface TelegramListener {
   sent(chatId: number, messageId: number, text: string, at: number): void;
   /** `editMessageText` arrived. */
   edited(chatId: number, messageId: number, text: string, at: number): void;
+  /** `sendMessageDraft` was accepted (only when drafts are offered). */
+  drafted(chatId: number, draftId: number, text: string, at: number): void;
 }
 
 /**
  * A Bot API fake for load, with the wire format of test/support/fake-telegram.ts but none of its
  * bookkeeping (that one keeps and scans every call, which is right for tests and wrong at thousands a
  * second): it queues updates, hands up to 100 to each long poll and stamps when each one went out, and
- * reports the bot's messages to a listener instead of storing them.
+ * reports the bot's messages to a listener instead of storing them. A scenario may switch on flood
+ * control (`flood`, bench/support/flood.ts) and offer message drafts in private chats (`drafts`).
  */
 export class LoadTelegram {
   readonly token = "123456:BENCH-fake-telegram-token";
   listener: TelegramListener | undefined;
+  /** When set, chat calls past Telegram's flood limits are refused with 429. */
+  flood: FloodControl | undefined;
+  /** Whether private chats take `sendMessageDraft` (else refused, so streaming falls back to edits). */
+  drafts = false;
   private readonly server = createServer((req, res) => {
     this.handle(req, res).catch((error: unknown) => {
       if (!res.headersSent)
@@ -82,7 +90,10 @@ export class LoadTelegram {
       return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
     const chatId = Number(body.chat_id);
     const text = String(body.text ?? "");
-    switch (match[2]) {
+    const method = match[2] ?? "";
+    const retryAfter = CHAT_METHODS.has(method) ? this.flood?.admit(method, chatId, at) : undefined;
+    if (retryAfter !== undefined) return send(res, 429, tooManyRequests(retryAfter));
+    switch (method) {
       case "getMe":
         return send(res, 200, { ok: true, result: BOT_USER });
       case "getUpdates":
@@ -97,7 +108,12 @@ export class LoadTelegram {
         this.listener?.edited(chatId, messageId, text, at);
         return send(res, 200, { ok: true, result: botMessage(chatId, messageId, text) });
       }
-      case "sendMessageDraft": // as test/support/fake-telegram.ts by default: streaming falls back to edits
+      case "sendMessageDraft":
+        if (this.drafts && chatId > 0) {
+          this.listener?.drafted(chatId, Number(body.draft_id), text, at);
+          return send(res, 200, { ok: true, result: true });
+        }
+        // As test/support/fake-telegram.ts by default: streaming falls back to edits.
         return send(res, 400, {
           ok: false,
           error_code: 400,

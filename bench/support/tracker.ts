@@ -19,6 +19,11 @@ export interface Command {
   deliveredAt?: number;
   /** An ask's placeholder arrived. */
   placeholderAt?: number;
+  /**
+   * An ask's first visible words: the first draft or edit of its placeholder that carries answer text
+   * (a preview), or else its final text.
+   */
+  firstTextAt?: number;
   /** The reply (notes) or the edit of the placeholder into a final text (asks) arrived. */
   doneAt?: number;
   /** An ask's final text when it is not the model's answer (an error message). */
@@ -110,12 +115,23 @@ export class Tracker implements TelegramListener {
   edited(chatId: number, messageId: number, text: string, at: number): void {
     const key = `${chatId}:${messageId}`;
     const command = this.placeholders.get(key);
-    if (command === undefined || isInterim(text)) return;
+    if (command === undefined) return;
+    if (isInterim(text)) {
+      if (!text.startsWith("⏳")) command.firstTextAt ??= at;
+      return;
+    }
     this.placeholders.delete(key);
     this.finish(command, at, text);
   }
 
+  /** A draft's id is the placeholder's message id (the worker streams into drafts of that id). */
+  drafted(chatId: number, draftId: number, text: string, at: number): void {
+    const command = this.placeholders.get(`${chatId}:${draftId}`);
+    if (command !== undefined && text !== "") command.firstTextAt ??= at;
+  }
+
   private finish(command: Command, at: number, text: string): void {
+    command.firstTextAt ??= at;
     command.doneAt = at;
     if (command.kind === "ask" && !text.includes(ANSWER)) command.failed = text;
     this.open -= 1;
