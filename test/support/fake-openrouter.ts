@@ -38,7 +38,14 @@ export type Behaviour =
    * "end" ends without [DONE]. A request without `stream: true` gets the same outcome in one piece:
    * the joined answer, an error in a 200, a hang or a drop.
    */
-  | { kind: "stream"; chunks: string[]; chunkDelayMs?: number; andThen?: StreamEnd };
+  | {
+      kind: "stream";
+      chunks: string[];
+      chunkDelayMs?: number;
+      andThen?: StreamEnd;
+      /** Only keep-alive comments (every 100 ms) for this long before the first chunk: a model still "processing". */
+      processingMs?: number;
+    };
 
 export type StreamEnd = "done" | { error: number } | "stall" | "keepalive" | "end";
 
@@ -185,6 +192,8 @@ interface EventScript {
   stall?: boolean;
   /** Leaves it open, sending keep-alive comments. */
   keepAlive?: boolean;
+  /** Keep-alive comments only, for this long, before the first event. */
+  processingMs?: number | undefined;
 }
 
 interface Waiter {
@@ -352,6 +361,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
           delayMs: behaviour.chunkDelayMs,
           stall: then === "stall" || then === "keepalive",
           keepAlive: then === "keepalive",
+          processingMs: behaviour.processingMs,
         };
       }
     }
@@ -362,6 +372,10 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
     // OpenRouter's keep-alive comment, which clients must ignore.
     res.write(": OPENROUTER PROCESSING\n\n");
+    for (let waited = 0; waited < (script.processingMs ?? 0) && !res.destroyed; waited += 100) {
+      await pause(100);
+      if (!res.destroyed) res.write(": OPENROUTER PROCESSING\n\n");
+    }
     for (const event of script.events) {
       if (script.delayMs !== undefined) await pause(script.delayMs);
       if (res.destroyed) return; // the client gave up meanwhile
