@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type RawReply, sendRaw } from "./openrouter-shapes.js";
 
 /**
  * What the fake does with one chat completion request. A request with `stream: true` gets the same
@@ -30,6 +31,8 @@ export type Behaviour =
   | { kind: "hang" }
   /** Destroys the socket without any response. */
   | { kind: "drop" }
+  /** OpenRouter's exact bytes (see openrouter-shapes.ts), whatever the request asked for. */
+  | RawReply
   /**
    * Streams one chunk per element, `chunkDelayMs` apart, then per `andThen` (not `then`, which
    * Biome rejects as a thenable): "done" (the default) sends finish_reason "stop", the usage and
@@ -171,7 +174,7 @@ export function catalogEntry(model: FakeCatalogModel): Record<string, unknown> {
   };
 }
 
-type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" }>;
+type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" | "raw" }>;
 
 const USAGE: FakeUsage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
 
@@ -322,7 +325,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
 
   /** The `data:` events a behaviour stands for when the request asked for a stream. */
   function eventsFor(
-    behaviour: Exclude<Behaviour, { kind: "error" | "hang" | "drop" }>,
+    behaviour: Exclude<Behaviour, { kind: "error" | "hang" | "drop" | "raw" }>,
     recorded: RecordedRequest,
   ): EventScript {
     const { model } = recorded;
@@ -407,6 +410,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   ): void {
     const behaviour = requested.kind === "stream" && !recorded.stream ? inOnePiece(requested) : requested;
     if (behaviour.kind === "hang") return;
+    if (behaviour.kind === "raw") return void sendRaw(res, behaviour, pause);
     if (behaviour.kind === "drop") {
       req.socket.destroy();
       return;

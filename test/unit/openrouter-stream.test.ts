@@ -6,6 +6,7 @@ import {
   type StreamRequest,
 } from "../../services/worker/src/openrouter/index.js";
 import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
+import { reasoningThenTokenLimit, streamFinishedWith } from "../support/openrouter-shapes.js";
 
 const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Отвечай кратко." },
@@ -262,6 +263,25 @@ describe("OpenRouter client: stream()", () => {
       { signal: abortAfter(800, reason) },
     );
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it("returns a streamed answer cut by the length limit with the cut, whatever the byte boundaries", async () => {
+    openrouter.fake().enqueue(streamFinishedWith(MODEL, ["Длинный — ", "ответ про ", "всё"], "length"));
+
+    const { deltas, pending } = stream();
+
+    expect(await pending).toMatchObject({ content: "Длинный — ответ про всё", cut: "length" });
+    expect(deltas.join("")).toBe("Длинный — ответ про всё");
+  });
+
+  it("says a reasoning model that ran out of output gave no answer (length), not a 400 for the request", async () => {
+    openrouter.fake().enqueue(reasoningThenTokenLimit(MODEL));
+
+    const { error, deltas } = await failure();
+
+    expect(error).toMatchObject({ kind: "length", retryable: false, partialText: "" });
+    expect(error.status).toBeUndefined();
+    expect(deltas).toEqual([]);
   });
 
   it("restarts the idle timeout with every chunk", async () => {
