@@ -156,6 +156,7 @@ const maintenance = await startMaintenance({
     tellAdmins,
     logger,
     count: (result) => metrics.registrySync.inc({ result }),
+    countSkipped: (entries) => metrics.registryEntriesSkipped.inc(entries),
   }),
 });
 maintenance.worker.on("error", (error) => logger.warn({ err: error }, "maintenance worker error"));

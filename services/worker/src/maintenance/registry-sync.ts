@@ -33,7 +33,14 @@ export function createRegistrySync(deps: RegistrySyncDeps) {
       return;
     }
     deps.count("ok");
-    const { report } = result;
+    const { report, skipped } = result;
+    if (skipped.length > 0) {
+      deps.countSkipped(skipped.length);
+      logger.warn(
+        { skipped: skipped.length, ids: skipped.slice(0, 20) },
+        "model list entries skipped: unreadable",
+      );
+    }
     logger.info(
       {
         total: report.total,
@@ -59,4 +66,6 @@ export interface RegistrySyncDeps {
   logger: Logger;
   /** registry_sync_total{result}. */
   count: (result: (typeof REGISTRY_SYNC_RESULTS)[number]) => void;
+  /** registry_entries_skipped_total: entries of the list that could not be read. */
+  countSkipped: (entries: number) => void;
 }
