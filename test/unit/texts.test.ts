@@ -59,7 +59,7 @@ function everyText(texts: Texts): string[] {
     digestFooter: [1234, "k", 3, 5],
     activeLost: ["k", "L"],
     modelLost: ["k", "L"],
-    freeCapUnknown: [3],
+    freeCapUnknown: [3, { freeTier: 50, withCredits: 1000, creditsThreshold: 10 }],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {

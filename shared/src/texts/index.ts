@@ -278,8 +278,17 @@ function createTexts(t: Translate) {
         });
       },
       freeLeft: (left: number, cap: number) => t("usage-free-left", { left: id(left), cap: id(cap) }),
-      /** The key's cap is 50 or 1000 a day and OpenRouter did not say which; `used`: the bot's asks today. */
-      freeCapUnknown: (used: number) => t("usage-free-cap-unknown", { used: id(used) }),
+      /** The key's cap is one of two and OpenRouter did not say which; `used`: the bot's asks today. */
+      freeCapUnknown: (
+        used: number,
+        caps: { freeTier: number; withCredits: number; creditsThreshold: number },
+      ) =>
+        t("usage-free-cap-unknown", {
+          used: id(used),
+          low: id(caps.freeTier),
+          high: id(caps.withCredits),
+          credits: id(caps.creditsThreshold),
+        }),
       keyUnavailable: (reason: string) => t("usage-key-unavailable", { reason }),
     },
 
