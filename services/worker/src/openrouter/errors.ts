@@ -116,7 +116,7 @@ export function isModelGone(status: number, message: string | undefined): boolea
 const DAY_MS = 86_400_000;
 
 /**
- * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 with credits) rather
+ * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 once 10 credits were bought) rather
  * than the per-minute limit: its message names it ("Rate limit exceeded: free-models-per-day…"), or
  * X-RateLimit-Remaining is 0 with X-RateLimit-Reset (epoch ms) more than RATE_WINDOW_MS away or at a
  * UTC midnight. Returns when it resets: X-RateLimit-Reset, else the next 00:00 UTC, when OpenRouter
