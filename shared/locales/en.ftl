@@ -208,7 +208,7 @@ usage-key = OpenRouter key: { $tier ->
        *[no] no credit limit of its own
     }; spent today: { $daily }.
 usage-free-left = Free requests left today: about { $left } of { $cap } (resets at 00:00 UTC).
-usage-free-cap-unknown = Requests to free models today: { $used }. OpenRouter allows { $low } a day, or { $high } once at least { $credits } credits were bought in all; the key's state does not say which applies (resets at 00:00 UTC).
+usage-free-cap-unknown = Free requests: the bot answered { $used } questions today. OpenRouter allows { $low } free-model requests a day, or { $high } once at least { $credits } credits were bought in all; the key's state does not say which applies (resets at 00:00 UTC).
 usage-key-unavailable = The OpenRouter key's state cannot be read now ({ $reason }).
 usage-no-limit = none
 lang-usage = Usage: /lang ru or /lang en.
