@@ -142,6 +142,11 @@ ask-network = Could not reach OpenRouter. Try again later.
 ask-deadline = No answer within { $seconds } s — the time limit for one question (retries and fallback models included). Try again later or choose another model: /models
 ask-internal = The question could not be handled because of an internal failure of the bot. Try again in a minute.
 ask-empty-answer = The model returned an empty answer. Try rephrasing the question.
+ask-content-filter = The model provider's content filter withheld the answer. Rephrase the question or choose another model: /models
+ask-length-empty = The model used up its output length limit (for example, on reasoning) before giving any answer. Choose another model: /models
+ask-model-gone = The model { $modelKey } is no longer on OpenRouter or no provider serves it now; it is marked unavailable. Choose another one: /models
+ask-cut-length = ⚠️ The answer is cut short: the model reached its output length limit.
+ask-cut-content-filter = ⚠️ The answer is cut short: the model provider's content filter withheld the rest.
 ask-missing-key = Error: the OpenRouter key (OPENROUTER_API_KEY) is not set up, so questions to the model are unavailable. Tell the bot's admin.
 ask-breaker-open = Error: the model { $modelKey } is temporarily unavailable — it has failed too often. Try again in a minute or choose another one: /models
 ask-notes-system-prompt = You are an assistant who answers the user's questions only from their notes given below. Each note starts with its number, such as #12. Rely only on these notes and cite the ones you use as #number. If the notes do not hold the answer, say so; do not make anything up. Answer in the language of the question, briefly. You may use Markdown.
@@ -164,6 +169,7 @@ ask-status-429-daily = OpenRouter's free daily limit of requests is used up. It 
 
 ## Registry
 registry-active-lost = ⚠️ The active model { $label } ({ $key }) is no longer available for free on OpenRouter and was marked unavailable. Fallback models answer questions for now. Choose another active one: /models, /model <id>
+registry-model-gone = ⚠️ OpenRouter says the model { $label } ({ $key }) does not exist or has no provider now: it was marked unavailable and is no longer used as a fallback. /models_sync makes it available again once OpenRouter lists it for free.
 
 ## Errors
 error-storage-unavailable = Note storage is temporarily unavailable. Try again in a minute — nothing is lost.
@@ -196,10 +202,14 @@ usage-report = Your questions today (UTC): { $asksToday }, tokens: { $tokensToda
     In all: { $asks }, tokens: { $tokens }.
 usage-bot = The whole bot today: questions { $asksToday }, tokens { $tokensToday }; in all: questions { $asks }, tokens { $tokens }.
 usage-key = OpenRouter key: { $tier ->
-        [free] free tier
-       *[paid] with credits bought
-    }, limit { $limit }, remaining { $remaining }, spent today { $daily }.
+        [free] free tier (no credits bought)
+       *[paid] credits bought
+    }; { $limited ->
+        [yes] credit limit { $limit }, { $remaining } of it left
+       *[no] no credit limit of its own
+    }; spent today: { $daily }.
 usage-free-left = Free requests left today: about { $left } of { $cap } (resets at 00:00 UTC).
+usage-free-cap-unknown = Free requests: the bot answered { $used } questions today. OpenRouter allows { $low } free-model requests a day, or { $high } once at least { $credits } credits were bought in all; the key's state does not say which applies (resets at 00:00 UTC).
 usage-key-unavailable = The OpenRouter key's state cannot be read now ({ $reason }).
 usage-no-limit = none
 lang-usage = Usage: /lang ru or /lang en.

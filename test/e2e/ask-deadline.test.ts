@@ -34,15 +34,24 @@ describe("the ask's deadline (ASK_DEADLINE_MS)", () => {
     expect(models[0]).not.toMatch(/^fallback\//);
   });
 
-  it("a stream of nothing but keep-alive comments times out after OPENROUTER_TIMEOUT_MS, not the stream timeout", async () => {
+  it("keep-alive comments count as life: a model still processing past OPENROUTER_TIMEOUT_MS answers, and one that only sends them ends at the ask's deadline", async () => {
     stack = await Stack.start({
       workers: 1,
-      env: { OPENROUTER_TIMEOUT_MS: "1000", ASK_MAX_ATTEMPTS: "1", STREAM_ANSWERS: "true" },
+      env: {
+        OPENROUTER_TIMEOUT_MS: "1000",
+        ASK_DEADLINE_MS: "6000",
+        ASK_MAX_ATTEMPTS: "1",
+        STREAM_ANSWERS: "true",
+      },
     });
-    stack.openrouter.enqueue({ kind: "stream", chunks: [], andThen: "keepalive" });
     const user = stack.telegram.newUser();
+    // OpenRouter's ": OPENROUTER PROCESSING" for 2.5 s (more than twice the idle limit), then the answer.
+    stack.openrouter.enqueue({ kind: "stream", chunks: ["Подумал ", "и ответил"], processingMs: 2_500 });
+    expect(await (await ask(stack, user, "подумай")).answer()).toMatch(/^Подумал и ответил\n\n\(\d+ мс; /);
+
+    stack.openrouter.enqueue({ kind: "stream", chunks: [], andThen: "keepalive" });
     expect(await (await ask(stack, user, "только пинги")).answer()).toMatch(
-      /^Ошибка: \[timeout\] Модель не ответила за 1 с/,
+      /^Ошибка: \[deadline\] Ответа нет за 6 с — это предел времени на один вопрос/,
     );
   });
 });

@@ -7,7 +7,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MAINTENANCE_QUEUE, REGISTRY_SYNC_JOB } from "../../shared/src/queue/index.js";
-import { SEEDED_MODELS } from "../support/fake-openrouter.js";
+import { catalogEntry, SEEDED_MODELS } from "../support/fake-openrouter.js";
 import { sample, scrape } from "../support/metrics.js";
 import { Stack } from "../support/stack.js";
 
@@ -93,6 +93,28 @@ describe("the daily registry sync", () => {
     // The next day, with the model still gone: nothing new to tell.
     await runSync();
     expect(messagesTo(ADMINS[0] as number)).toHaveLength(1);
+  });
+
+  it("skips, counts and logs an entry it cannot read, and syncs the rest", async () => {
+    const okBefore = (await metric("registry_sync_total", { result: "ok" })) ?? 0;
+    const gone = SEEDED_MODELS[5]?.key;
+    stack.openrouter.setCatalog({
+      status: 200,
+      body: {
+        data: [
+          ...SEEDED_MODELS.filter((m) => m.key !== gone).map(catalogEntry),
+          { id: "broken/entry:free", name: "Broken", pricing: { prompt: "?", completion: "0" } },
+        ],
+      },
+    });
+    await runSync();
+
+    expect(await metric("registry_sync_total", { result: "ok" })).toBe(okBefore + 1);
+    expect(await metric("registry_entries_skipped_total")).toBe(1);
+    expect((await registry()).find((m) => m.key === gone)?.available).toBe(false);
+    expect(stack.workers[0]?.output).toMatch(
+      /"skipped":1,"ids":\["broken\/entry:free"\],"msg":"model list entries skipped: unreadable"/,
+    );
   });
 
   it("changes nothing, tells no one and counts a failure when the list cannot be read", async () => {

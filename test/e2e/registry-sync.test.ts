@@ -3,7 +3,12 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fetchCatalog, syncRegistry } from "../../shared/src/registry/index.js";
 import { createTestDatabase } from "../support/database.js";
-import { type FakeOpenRouter, SEEDED_MODELS, startFakeOpenRouter } from "../support/fake-openrouter.js";
+import {
+  catalogEntry,
+  type FakeOpenRouter,
+  SEEDED_MODELS,
+  startFakeOpenRouter,
+} from "../support/fake-openrouter.js";
 
 let db: pg.Pool;
 let openrouter: FakeOpenRouter;
@@ -121,6 +126,63 @@ describe("registry sync", () => {
       expect(await fetchCatalog(source())).toEqual(expected);
     }
     expect(await registry()).toEqual(before);
+  });
+
+  it("skips an entry it cannot read and syncs the rest; a router priced -1 is read as not free", async () => {
+    const router = {
+      ...catalogEntry({ key: "openrouter/auto", name: "Auto Router", contextLength: 2_000_000 }),
+      pricing: { prompt: "-1", completion: "-1", request: "-1", image: "-1" },
+      top_provider: { context_length: null, max_completion_tokens: null, is_moderated: false },
+    };
+    const unreadable = [
+      { ...catalogEntry({ key: "broken/no-pricing:free" }), pricing: undefined },
+      { ...catalogEntry({ key: "broken/price-words:free" }), pricing: { prompt: "free", completion: "0" } },
+      { name: "no id at all", pricing: { prompt: "0", completion: "0" } },
+    ];
+    openrouter.setCatalog({
+      status: 200,
+      body: { data: [...SEEDED_MODELS.map(catalogEntry), router, ...unreadable] },
+    });
+
+    const catalog = await fetchCatalog(source());
+
+    expect(catalog).toMatchObject({
+      ok: true,
+      skipped: ["broken/no-pricing:free", "broken/price-words:free", `#${SEEDED_MODELS.length + 3}`],
+    });
+    const models = catalog.ok ? catalog.models : [];
+    expect(models).toHaveLength(SEEDED_MODELS.length + 1);
+    expect(models.find((m) => m.key === "openrouter/auto")).toEqual({
+      key: "openrouter/auto",
+      name: "Auto Router",
+      contextLength: 2_000_000,
+      free: false,
+    });
+    const report = await syncRegistry(db, models);
+    expect(report.available).toBe(SEEDED_MODELS.length);
+    expect(report.madeUnavailable).toEqual([]);
+  });
+
+  it("takes the smaller of the model's and its top provider's context length", async () => {
+    const [first, second] = SEEDED_MODELS.map((m) => m.key) as [string, string];
+    openrouter.setCatalog({
+      status: 200,
+      body: {
+        data: SEEDED_MODELS.map(catalogEntry).map((entry) =>
+          entry.id === first
+            ? { ...entry, context_length: 163_840, top_provider: { context_length: 32_768 } }
+            : entry.id === second
+              ? { ...entry, context_length: 8_192, top_provider: { context_length: 65_536 } }
+              : entry,
+        ),
+      },
+    });
+
+    await sync();
+
+    const rows = await registry();
+    expect(rows.find((r) => r.key === first)?.context_length).toBe(32_768);
+    expect(rows.find((r) => r.key === second)?.context_length).toBe(8_192);
   });
 
   it("says a network failure is one", async () => {

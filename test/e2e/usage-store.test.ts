@@ -61,7 +61,7 @@ describe("usage store", () => {
 describe("key state", () => {
   const source = () => ({ baseUrl: openrouter.baseUrl, apiKey: "test-openrouter-key", timeoutMs: 5_000 });
 
-  it("reads the key's limits and its tier's daily cap of free requests", async () => {
+  it("reads the key's limits and the daily cap of free requests OpenRouter documents", async () => {
     openrouter.setKeyState({
       data: {
         label: "bot",
@@ -80,12 +80,24 @@ describe("key state", () => {
         limitRemaining: 7.5,
         usageDaily: 0.5,
         isFreeTier: false,
-        freeRequestsPerDay: 1000,
+        // Credits were bought, but 10 or more? 1000 a day only then: not known from this key state.
+        freeRequestsPerDay: undefined,
+        freeRequestsLeft: undefined,
       },
     });
     openrouter.setKeyState({ data: { limit: null, limit_remaining: null, is_free_tier: true } });
     const free = await fetchKeyState(source());
     expect(free.ok && free.key.freeRequestsPerDay).toBe(50);
+    openrouter.setKeyState({
+      data: {
+        limit: null,
+        limit_remaining: null,
+        is_free_tier: false,
+        free_model_daily_requests: { limit: 1000, remaining: 12, used: 988 },
+      },
+    });
+    const reported = await fetchKeyState(source());
+    expect(reported.ok && reported.key).toMatchObject({ freeRequestsPerDay: 1000, freeRequestsLeft: 12 });
     expect(openrouter.requests.at(-1)?.headers.authorization).toBe("Bearer test-openrouter-key");
   });
 

@@ -61,26 +61,44 @@ describe("/usage", () => {
     });
     const keyRequests = () => bot.openrouter.requests.filter((r) => r.path.endsWith("/key"));
     const before = keyRequests().length;
+    // Credits were bought, but whether 10 or more is not said: the cap is 50 or 1000, and the text says so.
     expect((await reply(bot, admin, "/usage")).split("\n")).toEqual([
       "Ваши вопросы сегодня (UTC): 0, токенов: 0.",
       "Всего: 0, токенов: 0.",
       "",
       "Бот в целом сегодня: вопросов 4, токенов 2179; всего: вопросов 5, токенов 2279.",
-      "Ключ OpenRouter: с купленными кредитами, лимит 10, осталось 7.5, потрачено сегодня 0.25.",
-      "Бесплатных запросов сегодня осталось примерно 996 из 1000 (сбрасывается в 00:00 UTC).",
+      "Ключ OpenRouter: кредиты покупались; лимит кредитов 10, из него осталось 7.5; потрачено сегодня: 0.25.",
+      "Бесплатные запросы: вопросов, на которые бот ответил сегодня, — 4. OpenRouter разрешает 50 запросов к бесплатным моделям в день или 1000, если всего куплено не меньше 10 кредитов; по состоянию ключа не понять, какой предел действует (сбрасывается в 00:00 UTC).",
     ]);
+
     expect(
       keyRequests()
         .slice(before)
         .map((r) => r.headers.authorization),
     ).toEqual(["Bearer test-openrouter-key"]);
 
+    // OpenRouter's own count of the day, where the key reports it (it counts failed requests too).
+    bot.openrouter.setKeyState({
+      data: {
+        label: "k",
+        limit: null,
+        limit_remaining: null,
+        usage_daily: 1.5,
+        is_free_tier: false,
+        free_model_daily_requests: { limit: 1000, remaining: 990, used: 10 },
+      },
+    });
+    expect((await reply(bot, admin, "/usage")).split("\n").slice(-2)).toEqual([
+      "Ключ OpenRouter: кредиты покупались; своего лимита кредитов нет; потрачено сегодня: 1.5.",
+      "Бесплатных запросов сегодня осталось примерно 990 из 1000 (сбрасывается в 00:00 UTC).",
+    ]);
+
     bot.openrouter.setKeyState({
       data: { label: "k", limit: null, limit_remaining: null, usage_daily: 0, is_free_tier: true },
     });
     const free = (await reply(bot, admin, "/usage")).split("\n");
     expect(free.slice(-2)).toEqual([
-      "Ключ OpenRouter: бесплатный уровень, лимит нет, осталось нет, потрачено сегодня 0.",
+      "Ключ OpenRouter: бесплатный уровень (кредиты не покупались); своего лимита кредитов нет; потрачено сегодня: 0.",
       "Бесплатных запросов сегодня осталось примерно 46 из 50 (сбрасывается в 00:00 UTC).",
     ]);
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type RawReply, sendRaw } from "./openrouter-shapes.js";
 
 /**
  * What the fake does with one chat completion request. A request with `stream: true` gets the same
@@ -30,6 +31,8 @@ export type Behaviour =
   | { kind: "hang" }
   /** Destroys the socket without any response. */
   | { kind: "drop" }
+  /** OpenRouter's exact bytes (see openrouter-shapes.ts), whatever the request asked for. */
+  | RawReply
   /**
    * Streams one chunk per element, `chunkDelayMs` apart, then per `andThen` (not `then`, which
    * Biome rejects as a thenable): "done" (the default) sends finish_reason "stop", the usage and
@@ -38,7 +41,14 @@ export type Behaviour =
    * "end" ends without [DONE]. A request without `stream: true` gets the same outcome in one piece:
    * the joined answer, an error in a 200, a hang or a drop.
    */
-  | { kind: "stream"; chunks: string[]; chunkDelayMs?: number; andThen?: StreamEnd };
+  | {
+      kind: "stream";
+      chunks: string[];
+      chunkDelayMs?: number;
+      andThen?: StreamEnd;
+      /** Only keep-alive comments (every 100 ms) for this long before the first chunk: a model still "processing". */
+      processingMs?: number;
+    };
 
 export type StreamEnd = "done" | { error: number } | "stall" | "keepalive" | "end";
 
@@ -164,7 +174,7 @@ export function catalogEntry(model: FakeCatalogModel): Record<string, unknown> {
   };
 }
 
-type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" }>;
+type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" | "raw" }>;
 
 const USAGE: FakeUsage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
 
@@ -185,6 +195,8 @@ interface EventScript {
   stall?: boolean;
   /** Leaves it open, sending keep-alive comments. */
   keepAlive?: boolean;
+  /** Keep-alive comments only, for this long, before the first event. */
+  processingMs?: number | undefined;
 }
 
 interface Waiter {
@@ -313,7 +325,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
 
   /** The `data:` events a behaviour stands for when the request asked for a stream. */
   function eventsFor(
-    behaviour: Exclude<Behaviour, { kind: "error" | "hang" | "drop" }>,
+    behaviour: Exclude<Behaviour, { kind: "error" | "hang" | "drop" | "raw" }>,
     recorded: RecordedRequest,
   ): EventScript {
     const { model } = recorded;
@@ -352,6 +364,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
           delayMs: behaviour.chunkDelayMs,
           stall: then === "stall" || then === "keepalive",
           keepAlive: then === "keepalive",
+          processingMs: behaviour.processingMs,
         };
       }
     }
@@ -362,6 +375,10 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
     // OpenRouter's keep-alive comment, which clients must ignore.
     res.write(": OPENROUTER PROCESSING\n\n");
+    for (let waited = 0; waited < (script.processingMs ?? 0) && !res.destroyed; waited += 100) {
+      await pause(100);
+      if (!res.destroyed) res.write(": OPENROUTER PROCESSING\n\n");
+    }
     for (const event of script.events) {
       if (script.delayMs !== undefined) await pause(script.delayMs);
       if (res.destroyed) return; // the client gave up meanwhile
@@ -393,6 +410,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   ): void {
     const behaviour = requested.kind === "stream" && !recorded.stream ? inOnePiece(requested) : requested;
     if (behaviour.kind === "hang") return;
+    if (behaviour.kind === "raw") return void sendRaw(res, behaviour, pause);
     if (behaviour.kind === "drop") {
       req.socket.destroy();
       return;

@@ -6,6 +6,7 @@ import {
 } from "../../services/worker/src/openrouter/index.js";
 import { startFakeOpenRouter } from "../support/fake-openrouter.js";
 import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
+import { finishedWith, modelIdNotValid, noEndpoints } from "../support/openrouter-shapes.js";
 
 const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Отвечай кратко." },
@@ -200,6 +201,48 @@ describe("OpenRouter client", () => {
 
     expect(error).toMatchObject({ kind: "http", status: 502, retryable: true });
     expect(error.message).toBe("OpenRouter error 502");
+  });
+});
+
+describe("OpenRouter client: what a finish_reason and a model's absence mean", () => {
+  it("returns an answer cut by the model's length limit with the cut, after OpenRouter's whitespace keep-alive", async () => {
+    openrouter.fake().enqueue(finishedWith(MODEL, "Привет! Чем помочь", "length"));
+
+    const completion = await client().complete({ model: MODEL, messages: MESSAGES });
+
+    expect(completion).toMatchObject({ content: "Привет! Чем помочь", cut: "length" });
+    expect(completion.usage).toEqual({ promptTokens: 9, completionTokens: 11, totalTokens: 20, cost: 0 });
+  });
+
+  it("names an answer a content filter withheld, not an empty answer, and does not retry it", async () => {
+    openrouter.fake().enqueue(finishedWith(MODEL, "", "content_filter"));
+
+    const error = await failure();
+
+    expect(error).toMatchObject({ kind: "content_filter", retryable: false, modelGone: false });
+  });
+
+  it("keeps the text a content filter let through, with the cut", async () => {
+    openrouter.fake().enqueue(finishedWith(MODEL, "Начало ответа", "content_filter"));
+
+    const completion = await client().complete({ model: MODEL, messages: MESSAGES });
+
+    expect(completion).toMatchObject({ content: "Начало ответа", cut: "content_filter" });
+  });
+
+  it("says a model is gone on 400 'not a valid model ID' and 404 'No endpoints found for', and on nothing else", async () => {
+    openrouter.fake().enqueue(modelIdNotValid(MODEL), noEndpoints(MODEL));
+    expect(await failure()).toMatchObject({ kind: "http", status: 400, retryable: false, modelGone: true });
+    expect(await failure()).toMatchObject({ kind: "http", status: 404, retryable: false, modelGone: true });
+
+    openrouter
+      .fake()
+      .enqueue(
+        { kind: "error", status: 400, message: "This endpoint's maximum context length is 8192 tokens" },
+        { kind: "error", status: 404, message: "No endpoints found matching your data policy" },
+      );
+    expect(await failure()).toMatchObject({ status: 400, modelGone: false });
+    expect(await failure()).toMatchObject({ status: 404, modelGone: false });
   });
 });
 

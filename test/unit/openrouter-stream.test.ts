@@ -6,6 +6,7 @@ import {
   type StreamRequest,
 } from "../../services/worker/src/openrouter/index.js";
 import { API_KEY, MODEL, useFakeOpenRouter } from "../support/openrouter-client.js";
+import { reasoningThenTokenLimit, streamFinishedWith } from "../support/openrouter-shapes.js";
 
 const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Отвечай кратко." },
@@ -37,6 +38,13 @@ async function failure(options: Partial<OpenRouterClientOptions> = {}) {
   );
   expect(error).toBeInstanceOf(OpenRouterError);
   return { error: error as OpenRouterError, deltas };
+}
+
+/** A signal aborted with `reason` after `ms`, as the ask's deadline is. */
+function abortAfter(ms: number, reason: Error): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(reason), ms).unref();
+  return controller.signal;
 }
 
 /** A fetch that answers 200 with this SSE body, read piece by piece, then closes or fails. */
@@ -226,14 +234,54 @@ describe("OpenRouter client: stream()", () => {
     expect(error.message).toBe("OpenRouter stream stalled: no data for 200 ms");
   });
 
-  it("times out a stream of nothing but keep-alive comments, before and after the first piece", async () => {
+  it("counts keep-alive comments as life: a model still processing past the idle timeout answers", async () => {
+    // OpenRouter's ": OPENROUTER PROCESSING" for 1.2 s (three idle timeouts), then the answer.
+    openrouter.fake().enqueue({ kind: "stream", chunks: ["Ответ ", "пришёл"], processingMs: 1_200 });
+
+    const { deltas, pending } = stream({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
+
+    expect((await pending).content).toBe("Ответ пришёл");
+    expect(deltas.join("")).toBe("Ответ пришёл");
+  });
+
+  it("bounds a stream of nothing but keep-alive comments by the whole stream's limit, before and after the first piece", async () => {
     openrouter.fake().enqueue({ kind: "stream", chunks: [], andThen: "keepalive" });
-    const before = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
-    expect(before.error).toMatchObject({ kind: "timeout", partialText: "", limitMs: 400 });
+    const options = { timeoutMs: 30_000, streamIdleTimeoutMs: 300, streamTimeoutMs: 1_000 };
+    const before = await failure(options);
+    expect(before.error).toMatchObject({ kind: "timeout", partialText: "", limitMs: 1_000 });
 
     openrouter.fake().enqueue({ kind: "stream", chunks: ["Начало"], andThen: "keepalive" });
-    const after = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 400 });
-    expect(after.error).toMatchObject({ kind: "timeout", partialText: "Начало", limitMs: 400 });
+    const after = await failure(options);
+    expect(after.error).toMatchObject({ kind: "timeout", partialText: "Начало", limitMs: 1_000 });
+  });
+
+  it("ends a stream of keep-alive comments when the caller's signal (the ask's deadline) fires", async () => {
+    openrouter.fake().enqueue({ kind: "stream", chunks: [], andThen: "keepalive" });
+    const reason = new Error("deadline");
+    const { pending } = stream(
+      { timeoutMs: 30_000, streamIdleTimeoutMs: 300, streamTimeoutMs: 30_000 },
+      { signal: abortAfter(800, reason) },
+    );
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it("returns a streamed answer cut by the length limit with the cut, whatever the byte boundaries", async () => {
+    openrouter.fake().enqueue(streamFinishedWith(MODEL, ["Длинный — ", "ответ про ", "всё"], "length"));
+
+    const { deltas, pending } = stream();
+
+    expect(await pending).toMatchObject({ content: "Длинный — ответ про всё", cut: "length" });
+    expect(deltas.join("")).toBe("Длинный — ответ про всё");
+  });
+
+  it("says a reasoning model that ran out of output gave no answer (length), not a 400 for the request", async () => {
+    openrouter.fake().enqueue(reasoningThenTokenLimit(MODEL));
+
+    const { error, deltas } = await failure();
+
+    expect(error).toMatchObject({ kind: "length", retryable: false, partialText: "" });
+    expect(error.status).toBeUndefined();
+    expect(deltas).toEqual([]);
   });
 
   it("restarts the idle timeout with every chunk", async () => {

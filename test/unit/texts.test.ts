@@ -58,6 +58,8 @@ function everyText(texts: Texts): string[] {
     digestRequest: [7, "#1 (2026-01-01 00:00 UTC): x"],
     digestFooter: [1234, "k", 3, 5],
     activeLost: ["k", "L"],
+    modelLost: ["k", "L"],
+    freeCapUnknown: [3, { freeTier: 50, withCredits: 1000, creditsThreshold: 10 }],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {

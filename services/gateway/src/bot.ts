@@ -82,6 +82,7 @@ export function createBot({
       adminUserIds: config.access.adminUserIds,
       catalog: { ...openrouter, apiKey },
       syncs: metrics.registrySync,
+      skippedEntries: metrics.registryEntriesSkipped,
       logger,
     }),
   );

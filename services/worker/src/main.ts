@@ -21,6 +21,8 @@ import { createRequestLimit } from "./ask/request-limit.js";
 import { telegramErrorFields } from "./ask/telegram.js";
 import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
+import { createAdminNotice } from "./maintenance/admins.js";
+import { createModelGoneHandler } from "./maintenance/model-gone.js";
 import { createRegistrySync } from "./maintenance/registry-sync.js";
 import { startMaintenance } from "./maintenance/worker.js";
 import { createOpenRouterClient } from "./openrouter/index.js";
@@ -55,6 +57,14 @@ const llm = createModelBreakers(instrument(openrouter, metrics), config.breaker,
   logger.info({ model, state }, "breaker state changed");
 });
 
+const tellAdmins = createAdminNotice({
+  db,
+  api,
+  adminUserIds: config.access.adminUserIds,
+  localizer,
+  logger,
+});
+
 const connection = createWorkerConnection(config.redis.url);
 connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const subscriber = connection.duplicate();
@@ -85,6 +95,7 @@ const processor = createAskProcessor({
     logger,
     onBreakerOpen: (modelKey) => metrics.openrouterRequests.inc({ model: modelKey, status: "breaker_open" }),
     onFallback: (modelKey) => metrics.fallbacks.inc({ model: modelKey }),
+    onModelGone: createModelGoneHandler({ db, tellAdmins, logger }),
   }),
   delivery: createDelivery({
     messages,
@@ -142,11 +153,10 @@ const maintenance = await startMaintenance({
       apiKey: config.openrouter.apiKey,
       timeoutMs: config.ask.timeoutMs,
     },
-    api,
-    adminUserIds: config.access.adminUserIds,
-    localizer,
+    tellAdmins,
     logger,
     count: (result) => metrics.registrySync.inc({ result }),
+    countSkipped: (entries) => metrics.registryEntriesSkipped.inc(entries),
   }),
 });
 maintenance.worker.on("error", (error) => logger.warn({ err: error }, "maintenance worker error"));

@@ -20,6 +20,14 @@ const telegramErrors = (registry: Registry) =>
     registers: [registry],
   });
 
+/** Entries of OpenRouter's model list a sync could not read and skipped (the rest was used). */
+const registryEntriesSkipped = (registry: Registry) =>
+  new Counter({
+    name: "registry_entries_skipped_total",
+    help: "Entries of OpenRouter's model list that could not be read and were skipped (the rest synced)",
+    registers: [registry],
+  });
+
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
 export const REGISTRY_SYNC_RESULTS = ["ok", "failed"] as const;
 
@@ -52,6 +60,7 @@ export function createGatewayMetrics(
   for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
   return {
     registry,
+    registryEntriesSkipped: registryEntriesSkipped(registry),
     updates: new Counter({
       name: "bot_updates_total",
       help: "Updates handled, by command",
@@ -195,6 +204,7 @@ export function createWorkerMetrics(unavailableModels: () => Promise<number> = a
       registers: [registry],
     }),
     registrySync,
+    registryEntriesSkipped: registryEntriesSkipped(registry),
     modelsUnavailable: new Gauge({
       name: "registry_models_unavailable",
       help: "Registry models marked unavailable (gone from OpenRouter or no longer free), read at every scrape",

@@ -1,7 +1,9 @@
 /**
  * OpenRouter's model list (`GET /models`), read and validated: what the registry is compared with. A
- * failure is a value naming what went wrong; a list that does not validate as a whole is refused whole,
- * so one malformed answer can never mark the registry's models unavailable.
+ * failure is a value naming what went wrong. An entry the bot cannot read is skipped and named in the
+ * result (the callers count and log it), the rest is used; a body that is not a list, or a list with
+ * no readable entry, is refused whole, so one malformed answer can never mark the registry's models
+ * unavailable.
  */
 import { z } from "zod";
 
@@ -15,7 +17,8 @@ export interface CatalogModel {
 }
 
 export type CatalogResult =
-  | { ok: true; models: CatalogModel[] }
+  /** `skipped`: the ids (or `#index` without one) of entries that could not be read. */
+  | { ok: true; models: CatalogModel[]; skipped: string[] }
   | { ok: false; reason: "timeout" | "network" | "malformed" }
   | { ok: false; reason: "status"; status: number };
 
@@ -25,20 +28,36 @@ export interface CatalogSource {
   timeoutMs: number;
 }
 
-const price = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().nonnegative());
-// An empty list is refused too: OpenRouter always lists models, and taking it would mark every one gone.
-const catalogSchema = z.object({
-  data: z
-    .array(
-      z.object({
-        id: z.string().min(1),
-        name: z.string(),
-        context_length: z.number().int().positive().nullish(),
-        pricing: z.object({ prompt: price, completion: price, request: price.optional() }),
-      }),
-    )
-    .min(1),
+/**
+ * A price in US dollars per token or request. OpenRouter writes "-1" where the price is not fixed
+ * (the `openrouter/auto` router): readable, and not free.
+ */
+const price = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().finite());
+const positive = z.number().int().positive();
+const entrySchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  context_length: positive.nullish(),
+  /** The provider OpenRouter routes to first; its limit is the one a request meets. */
+  top_provider: z.object({ context_length: positive.nullish() }).nullish().catch(undefined),
+  pricing: z.object({ prompt: price, completion: price, request: price.optional() }),
 });
+// An empty list is refused too: OpenRouter always lists models, and taking it would mark every one gone.
+const catalogSchema = z.object({ data: z.array(z.unknown()).min(1) });
+
+/** The context a request can use: the smaller of the model's and its top provider's, when known. */
+function contextLengthOf(entry: z.infer<typeof entrySchema>): number | undefined {
+  const known = [entry.context_length, entry.top_provider?.context_length].filter(
+    (n): n is number => typeof n === "number",
+  );
+  return known.length === 0 ? undefined : Math.min(...known);
+}
+
+/** What an unreadable entry is called in logs: its id when it has a usable one, else its place. */
+function nameOf(entry: unknown, index: number): string {
+  const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === "string" && id !== "" ? id.slice(0, 200) : `#${index}`;
+}
 
 export async function fetchCatalog(source: CatalogSource): Promise<CatalogResult> {
   let response: Response;
@@ -66,13 +85,22 @@ export async function fetchCatalog(source: CatalogSource): Promise<CatalogResult
   }
   const parsed = catalogSchema.safeParse(body);
   if (!parsed.success) return { ok: false, reason: "malformed" };
-  return {
-    ok: true,
-    models: parsed.data.data.map((m) => ({
+  const models: CatalogModel[] = [];
+  const skipped: string[] = [];
+  parsed.data.data.forEach((raw, index) => {
+    const entry = entrySchema.safeParse(raw);
+    if (!entry.success) {
+      skipped.push(nameOf(raw, index));
+      return;
+    }
+    const m = entry.data;
+    models.push({
       key: m.id,
       name: m.name,
-      contextLength: m.context_length ?? undefined,
+      contextLength: contextLengthOf(m),
       free: m.pricing.prompt === 0 && m.pricing.completion === 0 && (m.pricing.request ?? 0) === 0,
-    })),
-  };
+    });
+  });
+  if (models.length === 0) return { ok: false, reason: "malformed" };
+  return { ok: true, models, skipped };
 }

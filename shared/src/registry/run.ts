@@ -10,10 +10,13 @@ import { type SyncReport, syncRegistry } from "./sync.js";
 export async function syncWithOpenRouter(db: Db, source: CatalogSource): Promise<RegistrySyncResult> {
   const catalog = await fetchCatalog(source);
   if (!catalog.ok) return catalog;
-  return { ok: true, report: await syncRegistry(db, catalog.models) };
+  return { ok: true, report: await syncRegistry(db, catalog.models), skipped: catalog.skipped };
 }
 
-export type RegistrySyncResult = { ok: true; report: SyncReport } | Exclude<CatalogResult, { ok: true }>;
+/** `skipped`: entries of the list that could not be read (see fetchCatalog). */
+export type RegistrySyncResult =
+  | { ok: true; report: SyncReport; skipped: string[] }
+  | Exclude<CatalogResult, { ok: true }>;
 
 /** Registry models marked unavailable now (the registry_models_unavailable gauge). */
 export async function countUnavailableModels(db: Db): Promise<number> {

@@ -275,12 +275,24 @@ function createTexts(t: Translate) {
           value === null ? t("usage-no-limit") : id(Number(value.toFixed(4)));
         return t("usage-key", {
           tier: k.isFreeTier ? "free" : "paid",
+          limited: k.limit === null ? "no" : "yes",
           limit: credits(k.limit),
           remaining: credits(k.limitRemaining),
-          daily: credits(k.usageDaily),
+          daily: credits(k.usageDaily ?? 0),
         });
       },
       freeLeft: (left: number, cap: number) => t("usage-free-left", { left: id(left), cap: id(cap) }),
+      /** The key's cap is one of two and OpenRouter did not say which; `used`: the bot's asks today. */
+      freeCapUnknown: (
+        used: number,
+        caps: { freeTier: number; withCredits: number; creditsThreshold: number },
+      ) =>
+        t("usage-free-cap-unknown", {
+          used: id(used),
+          low: id(caps.freeTier),
+          high: id(caps.withCredits),
+          credits: id(caps.creditsThreshold),
+        }),
       keyUnavailable: (reason: string) => t("usage-key-unavailable", { reason }),
     },
 
@@ -313,6 +325,11 @@ function createTexts(t: Translate) {
       deadline: (seconds: number) => t("ask-deadline", { seconds: id(seconds) }),
       internal: t("ask-internal"),
       emptyAnswer: t("ask-empty-answer"),
+      contentFiltered: t("ask-content-filter"),
+      lengthBeforeAnswer: t("ask-length-empty"),
+      modelGone: (modelKey: string) => t("ask-model-gone", { modelKey }),
+      /** The note under an answer whose text is not whole (finish_reason "length" or "content_filter"). */
+      cut: { length: t("ask-cut-length"), content_filter: t("ask-cut-content-filter") },
       missingKey: t("ask-missing-key"),
       breakerOpen: (modelKey: string) => t("ask-breaker-open", { modelKey }),
       /** OpenRouter's daily cap of free requests is used up; `resetAt` is a UTC time, "00:00". */
@@ -339,6 +356,8 @@ function createTexts(t: Translate) {
     registry: {
       /** To the admins: the active model went from OpenRouter's free list. */
       activeLost: (key: string, label: string) => t("registry-active-lost", { key, label }),
+      /** To the admins: an ask found that OpenRouter no longer has this (not active) model. */
+      modelLost: (key: string, label: string) => t("registry-model-gone", { key, label }),
     },
 
     notesAsk: {

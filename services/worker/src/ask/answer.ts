@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@notesbot/shared/logging";
 import type { AskJob } from "@notesbot/shared/queue";
-import { type ChatMessage, OpenRouterError, type TokenUsage } from "../openrouter/index.js";
+import { type AnswerCut, type ChatMessage, OpenRouterError, type TokenUsage } from "../openrouter/index.js";
 import { type AskFailure, classifyFailure, failureLabel, isRetryable, isUsersFault } from "./failure.js";
 import type { ModelBreakers } from "./model-breakers.js";
 import type { RequestLimit } from "./request-limit.js";
@@ -36,7 +36,9 @@ export function createAnswerStage(deps: AnswerStageDeps) {
         : undefined;
       try {
         const completion = await llm.complete(modelKey, input.messages, signal, collect);
-        return { ok: true, content: completion.content, usage: completion.usage };
+        if (completion.cut !== undefined)
+          logger.info({ jobId: input.jobId, modelKey, cut: completion.cut }, "answer cut short");
+        return { ok: true, content: completion.content, usage: completion.usage, cut: completion.cut };
       } catch (error) {
         const stopped = stopReason(signal);
         const failure: AskFailure =
@@ -57,6 +59,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
           logger.warn(fields, "OpenRouter request failed");
         }
         if (failure.kind === "breaker_open") deps.onBreakerOpen(modelKey);
+        if (failure.kind === "model_gone") deps.onModelGone(modelKey);
         return { ok: false, failure, streamed };
       }
     };
@@ -90,6 +93,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       content: result.content,
       modelKey,
       ...(result.usage === undefined ? {} : { usage: result.usage }),
+      ...(result.cut === undefined ? {} : { cut: result.cut }),
     });
 
     try {
@@ -139,13 +143,23 @@ export function createAnswerStage(deps: AnswerStageDeps) {
 }
 
 type Attempt =
-  | { ok: true; content: string; usage: TokenUsage | undefined }
+  | { ok: true; content: string; usage: TokenUsage | undefined; cut: AnswerCut | undefined }
   | { ok: false; failure: AskFailure; streamed: string }
   | { ok: false; stopped: Exclude<StopReason, "deadline">; streamed: string };
 
 export type AnswerResult =
-  /** The answer; `interrupted` when a stream broke off and `content` is what came; OpenRouter's `usage`. */
-  | { kind: "answer"; content: string; modelKey: string; interrupted?: AskFailure; usage?: TokenUsage }
+  /**
+   * The answer; `interrupted` when a stream broke off and `content` is what came; `cut` when the model
+   * finished by its length limit or a content filter, so `content` is not whole; OpenRouter's `usage`.
+   */
+  | {
+      kind: "answer";
+      content: string;
+      modelKey: string;
+      interrupted?: AskFailure;
+      cut?: AnswerCut;
+      usage?: TokenUsage;
+    }
   | { kind: "failure"; failure: AskFailure }
   /** Ask the same model again after `delayMs` (the job's next attempt). */
   | { kind: "retry"; delayMs: number; failure: AskFailure }
@@ -174,4 +188,6 @@ export interface AnswerStageDeps {
   logger: Logger;
   onBreakerOpen: (modelKey: string) => void;
   onFallback: (modelKey: string) => void;
+  /** OpenRouter said `modelKey` does not exist or has no endpoint; must return at once and never throw. */
+  onModelGone: (modelKey: string) => void;
 }

@@ -157,16 +157,15 @@ export function createDelivery(deps: DeliveryDeps) {
     async answer(
       job: Job<AskJob>,
       ask: AskJob,
-      answer: { content: string; modelKey: string; notesSent: number; interrupted?: string },
+      answer: { content: string; modelKey: string; notesSent: number; interrupted?: string; cut?: string },
       messageIds: number[],
     ): Promise<Ending> {
       const texts = localizer.of(ask.locale);
       if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
         return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
-      const content =
-        answer.interrupted === undefined
-          ? answer.content
-          : `${answer.content.trimEnd()}\n\n${texts.ask.interrupted(answer.interrupted)}`;
+      // A text that is not whole says so where it ends: shown, stored on the job and remembered that way.
+      const note = answer.interrupted === undefined ? answer.cut : texts.ask.interrupted(answer.interrupted);
+      const content = note === undefined ? answer.content : `${answer.content.trimEnd()}\n\n${note}`;
       const latencyMs = Date.now() - ask.enqueuedAt;
       const footer =
         ask.kind === "digest"
@@ -178,8 +177,8 @@ export function createDelivery(deps: DeliveryDeps) {
             )
           : texts.ask.footer(latencyMs, answer.modelKey);
       // A complete answer to a question (with memory or from notes) may be saved as a note; a digest,
-      // made of the notes themselves, and a broken-off answer may not.
-      const savable = answer.interrupted === undefined && ask.kind !== "digest";
+      // made of the notes themselves, and a broken-off or cut answer may not.
+      const savable = note === undefined && ask.kind !== "digest";
       return deliver(job, ask, {
         parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
         messageIds,

@@ -10,6 +10,12 @@ export type AskFailure =
   | { kind: "timeout"; limitMs: number }
   | { kind: "network" }
   | { kind: "empty_answer" }
+  /** No answer: the provider's content filter withheld it (finish_reason "content_filter"). */
+  | { kind: "content_filter" }
+  /** No answer: the model's output limit ran out first (finish_reason "length"), e.g. on reasoning. */
+  | { kind: "length" }
+  /** OpenRouter says the model does not exist (400) or has no endpoint (404): the model's fault. */
+  | { kind: "model_gone"; status: number }
   | { kind: "missing_key" }
   | { kind: "breaker_open" }
   /** The whole ask ran out of time (ASK_DEADLINE_MS from the question). */
@@ -31,6 +37,7 @@ export function classifyFailure(error: unknown, timeoutMs: number): AskFailure |
   switch (error.kind) {
     case "http":
       if (error.dailyCapResetAt !== undefined) return { kind: "daily_cap", resetAt: error.dailyCapResetAt };
+      if (error.modelGone) return { kind: "model_gone", status: error.status ?? 404 };
       return {
         kind: "status",
         status: error.status ?? 502,
@@ -42,6 +49,8 @@ export function classifyFailure(error: unknown, timeoutMs: number): AskFailure |
     case "network":
     case "missing_key":
     case "empty_answer":
+    case "content_filter":
+    case "length":
       return { kind: error.kind };
   }
 }
@@ -52,7 +61,8 @@ export function classifyFailure(error: unknown, timeoutMs: number): AskFailure |
  * another (free) model would refuse
  * the same request and the model's health is not in question: not retried, no fallback, not counted
  * by the breaker. 404 is not among them: OpenRouter says so when this model (or every provider of
- * it) is gone, which is the model's fault — a fallback may well answer, and the breaker counts it.
+ * it) is gone, which is the model's fault — a fallback may well answer, and the breaker counts it;
+ * nor is a 400 saying the model ID is not valid (kind "model_gone": a free model OpenRouter removed).
  */
 export function isUsersFault(failure: AskFailure): boolean {
   return (
@@ -70,7 +80,7 @@ export function isRetryable(failure: AskFailure): boolean {
 
 /** The short label shown in brackets and logged: the HTTP status, or what happened instead of one. */
 export function failureLabel(failure: AskFailure): string {
-  return failure.kind === "status" ? String(failure.status) : failure.kind;
+  return failure.kind === "status" || failure.kind === "model_gone" ? String(failure.status) : failure.kind;
 }
 
 export function failureText(texts: Texts, failure: AskFailure, modelKey: string): string {
@@ -87,6 +97,12 @@ export function failureText(texts: Texts, failure: AskFailure, modelKey: string)
       return t.failure("network", t.network);
     case "empty_answer":
       return t.failure("empty", t.emptyAnswer);
+    case "content_filter":
+      return t.failure("content_filter", t.contentFiltered);
+    case "length":
+      return t.failure("length", t.lengthBeforeAnswer);
+    case "model_gone":
+      return t.failure(String(failure.status), t.modelGone(modelKey));
     case "missing_key":
       return t.missingKey;
     case "breaker_open":

@@ -106,6 +106,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         if (result.usage !== undefined && result.interrupted === undefined)
           deps.recordUsage(jobId, ask, result.modelKey, result.usage);
         const interrupted = result.interrupted && failureText(texts, result.interrupted, ask.modelKey);
+        const cut = result.cut && texts.ask.cut[result.cut];
         return delivery.answer(
           job,
           ask,
@@ -114,6 +115,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
             modelKey: result.modelKey,
             notesSent: prompt.notesSent,
             ...(interrupted ? { interrupted } : {}),
+            ...(cut ? { cut } : {}),
           },
           messageIds,
         );

@@ -2,9 +2,7 @@ import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
 import type { REGISTRY_SYNC_RESULTS } from "@notesbot/shared/metrics";
 import { type CatalogSource, syncWithOpenRouter } from "@notesbot/shared/registry";
-import { isLocale, type Localizer } from "@notesbot/shared/texts";
-import type { Api } from "grammy";
-import { telegramErrorFields } from "../ask/telegram.js";
+import type { AdminNotice } from "./admins.js";
 
 /**
  * The daily registry sync as the worker runs it: OpenRouter's list compared with the registry (the
@@ -15,38 +13,6 @@ import { telegramErrorFields } from "../ask/telegram.js";
  */
 export function createRegistrySync(deps: RegistrySyncDeps) {
   const { db, logger } = deps;
-
-  /** The admins' chosen languages (user_settings, written by the gateway's /lang); Russian otherwise. */
-  const localesOf = async (userIds: number[]) => {
-    const { rows } = await db
-      .query<{ user_id: string; locale: string | null }>(
-        "SELECT user_id, locale FROM user_settings WHERE user_id = ANY($1::bigint[])",
-        [userIds],
-      )
-      .catch(() => ({ rows: [] }));
-    return new Map(
-      rows.map((r) => [Number(r.user_id), r.locale !== null && isLocale(r.locale) ? r.locale : "ru"]),
-    );
-  };
-
-  const tellAdmins = async (model: { key: string; label: string }) => {
-    const admins = [...deps.adminUserIds];
-    if (admins.length === 0) {
-      logger.warn({ model: model.key }, "active model unavailable; no ADMIN_USER_IDS to tell");
-      return;
-    }
-    const locales = await localesOf(admins);
-    for (const adminId of admins) {
-      const text = deps.localizer
-        .of(locales.get(adminId) ?? "ru")
-        .registry.activeLost(model.key, model.label);
-      await deps.api.sendMessage(adminId, text).then(
-        () => logger.info({ adminId, model: model.key }, "admin told the active model is unavailable"),
-        (error: unknown) =>
-          logger.warn({ adminId, ...telegramErrorFields(error) }, "could not tell an admin"),
-      );
-    }
-  };
 
   return async function sync(): Promise<void> {
     let result: Awaited<ReturnType<typeof syncWithOpenRouter>>;
@@ -67,7 +33,14 @@ export function createRegistrySync(deps: RegistrySyncDeps) {
       return;
     }
     deps.count("ok");
-    const { report } = result;
+    const { report, skipped } = result;
+    if (skipped.length > 0) {
+      deps.countSkipped(skipped.length);
+      logger.warn(
+        { skipped: skipped.length, ids: skipped.slice(0, 20) },
+        "model list entries skipped: unreadable",
+      );
+    }
     logger.info(
       {
         total: report.total,
@@ -78,7 +51,9 @@ export function createRegistrySync(deps: RegistrySyncDeps) {
       },
       "registry synced",
     );
-    if (report.activeLost) await tellAdmins(report.activeLost);
+    const lost = report.activeLost;
+    if (lost)
+      await deps.tellAdmins((texts) => texts.registry.activeLost(lost.key, lost.label), { model: lost.key });
   };
 }
 
@@ -86,10 +61,11 @@ export interface RegistrySyncDeps {
   db: Db;
   /** OpenRouter's `GET /models`. */
   source: CatalogSource;
-  api: Api;
-  adminUserIds: ReadonlySet<number>;
-  localizer: Localizer;
+  /** Tells the admins when the active model went. */
+  tellAdmins: AdminNotice;
   logger: Logger;
   /** registry_sync_total{result}. */
   count: (result: (typeof REGISTRY_SYNC_RESULTS)[number]) => void;
+  /** registry_entries_skipped_total: entries of the list that could not be read. */
+  countSkipped: (entries: number) => void;
 }

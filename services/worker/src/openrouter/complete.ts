@@ -1,4 +1,4 @@
-import { OpenRouterError, UPSTREAM_FAILURE } from "./errors.js";
+import { answerCut, noAnswer, UPSTREAM_FAILURE } from "./errors.js";
 import { failureOf, type Transport } from "./transport.js";
 import type { Completion, CompletionRequest, OpenRouterClientOptions } from "./types.js";
 import { completionBody, errorEnvelope, parseJson, toUsage } from "./wire.js";
@@ -40,12 +40,12 @@ export function createComplete(transport: Transport, options: Pick<OpenRouterCli
       throw transport.carriedError(choice.error ?? {}, response);
     }
     const content = choice?.message?.content ?? "";
-    if (content.trim() === "") {
-      throw new OpenRouterError("empty_answer", "OpenRouter returned an empty answer");
-    }
+    const cut = answerCut(choice?.finish_reason);
+    if (content.trim() === "") throw noAnswer(cut);
 
     const completion: Completion = { content, model: parsed.data.model ?? request.model };
     if (parsed.data.usage !== undefined) completion.usage = toUsage(parsed.data.usage);
+    if (cut !== undefined) completion.cut = cut;
     return completion;
   };
 }

@@ -1,7 +1,18 @@
+import type { AnswerCut } from "./types.js";
+
 /** OpenRouter's own meaning of 502: the upstream model gave an invalid or failed response. */
 export const UPSTREAM_FAILURE = 502;
 
-export type OpenRouterErrorKind = "http" | "timeout" | "network" | "missing_key" | "empty_answer";
+export type OpenRouterErrorKind =
+  | "http"
+  | "timeout"
+  | "network"
+  | "missing_key"
+  | "empty_answer"
+  /** No answer text: the provider's content filter withheld it (finish_reason "content_filter"). */
+  | "content_filter"
+  /** No answer text: the model's output limit ran out first, e.g. on reasoning (finish_reason "length"). */
+  | "length";
 
 /** Statuses worth another attempt: the request may succeed later (rate limit, upstream trouble). */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -16,6 +27,8 @@ export interface OpenRouterErrorDetails {
   limitMs?: number | undefined;
   /** A 429 of OpenRouter's free daily cap: when it resets (epoch ms). Never retried. */
   dailyCapResetAt?: number | undefined;
+  /** OpenRouter says the model does not exist or has no endpoint (see `isModelGone`). */
+  modelGone?: boolean | undefined;
   cause?: unknown;
 }
 
@@ -35,6 +48,8 @@ export class OpenRouterError extends Error {
   readonly limitMs: number | undefined;
   /** A 429 of the free daily cap: when it resets (epoch ms); retrying before then is futile. */
   readonly dailyCapResetAt: number | undefined;
+  /** OpenRouter says the model does not exist or has no endpoint: its fault, not the request's. */
+  readonly modelGone: boolean;
 
   constructor(kind: OpenRouterErrorKind, message: string, details: OpenRouterErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -45,6 +60,28 @@ export class OpenRouterError extends Error {
     this.partialText = details.partialText ?? "";
     this.limitMs = details.limitMs;
     this.dailyCapResetAt = details.dailyCapResetAt;
+    this.modelGone = details.modelGone ?? false;
+  }
+}
+
+/** A finish_reason as the cut it means for the answer text, if any. */
+export function answerCut(finishReason: string | null | undefined): AnswerCut | undefined {
+  return finishReason === "length" || finishReason === "content_filter" ? finishReason : undefined;
+}
+
+/** A completion that brought no answer text, named by why it finished (its `cut`, if any). */
+export function noAnswer(cut: AnswerCut | undefined, partialText = ""): OpenRouterError {
+  switch (cut) {
+    case "content_filter":
+      return new OpenRouterError("content_filter", "OpenRouter's content filter withheld the answer", {
+        partialText,
+      });
+    case "length":
+      return new OpenRouterError("length", "The model's output limit ran out before any answer", {
+        partialText,
+      });
+    case undefined:
+      return new OpenRouterError("empty_answer", "OpenRouter returned an empty answer", { partialText });
   }
 }
 
@@ -57,14 +94,29 @@ function isRetryable(kind: OpenRouterErrorKind, status: number | undefined): boo
       return status !== undefined && RETRYABLE_STATUSES.has(status);
     case "missing_key":
     case "empty_answer":
+    case "content_filter":
+    case "length":
       return false;
   }
+}
+
+/**
+ * Whether OpenRouter's error says the model itself is gone: 400 "<id> is not a valid model ID" (a
+ * free model OpenRouter removed) or 404 "No endpoints found for <id>" (no provider serves it now).
+ * Other 404s "No endpoints found matching your data policy / that support …" are about the request
+ * or the account's settings, not the model's existence.
+ */
+export function isModelGone(status: number, message: string | undefined): boolean {
+  const text = message ?? "";
+  if (status === 400) return /is not a valid model id/i.test(text);
+  if (status === 404) return /^no endpoints found for /i.test(text.trim());
+  return false;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
- * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 with credits) rather
+ * Whether a 429 is OpenRouter's daily cap on free-model requests (50 a day, 1000 once 10 credits were bought) rather
  * than the per-minute limit: its message names it ("Rate limit exceeded: free-models-per-day…"), or
  * X-RateLimit-Remaining is 0 with X-RateLimit-Reset (epoch ms) more than RATE_WINDOW_MS away or at a
  * UTC midnight. Returns when it resets: X-RateLimit-Reset, else the next 00:00 UTC, when OpenRouter

@@ -1,6 +1,7 @@
 export { createOpenRouterClient } from "./client.js";
 export { OpenRouterError, type OpenRouterErrorKind } from "./errors.js";
 export type {
+  AnswerCut,
   ChatMessage,
   Completion,
   CompletionRequest,

@@ -1,6 +1,6 @@
 import type { ReadableStreamReadResult } from "node:stream/web";
 import { createParser } from "eventsource-parser";
-import { OpenRouterError } from "./errors.js";
+import { answerCut, noAnswer, OpenRouterError } from "./errors.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { type Deadline, failureOf, type Transport } from "./transport.js";
 import type { Completion, OpenRouterClientOptions, StreamRequest } from "./types.js";
@@ -17,7 +17,7 @@ export function createStream(transport: Transport, options: StreamOptions) {
     const overallMs = options.streamTimeoutMs ?? options.timeoutMs;
     const overall = AbortSignal.timeout(overallMs);
     const idle = new AbortController();
-    // Refreshed by every event (not by keep-alive comments), so it fires after idleMs without one.
+    // Refreshed by every event and every keep-alive comment, so it fires after idleMs of silence.
     const idleTimer = setTimeout(() => idle.abort(new DOMException("stream idle", "TimeoutError")), idleMs);
     const deadlines: Deadline[] = [
       { signal: overall, message: `OpenRouter did not finish within ${overallMs} ms`, limitMs: overallMs },
@@ -58,6 +58,8 @@ export function createStream(transport: Transport, options: StreamOptions) {
 
       const answer = new StreamedAnswer();
       const parser = createParser({
+        // OpenRouter's ": OPENROUTER PROCESSING" while the model works: the request is alive.
+        onComment: () => idleTimer.refresh(),
         onEvent: (event) => {
           idleTimer.refresh();
           const piece = answer.apply(event.data);
@@ -84,19 +86,20 @@ export function createStream(transport: Transport, options: StreamOptions) {
         reader?.cancel().catch(() => {});
       }
 
-      if (answer.error !== undefined) throw transport.carriedError(answer.error, response, answer.text);
+      const cut = answerCut(answer.finishReason);
+      // An error after the choice finished by its length limit is that limit's echo (OpenRouter's
+      // 400 "Token limit reached"): the cut, not the request, says what happened.
+      if (answer.error !== undefined && cut !== "length")
+        throw transport.carriedError(answer.error, response, answer.text);
       if (!answer.done && !answer.finished) {
         throw new OpenRouterError("network", "OpenRouter stream ended before the answer was complete", {
           partialText: answer.text,
         });
       }
-      if (answer.text.trim() === "") {
-        throw new OpenRouterError("empty_answer", "OpenRouter returned an empty answer", {
-          partialText: answer.text,
-        });
-      }
+      if (answer.text.trim() === "") throw noAnswer(cut, answer.text);
       const completion: Completion = { content: answer.text, model: answer.model ?? request.model };
       if (answer.usage !== undefined) completion.usage = answer.usage;
+      if (cut !== undefined) completion.cut = cut;
       return completion;
     } finally {
       clearTimeout(idleTimer);

@@ -11,6 +11,8 @@ export class StreamedAnswer {
   usage: TokenUsage | undefined;
   /** A choice finished: the text is complete even if [DONE] never comes. */
   finished = false;
+  /** The last finish_reason a choice reported. */
+  finishReason: string | undefined;
   /** [DONE] arrived: nothing more follows. */
   done = false;
   /** The stream carried an error (a top-level object or a choice that finished with "error"). */
@@ -43,7 +45,10 @@ export class StreamedAnswer {
     }
     const piece = choice.delta?.content ?? "";
     this.text += piece;
-    if (choice.finish_reason) this.finished = true;
+    if (choice.finish_reason) {
+      this.finished = true;
+      this.finishReason = choice.finish_reason;
+    }
     return piece;
   }
 }

@@ -1,4 +1,10 @@
-import { dailyCapResetAt, OpenRouterError, parseRetryAfter, UPSTREAM_FAILURE } from "./errors.js";
+import {
+  dailyCapResetAt,
+  isModelGone,
+  OpenRouterError,
+  parseRetryAfter,
+  UPSTREAM_FAILURE,
+} from "./errors.js";
 import type { OpenRouterClientOptions } from "./types.js";
 import type { ErrorObject } from "./wire.js";
 
@@ -50,6 +56,7 @@ export function createTransport(options: OpenRouterClientOptions): Transport {
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
       partialText,
       dailyCapResetAt: dailyCapResetAt(status, detail, header),
+      modelGone: isModelGone(status, detail),
     });
   }
 

@@ -31,7 +31,15 @@ export interface Completion {
   /** The model that answered, as OpenRouter reports it. */
   model: string;
   usage?: TokenUsage;
+  /**
+   * Why the text is cut short, when it is: "length" (the model's output limit) or "content_filter"
+   * (the provider withheld the rest). Absent for an answer that finished normally.
+   */
+  cut?: AnswerCut;
 }
+
+/** finish_reason values that mean the answer text is not whole. */
+export type AnswerCut = "length" | "content_filter";
 
 export interface OpenRouterClientOptions {
   /** Undefined or blank: every request fails with kind "missing_key" before anything is sent. */
@@ -41,9 +49,10 @@ export interface OpenRouterClientOptions {
   /** Bounds the whole exchange of complete(): connecting, waiting for the model and reading the body. */
   timeoutMs: number;
   /**
-   * stream() only: how long the stream may go without an event (the wait for the first one included)
-   * before it fails with kind "timeout". OpenRouter's keep-alive comments are not events: a stream of
-   * nothing but comments times out too. Defaults to timeoutMs.
+   * stream() only: how long the stream may go without an event or a keep-alive comment (the wait for
+   * the first one included) before it fails with kind "timeout". OpenRouter sends its comments
+   * (": OPENROUTER PROCESSING") while the model is still working, so they count as life: such a
+   * stream is bounded by streamTimeoutMs and the caller's signal (the ask's deadline). Defaults to timeoutMs.
    */
   streamIdleTimeoutMs?: number;
   /** stream() only: bounds a whole streamed answer, which may run long while it keeps coming. Defaults to timeoutMs. */

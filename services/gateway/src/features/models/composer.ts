@@ -31,6 +31,8 @@ interface Deps {
   catalog: CatalogSource;
   /** registry_sync_total, by result. */
   syncs: { inc(labels: { result: (typeof REGISTRY_SYNC_RESULTS)[number] }): void };
+  /** registry_entries_skipped_total: entries of the list that could not be read. */
+  skippedEntries: { inc(entries: number): void };
   logger: Logger;
 }
 
@@ -55,8 +57,17 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
     if (!catalog.ok) {
       const status = catalog.reason === "status" ? catalog.status : undefined;
       deps.logger.warn({ command, reason: catalog.reason, status }, "model list fetch failed");
-    }
+    } else noteSkipped(command, catalog.skipped);
     return catalog;
+  };
+  /** Entries of the list that could not be read: counted and logged (by id), the rest used. */
+  const noteSkipped = (command: string, skipped: readonly string[]) => {
+    if (skipped.length === 0) return;
+    deps.skippedEntries.inc(skipped.length);
+    deps.logger.warn(
+      { command, skipped: skipped.length, ids: skipped.slice(0, 20) },
+      "model list entries skipped: unreadable",
+    );
   };
   const failureReason = (catalog: Exclude<CatalogResult, { ok: true }>) =>
     catalog.reason === "status" ? `HTTP ${catalog.status}` : catalog.reason;
@@ -116,6 +127,7 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
         return { ok: false, reason: failureReason(synced) };
       }
       const { report } = synced;
+      noteSkipped("models_sync", synced.skipped);
       models.forgetActive();
       deps.syncs.inc({ result: "ok" });
       deps.logger.info(

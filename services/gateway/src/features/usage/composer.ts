@@ -4,7 +4,12 @@
  * by the worker as asks are answered.
  */
 import type { Logger } from "@notesbot/shared/logging";
-import type { KeyStateResult, UsageStore, UsageSummary } from "@notesbot/shared/usage";
+import {
+  FREE_REQUESTS_PER_DAY,
+  type KeyStateResult,
+  type UsageStore,
+  type UsageSummary,
+} from "@notesbot/shared/usage";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { isAdmin } from "../../middleware/access.js";
@@ -32,7 +37,13 @@ export function createUsageComposer({ usage, adminUserIds, keyState, logger }: D
       if (key.ok) {
         lines.push(ctx.texts.usageReport.key(key.key));
         const cap = key.key.freeRequestsPerDay;
-        lines.push(ctx.texts.usageReport.freeLeft(Math.max(0, cap - bot.today.asks), cap));
+        if (cap === undefined) {
+          lines.push(ctx.texts.usageReport.freeCapUnknown(bot.today.asks, FREE_REQUESTS_PER_DAY));
+        } else {
+          // OpenRouter's own count when it reports one; else this bot's answered asks today.
+          const left = key.key.freeRequestsLeft ?? Math.max(0, cap - bot.today.asks);
+          lines.push(ctx.texts.usageReport.freeLeft(left, cap));
+        }
       } else {
         logger.warn({ reason: key.reason }, "OpenRouter key state unavailable");
         lines.push(ctx.texts.usageReport.keyUnavailable(key.reason));
