@@ -228,10 +228,10 @@ describe("OpenRouter client: stream()", () => {
   it("fails with timeout and the text so far when the stream stalls", async () => {
     openrouter.fake().enqueue({ kind: "stream", chunks: ["Начало"], andThen: "stall" });
 
-    const { error } = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 200 });
+    const { error } = await failure({ timeoutMs: 30_000, streamIdleTimeoutMs: 1_000 });
 
     expect(error).toMatchObject({ kind: "timeout", retryable: true, partialText: "Начало" });
-    expect(error.message).toBe("OpenRouter stream stalled: no data for 200 ms");
+    expect(error.message).toBe("OpenRouter stream stalled: no data for 1000 ms");
   });
 
   it("counts keep-alive comments as life: a model still processing past the idle timeout answers", async () => {
