@@ -45,8 +45,18 @@ export function telegramErrorFields(error: unknown): Record<string, unknown> {
   return { err: error };
 }
 
-/** Sends and edits the bot's messages in one chat (link previews off; HTML and an inline keyboard when asked). */
-export function createChatMessages(api: Api, chatId: number) {
+/** Where an ask's messages go: its chat, and in a forum the question's topic. */
+export interface ChatTarget {
+  chatId: number;
+  threadId?: number | undefined;
+}
+
+/**
+ * Sends and edits the bot's messages in one chat (link previews off; HTML and an inline keyboard when
+ * asked). A new message goes to the target's forum topic, never to General.
+ */
+export function createChatMessages(api: Api, { chatId, threadId }: ChatTarget) {
+  const topic = threadId === undefined ? {} : { message_thread_id: threadId };
   // An edit without reply_markup removes a message's keyboard, so an edit passes it every time.
   const options = (html: boolean, markup: InlineKeyboardMarkup | undefined) => ({
     ...(html ? { parse_mode: "HTML" as const } : {}),
@@ -55,7 +65,7 @@ export function createChatMessages(api: Api, chatId: number) {
   });
 
   const send = async (text: string, html = false, markup?: InlineKeyboardMarkup): Promise<number> =>
-    (await api.sendMessage(chatId, text, options(html, markup))).message_id;
+    (await api.sendMessage(chatId, text, { ...topic, ...options(html, markup) })).message_id;
 
   return {
     send,
@@ -87,7 +97,7 @@ export function createChatMessages(api: Api, chatId: number) {
       }
     },
     /** A message draft (private chats, where Telegram offers drafts to the bot). */
-    draft: (draftId: number, text: string) => api.sendMessageDraft(chatId, draftId, text),
+    draft: (draftId: number, text: string) => api.sendMessageDraft(chatId, draftId, text, topic),
   };
 }
 
