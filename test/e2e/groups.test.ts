@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask } from "../support/ask.js";
 import { FakeGroups } from "../support/fake-groups.js";
 import { Stack } from "../support/stack.js";
 
@@ -61,5 +62,42 @@ describe("forum topics", () => {
       .map((c) => stack.telegram.textOf(forum.id, c.messageId as number))
       .filter((t) => t !== undefined);
     expect(visible.join("\n\n").replace(FOOTER, "")).toBe(content);
+  });
+});
+
+const roles = (index: number) =>
+  stack.openrouter.requests[index]?.messages.map((m) => `${m.role}: ${String(m.content).slice(0, 40)}`);
+
+describe("a group upgraded to a supergroup", () => {
+  it("gets the answer on its way in the new chat, and the chat's memory moves with it", async () => {
+    const user = stack.telegram.newUser();
+    const group = stack.telegram.newGroup();
+    stack.openrouter.enqueue({ kind: "answer", content: "Первый ответ." });
+    await (await ask(stack, user, "первый вопрос", group)).answer();
+
+    stack.openrouter.enqueue({ kind: "stream", chunks: ["Второй ", "ответ ", "пришёл."], chunkDelayMs: 700 });
+    await ask(stack, user, "второй вопрос", group);
+    const supergroup = groups.migrate(group, user);
+    const shownIn = (chatId: number, pattern: RegExp) =>
+      stack.telegram
+        .sentTo(chatId)
+        .some((c) => pattern.test(stack.telegram.textOf(chatId, c.messageId as number) ?? ""));
+    await stack.telegram.until(
+      () => shownIn(supergroup.id, /^Второй ответ пришёл\.\n\n\(\d+ мс/),
+      30_000,
+      () =>
+        `no answer in the supergroup: ${JSON.stringify(stack.telegram.sentTo(supergroup.id).map((c) => c.payload.text))}`,
+    );
+
+    const third = stack.openrouter.requests.length;
+    await (await ask(stack, user, "третий вопрос", supergroup)).answer();
+    expect(roles(third)).toEqual([
+      expect.stringMatching(/^system: /),
+      "user: первый вопрос",
+      "assistant: Первый ответ.",
+      "user: второй вопрос",
+      "assistant: Второй ответ пришёл.",
+      "user: третий вопрос",
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
+import { createMigrationComposer } from "./features/groups/migration.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
@@ -58,6 +59,8 @@ export function createBot({
   // Updates of one chat run in order; different chats run concurrently.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   const settings = createSettingsRepository(db);
+  const conversations = createConversationStore(db, config.memory);
+  bot.use(createMigrationComposer(conversations));
   // ctx.texts: the sender's language (their /lang, else Telegram's language_code).
   bot.use(useSendersLocale(settings, localizer));
   bot.use(restrictTo(config.access.allowedUserIds));
@@ -101,7 +104,7 @@ export function createBot({
       retrieval: createNotesRetrieval(db),
       settings,
       notesMetrics: metrics.notes,
-      conversations: createConversationStore(db, config.memory),
+      conversations,
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,
     }),

@@ -20,6 +20,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Ending } from "./outcome.js";
 import {
   type ChatMessages,
+  type ChatMoves,
   type ChatTarget,
   classifyTelegramFailure,
   createChatMessages,
@@ -237,7 +238,10 @@ export interface DeliveryDeps {
   logger: Logger;
 }
 
-/** The chat messages of the worker's bot. */
-export const chatMessagesOf = (api: Api) => (target: ChatTarget) => createChatMessages(api, target);
+/** The chat messages of the worker's bot; `onMoved` learns of a group upgraded to a supergroup. */
+export const chatMessagesOf =
+  (api: Api, moves: ChatMoves, onMoved: (fromChatId: number, toChatId: number) => void) =>
+  (target: ChatTarget) =>
+    createChatMessages(api, target, moves, onMoved);
 
 export type Delivery = ReturnType<typeof createDelivery>;
