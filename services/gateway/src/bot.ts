@@ -4,7 +4,7 @@ import type { Config } from "@notesbot/shared/config";
 import { createConversationStore } from "@notesbot/shared/conversations";
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
-import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
+import { countFloodGiveUps, countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
 import { COMMANDS, type Localizer } from "@notesbot/shared/texts";
 import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
@@ -24,6 +24,7 @@ import { createSettingsComposer } from "./features/settings/composer.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
 import { createUsageComposer } from "./features/usage/composer.js";
 import type { Effects } from "./intake/effects.js";
+import { INTAKE } from "./intake/limits.js";
 import { restrictTo } from "./middleware/access.js";
 import { useSendersLocale } from "./middleware/locale.js";
 import { measureUpdates } from "./middleware/metrics.js";
@@ -50,8 +51,14 @@ export function createBot({
   const bot = new Bot<BotContext>(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
   // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
   bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
-  // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
+  // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply, but a
+  // flood wait longer than INTAKE.maxFloodWaitSeconds gives the reply up: it would hold its chat's lane.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: INTAKE.maxFloodWaitSeconds }));
+  bot.api.config.use(
+    countFloodGiveUps(metrics.floodGivenUp, (method, retryAfter) =>
+      logger.warn({ method, retryAfter }, "reply given up: Telegram's flood wait is longer than the cap"),
+    ),
+  );
 
   // ctx.once / ctx.remembered: effects done once per update, however often it is handled.
   bot.use(effects.middleware);
