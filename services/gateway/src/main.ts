@@ -54,6 +54,7 @@ const dispatcher = createDispatcher({
   logger,
   lanes: createLanes({ maxWaiting: INTAKE.maxWaitingPerChat, maxRunning: INTAKE.maxHandling }),
   onRefused: createRefusalNotice(bot.api, localizer, logger, INTAKE.maxWaitingPerChat),
+  orderAcrossGateways: config.webhook !== undefined,
 });
 const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({

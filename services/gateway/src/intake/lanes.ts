@@ -40,6 +40,8 @@ export function createLanes({ maxWaiting, maxRunning }: LaneLimits) {
     run(
       chatId: number | undefined,
       task: () => Promise<void>,
+      /** Awaited in the lane before a slot is taken (its turn across gateways; a wait holds no slot). */
+      turn: () => Promise<void> = async () => {},
     ): { refused: false; done: Promise<void> } | Refusal {
       if (chatId === undefined) return { refused: false, done: bounded(task) };
       const lane = lanes.get(chatId) ?? { size: 0, refusals: 0, tail: Promise.resolve() };
@@ -47,6 +49,7 @@ export function createLanes({ maxWaiting, maxRunning }: LaneLimits) {
       lane.size++;
       lanes.set(chatId, lane);
       const done = lane.tail
+        .then(turn)
         .then(() => bounded(task))
         .finally(() => {
           lane.size--;
