@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createLanes } from "../../services/gateway/src/intake/lanes.js";
 
+/** Resolves once every promise reaction queued so far has run (nothing here waits on a timer). */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A task that runs until `finish()` is called; records when it started. */
 function gate(log: string[], name: string) {
   let finish: () => void = () => {};
@@ -24,9 +27,7 @@ describe("per-chat lanes", () => {
     const runs = burst.map((g) => lanes.run(1, g.task));
     const other = gate(log, "b");
     const otherRun = lanes.run(2, other.task);
-    await Promise.resolve();
-    await Promise.resolve();
-    await Promise.resolve();
+    await settled();
     // Chat 1 runs one at a time (its order); chat 2 got the second slot at once.
     expect(log).toEqual(["a0", "b"]);
     other.finish();
@@ -45,12 +46,12 @@ describe("per-chat lanes", () => {
     const log: string[] = [];
     const gates = Array.from({ length: 6 }, (_, i) => gate(log, `c${i}`));
     const runs = gates.map((g, i) => lanes.run(100 + i, g.task));
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await settled();
     expect(log).toEqual(["c0", "c1", "c2"]);
     gates[0]?.finish();
     const first = runs[0];
     if (first && !first.refused) await first.done;
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await settled();
     expect(log).toEqual(["c0", "c1", "c2", "c3"]);
     for (const g of gates) g.finish();
     await Promise.all(runs.map((r) => (r.refused ? undefined : r.done)));
