@@ -17,7 +17,7 @@ export const INTAKE = {
   /** Handlers running at once across chats (polling, webhook and sweeper alike). */
   maxHandling: 100,
   /** The longest 429 retry_after the gateway waits out for one reply; a longer one gives the reply up. */
-  maxFloodWaitSeconds: 10,
+  maxFloodWaitSeconds: 30,
   /** How often a gateway looks whether another one finished an earlier update of a chat (webhook mode). */
   turnPollMs: 50,
   /** The update kinds the bot asks Telegram for. */
