@@ -65,6 +65,40 @@ describe("forum topics", () => {
   });
 });
 
+describe("forum topics, continued", () => {
+  it("an answer whose placeholder the user deleted, and an error, are sent anew in the question's topic", async () => {
+    const user = stack.telegram.newUser();
+    const forum = groups.newForum();
+    groups.close(forum.id, "general");
+    const since = stack.telegram.calls.length;
+    stack.openrouter.enqueue({ kind: "error", status: 401 });
+    const placeholderHeld = stack.telegram.hold(
+      (c) => c.method === "editMessageText" && Number(c.payload.chat_id) === forum.id,
+    );
+    groups.sendInTopic(user, "/ask вопрос, чей плейсхолдер удалят", forum, 7);
+    const [placeholder] = await stack.telegram.repliesTo(forum.id, 1, 0, 15_000);
+    // The user deletes the placeholder before the bot edits it.
+    await fetch(
+      `${stack.telegram.apiRoot}/bot${stack.telegram.token}/deleteMessage?chat_id=${forum.id}&message_id=${placeholder?.messageId}`,
+    );
+    await stack.telegram.waitForCall(
+      (c) => c.method === "editMessageText" && Number(c.payload.chat_id) === forum.id,
+    );
+    placeholderHeld.release();
+    await stack.telegram.until(
+      () => sends(forum.id, since).filter((c) => c.ok).length >= 2,
+      30_000,
+      () => `sends: ${JSON.stringify(sends(forum.id, since).map((c) => [c.ok, c.payload.text]))}`,
+    );
+    const sent = sends(forum.id, since);
+    expect(sent.map((c) => [c.ok, Number(c.payload.message_thread_id)])).toEqual([
+      [true, 7],
+      [true, 7],
+    ]);
+    expect(String(sent[1]?.payload.text)).toMatch(/^Ошибка: \[401\]/);
+  });
+});
+
 const roles = (index: number) =>
   stack.openrouter.requests[index]?.messages.map((m) => `${m.role}: ${String(m.content).slice(0, 40)}`);
 
