@@ -174,6 +174,7 @@ registry-model-gone = ⚠️ OpenRouter says the model { $label } ({ $key }) doe
 ## Errors
 error-storage-unavailable = Note storage is temporarily unavailable. Try again in a minute — nothing is lost.
 error-internal = Something went wrong. Try again a little later.
+error-too-many-updates = ⚠️ Too many messages at once: I'll handle the first { $count } and skip the rest. Please send them again a little later.
 
 ## Notes and the model (gateway)
 cmd-ask_notes = Ask about my notes

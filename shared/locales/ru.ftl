@@ -179,6 +179,7 @@ registry-model-gone = ⚠️ OpenRouter сообщает, что модели { 
 ## Errors
 error-storage-unavailable = Хранилище заметок временно недоступно. Попробуйте через минуту — ничего не потеряно.
 error-internal = Что-то пошло не так. Попробуйте ещё раз чуть позже.
+error-too-many-updates = ⚠️ Слишком много сообщений сразу: обработаю первые { $count }, остальные пропущу. Отправьте их ещё раз чуть позже.
 
 ## Notes and the model (gateway)
 cmd-ask_notes = Спросить по своим заметкам

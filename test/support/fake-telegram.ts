@@ -52,8 +52,11 @@ export interface SentDocument {
 export interface Fault {
   error_code: number;
   description: string;
-  parameters?: { retry_after?: number };
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
 }
+
+/** A rule of the real Telegram a test switches on (fake-groups.ts, fake-flood.ts): a refusal, or undefined. */
+export type Guard = (method: string, payload: Record<string, unknown>) => Fault | undefined;
 
 /** Closes the connection without an answer, as when the network between the bot and Telegram fails. */
 export const DROP: Fault = { error_code: 0, description: "connection dropped" };
@@ -117,6 +120,8 @@ export class FakeTelegram {
    */
   editIntervalMs: number | undefined;
   readonly editTimes = new Map<number, number[]>();
+  /** Checked in order before a call is carried out; the first refusal answers it. */
+  readonly guards: Guard[] = [];
   /** Whether sendMessageDraft exists (Telegram offers drafts only to some bots and chats). */
   draftsSupported = false;
   /** Every POST to the webhook, in the order they ended. */
@@ -426,7 +431,9 @@ export class FakeTelegram {
       req.socket.destroy();
       return;
     }
-    const result: Result = fault ? { ok: false, ...fault } : await this.execute(method, payload);
+    const refusal =
+      fault ?? this.guards.reduce<Fault | undefined>((r, g) => r ?? g(method, payload), undefined);
+    const result: Result = refusal ? { ok: false, ...refusal } : await this.execute(method, payload);
     call.ok = result.ok;
     if (result.ok && method !== "editMessageText") {
       const id = (result.result as { message_id?: unknown }).message_id;
@@ -588,6 +595,9 @@ export class FakeTelegram {
       this.store(Number(p.chat_id), {
         text: visibleText(text, p.parse_mode),
         ...(p.reply_markup === undefined ? {} : { reply_markup: p.reply_markup }),
+        ...(p.message_thread_id === undefined
+          ? {}
+          : { message_thread_id: Number(p.message_thread_id), is_topic_message: true }),
       }),
     );
   }

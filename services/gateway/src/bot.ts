@@ -4,7 +4,7 @@ import type { Config } from "@notesbot/shared/config";
 import { createConversationStore } from "@notesbot/shared/conversations";
 import type { Db } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
-import { countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
+import { countFloodGiveUps, countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
 import { COMMANDS, type Localizer } from "@notesbot/shared/texts";
 import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
@@ -13,6 +13,7 @@ import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
+import { createMigrationComposer } from "./features/groups/migration.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
@@ -23,6 +24,7 @@ import { createSettingsComposer } from "./features/settings/composer.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
 import { createUsageComposer } from "./features/usage/composer.js";
 import type { Effects } from "./intake/effects.js";
+import { INTAKE } from "./intake/limits.js";
 import { restrictTo } from "./middleware/access.js";
 import { useSendersLocale } from "./middleware/locale.js";
 import { measureUpdates } from "./middleware/metrics.js";
@@ -50,8 +52,14 @@ export function createBot({
   const bot = new Bot<BotContext>(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
   // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
   bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
-  // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5 }));
+  // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply, but a
+  // flood wait longer than INTAKE.maxFloodWaitSeconds gives the reply up: it would hold its chat's lane.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: INTAKE.maxFloodWaitSeconds }));
+  bot.api.config.use(
+    countFloodGiveUps(metrics.floodGivenUp, (method, retryAfter) =>
+      logger.warn({ method, retryAfter }, "reply given up: Telegram's flood wait is longer than the cap"),
+    ),
+  );
 
   // ctx.once / ctx.remembered: effects done once per update, however often it is handled.
   bot.use(effects.middleware);
@@ -61,6 +69,8 @@ export function createBot({
   // Updates sent on behalf of a chat or by Telegram's service accounts stop here: data belongs to people.
   bot.use(onlyPeople(localizer));
   const settings = createSettingsRepository(db);
+  const conversations = createConversationStore(db, config.memory);
+  bot.use(createMigrationComposer(conversations));
   // ctx.texts: the sender's language (their /lang, else Telegram's language_code).
   bot.use(useSendersLocale(settings, localizer));
   bot.use(restrictTo(config.access.allowedUserIds));
@@ -105,7 +115,7 @@ export function createBot({
       retrieval: createNotesRetrieval(db),
       settings,
       notesMetrics: metrics.notes,
-      conversations: createConversationStore(db, config.memory),
+      conversations,
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,
     }),

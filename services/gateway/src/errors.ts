@@ -1,7 +1,7 @@
 import { isDatabaseUnavailable } from "@notesbot/shared/db";
 import type { Logger } from "@notesbot/shared/logging";
 import type { Texts } from "@notesbot/shared/texts";
-import type { BotError, Context } from "grammy";
+import { type BotError, type Context, GrammyError } from "grammy";
 import type { LocaleFlavor } from "./middleware/locale.js";
 
 /** The one place where a failure inside a command becomes what the user reads. */
@@ -19,6 +19,8 @@ export function createErrorHandler(logger: Logger, fallback: Texts) {
     const { ctx, error } = err;
     const texts = ctx.texts ?? fallback;
     logger.error({ err: error, updateId: ctx.update.update_id, chatId: ctx.chat?.id }, "command failed");
+    // The chat is over Telegram's flood limit: a reply about the failure would be refused the same way.
+    if (error instanceof GrammyError && error.error_code === 429) return;
     try {
       await ctx.reply(userTextFor(error, texts));
     } catch (replyError) {

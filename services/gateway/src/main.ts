@@ -12,8 +12,10 @@ import { registerCommandMenus } from "./commands.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
 import { createInbox } from "./intake/inbox.js";
+import { createLanes } from "./intake/lanes.js";
 import { INTAKE } from "./intake/limits.js";
 import { startPolling } from "./intake/polling.js";
+import { createRefusalNotice } from "./intake/refusals.js";
 import { createSweeper } from "./intake/sweeper.js";
 import { startWebhookServer } from "./intake/webhook.js";
 
@@ -57,7 +59,16 @@ const metrics = createGatewayMetrics(
 );
 const effects = createEffects(inbox, logger);
 const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects });
-const dispatcher = createDispatcher({ bot, inbox, effects, metrics, logger });
+const dispatcher = createDispatcher({
+  bot,
+  inbox,
+  effects,
+  metrics,
+  logger,
+  lanes: createLanes({ maxWaiting: INTAKE.maxWaitingPerChat, maxRunning: INTAKE.maxHandling }),
+  onRefused: createRefusalNotice(bot.api, localizer, logger, INTAKE.maxWaitingPerChat),
+  orderAcrossGateways: config.webhook !== undefined,
+});
 const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.gateway,

@@ -71,8 +71,14 @@ const subscriber = connection.duplicate();
 subscriber.on("error", (error) => logger.warn({ err: error }, "redis subscriber error"));
 const asks = userAsks(connection, config.redis.queuePrefix);
 const keys = askKeys(config.redis.queuePrefix);
-const messages = chatMessagesOf(api);
 const conversations = createConversationStore(db, config.memory);
+// A group upgraded to a supergroup while its answer was on the way: the answer goes on there, its memory follows.
+const messages = chatMessagesOf(api, new Map(), (fromChatId, toChatId) => {
+  logger.info({ fromChatId, toChatId }, "group upgraded to a supergroup; its answers go to the new chat");
+  conversations.moveChat(fromChatId, toChatId).catch((error: unknown) => {
+    logger.warn({ fromChatId, toChatId, code: (error as { code?: string }).code }, "chat memory not moved");
+  });
+});
 const retry = {
   maxAttempts: config.ask.maxAttempts,
   baseMs: config.ask.retryBaseMs,

@@ -26,10 +26,12 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       name: "conversations-recent",
       text: `SELECT c.chat_id, t.role, t.content, t.idle
              FROM unnest($1::bigint[]) AS c(chat_id)
+             LEFT JOIN chat_migrations m ON m.from_chat_id = c.chat_id
              CROSS JOIN LATERAL (
                SELECT role, content,
                       max(created_at) OVER () < now() - make_interval(secs => $2 / 1000.0) AS idle
-               FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC LIMIT $3) AS t`,
+               FROM conversation_turns WHERE chat_id = coalesce(m.to_chat_id, c.chat_id)
+               ORDER BY id DESC LIMIT $3) AS t`,
       values: [[...new Set(chatIds)], options.idleMs, KEPT_TURNS],
     });
     const byChat = new Map<number, StoredTurn[]>();
@@ -52,13 +54,16 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       name: "conversations-append",
       text: `WITH added AS (
                INSERT INTO conversation_turns (chat_id, role, content, job_id)
-               SELECT t.chat_id, t.role, t.content, t.job_id
+               SELECT coalesce(m.to_chat_id, t.chat_id), t.role, t.content, t.job_id
                FROM jsonb_to_recordset($1::jsonb)
                  AS t(o int, chat_id bigint, role text, content text, job_id text)
+               LEFT JOIN chat_migrations m ON m.from_chat_id = t.chat_id
                ORDER BY t.o
                ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
              )
-             DELETE FROM conversation_turns d USING unnest($2::bigint[]) AS c(chat_id)
+             DELETE FROM conversation_turns d
+             USING (SELECT coalesce(m.to_chat_id, a.chat_id) AS chat_id FROM unnest($2::bigint[]) AS a(chat_id)
+                    LEFT JOIN chat_migrations m ON m.from_chat_id = a.chat_id) AS c
              WHERE d.chat_id = c.chat_id AND d.id <= (
                SELECT id FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC OFFSET $3 LIMIT 1
              )`,
@@ -109,6 +114,20 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
         [chatId],
       );
       return rows[0]?.content;
+    },
+
+    /**
+     * A group became a supergroup (Telegram's migrate_to_chat_id): its turns move to the new id, and
+     * turns read or written under the old id later (asks pending meanwhile) go to the new one. Safe to
+     * repeat (the gateway sees the service messages, a worker the 400 with the new id).
+     */
+    async moveChat(fromChatId: number, toChatId: number, client: Queryable = db): Promise<void> {
+      await client.query(
+        `WITH moved AS (
+           INSERT INTO chat_migrations (from_chat_id, to_chat_id) VALUES ($1, $2) ON CONFLICT DO NOTHING)
+         UPDATE conversation_turns SET chat_id = $2 WHERE chat_id = $1`,
+        [fromChatId, toChatId],
+      );
     },
 
     /** Forgets the chat's conversation (in the caller's transaction when given one); returns how many turns were dropped. */

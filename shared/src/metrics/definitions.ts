@@ -94,6 +94,12 @@ export function createGatewayMetrics(
       },
     }),
     telegramErrors: telegramErrors(registry),
+    floodGivenUp: new Counter({
+      name: "telegram_flood_waits_given_up_total",
+      help: "Bot API calls given up on a 429 whose retry_after was longer than the gateway waits (or retried too often)",
+      labelNames: ["method"] as const,
+      registers: [registry],
+    }),
     registrySync,
     intake: {
       recorded,
@@ -105,6 +111,11 @@ export function createGatewayMetrics(
       rehandled: new Counter({
         name: "intake_updates_rehandled_total",
         help: "Updates handled again: left unhandled by a gateway that died (or could not mark them) and taken over",
+        registers: [registry],
+      }),
+      refused: new Counter({
+        name: "intake_updates_refused_total",
+        help: "Updates skipped because their chat already had the most updates waiting (one chat's burst)",
         registers: [registry],
       }),
       abandoned: new Counter({

@@ -14,3 +14,21 @@ export function countTelegramErrors(counter: Counter<"method" | "code">): Transf
     }
   };
 }
+
+/**
+ * Installed outside auto-retry: a call still answered 429 was given up (its retry_after over the cap,
+ * or retried too often); counted by method, and told to `onGiveUp` (for the log).
+ */
+export function countFloodGiveUps(
+  counter: Counter<"method">,
+  onGiveUp: (method: string, retryAfter: number | undefined) => void,
+): Transformer {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (!result.ok && result.error_code === 429) {
+      counter.inc({ method });
+      onGiveUp(method, result.parameters?.retry_after);
+    }
+    return result;
+  };
+}

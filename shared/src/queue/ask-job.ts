@@ -16,6 +16,8 @@ export const ASK_QUEUE = "ask";
  */
 export const askJobSchema = z.object({
   chatId: z.number().int(),
+  /** The forum topic of the question (Telegram's message_thread_id): every message of the answer goes there. */
+  threadId: z.number().int().positive().optional(),
   placeholderMessageId: z.number().int().positive(),
   userId: z.number().int().positive(),
   // Telegram's own message limit bounds a question; the gateway enforces the user-facing limit.

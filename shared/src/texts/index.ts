@@ -387,6 +387,8 @@ function createTexts(t: Translate) {
     errors: {
       storageUnavailable: t("error-storage-unavailable"),
       internal: t("error-internal"),
+      /** A chat's burst: its updates beyond the first `count` waiting are skipped. */
+      tooManyUpdates: (count: number) => t("error-too-many-updates", { count: id(count) }),
     },
   };
 }

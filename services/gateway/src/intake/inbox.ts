@@ -89,6 +89,23 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
         .map((r) => ({ update: r.payload, results: r.result }));
     },
 
+    /**
+     * Whether an earlier update of `chatId` is still being handled by another gateway (unhandled, its
+     * lease live): this one's turn has not come (two gateways behind one webhook). A dead gateway's
+     * update is not waited for: its lease runs out.
+     */
+    async earlierElsewhere(chatId: number, updateId: number): Promise<boolean> {
+      const { rows } = await bookkeeping.query<{ waiting: boolean }>({
+        name: "inbox-earlier-elsewhere",
+        text: `SELECT EXISTS (
+                 SELECT 1 FROM inbox
+                 WHERE chat_id = $1 AND update_id < $2 AND handled_at IS NULL
+                   AND claimed_by <> $3 AND claimed_until > now()) AS waiting`,
+        values: [chatId, updateId, owner],
+      });
+      return rows[0]?.waiting ?? false;
+    },
+
     /** Extends this gateway's leases on the updates it is handling. */
     async renew(updateIds: readonly number[]): Promise<void> {
       if (updateIds.length === 0) return;

@@ -12,6 +12,14 @@ export const INTAKE = {
   maxAttempts: 5,
   /** Handled rows are kept a day: Telegram keeps an unconfirmed update at most 24 hours. */
   keepHandledMs: 24 * 3600 * 1000,
+  /** Updates of one chat running or waiting; more are skipped, and the chat is told once per burst. */
+  maxWaitingPerChat: 40,
+  /** Handlers running at once across chats (polling, webhook and sweeper alike). */
+  maxHandling: 100,
+  /** The longest 429 retry_after the gateway waits out for one reply; a longer one gives the reply up. */
+  maxFloodWaitSeconds: 30,
+  /** How often a gateway looks whether another one finished an earlier update of a chat (webhook mode). */
+  turnPollMs: 50,
   /** The update kinds the bot asks Telegram for. */
   allowedUpdates: ["message", "callback_query"],
 } as const;

@@ -18,7 +18,14 @@ import type { Job } from "bullmq";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Ending } from "./outcome.js";
-import { type ChatMessages, classifyTelegramFailure, createChatMessages, isParseError } from "./telegram.js";
+import {
+  type ChatMessages,
+  type ChatMoves,
+  type ChatTarget,
+  classifyTelegramFailure,
+  createChatMessages,
+  isParseError,
+} from "./telegram.js";
 
 /**
  * The delivery stage: renders an answer (or a final status text), records it on the job, remembers
@@ -98,7 +105,7 @@ export function createDelivery(deps: DeliveryDeps) {
       progress = { ...progress, remembered: true };
 
     try {
-      progress = await sendParts(job, deps.messages(ask.chatId), progress);
+      progress = await sendParts(job, deps.messages(ask), progress);
     } catch (error) {
       const failure = classifyTelegramFailure(error);
       if (failure === undefined) throw error;
@@ -198,7 +205,7 @@ export function createDelivery(deps: DeliveryDeps) {
     /** A status line in the placeholder while the ask goes on (queued, retrying); failures are not fatal. */
     async status(ask: AskJob, text: string): Promise<void> {
       await deps
-        .messages(ask.chatId)
+        .messages(ask)
         .edit(ask.placeholderMessageId, text)
         .catch((error: unknown) => {
           if (classifyTelegramFailure(error) === undefined) throw error;
@@ -223,14 +230,17 @@ export class TryLaterError extends Error {
 }
 
 export interface DeliveryDeps {
-  messages: (chatId: number) => ChatMessages;
+  messages: (target: ChatTarget) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
   localizer: Localizer;
   logger: Logger;
 }
 
-/** The chat messages of the worker's bot. */
-export const chatMessagesOf = (api: Api) => (chatId: number) => createChatMessages(api, chatId);
+/** The chat messages of the worker's bot; `onMoved` learns of a group upgraded to a supergroup. */
+export const chatMessagesOf =
+  (api: Api, moves: ChatMoves, onMoved: (fromChatId: number, toChatId: number) => void) =>
+  (target: ChatTarget) =>
+    createChatMessages(api, target, moves, onMoved);
 
 export type Delivery = ReturnType<typeof createDelivery>;

@@ -13,7 +13,7 @@ import { buildPrompt, type Prompt } from "./prompt.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { STOP } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
-import { type ChatMessages, telegramErrorFields } from "./telegram.js";
+import { type ChatMessages, type ChatTarget, telegramErrorFields } from "./telegram.js";
 
 /** How long a job waits when its user already has the most asks running. */
 const IN_FLIGHT_WAIT_MS = 500;
@@ -76,7 +76,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       );
     const preview = deps.streaming.enabled
       ? createStreamPreview({
-          messages: deps.messages(ask.chatId),
+          messages: deps.messages(ask),
           chatId: ask.chatId,
           messageIds: previewMessageIds,
           drafts: deps.drafts,
@@ -242,7 +242,7 @@ export interface AskProcessorDeps {
   answer: ReturnType<typeof createAnswerStage>;
   delivery: Delivery;
   report: OutcomeReporter;
-  messages: (chatId: number) => ChatMessages;
+  messages: (target: ChatTarget) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
   /** The texts of every locale; each job's are in its asker's (`locale` on the job). */

@@ -5,7 +5,8 @@ import { type ChatMessages, classifyTelegramFailure, telegramErrorFields } from 
 
 /**
  * Whether Telegram accepts sendMessageDraft for this bot: unknown until tried, then remembered by the
- * worker (drafts need a bot and chat that support them; everywhere else edits are used).
+ * worker (drafts need a bot that supports them; everywhere else edits are used). Only Telegram's answer
+ * that the method is unavailable turns them off: one chat's refusal or flood wait is that chat's alone.
  */
 export interface DraftSupport {
   available: boolean | undefined;
@@ -31,6 +32,11 @@ const CURSOR = " ▌";
 /** Characters of text per preview message, so that text and cursor fit one message. */
 const PREVIEW_LIMIT = TELEGRAM_MESSAGE_LIMIT - CURSOR.length;
 
+/** Telegram's answer that this bot cannot use sendMessageDraft at all (no such method for it). */
+const isMethodUnavailable = (error: unknown): error is GrammyError =>
+  error instanceof GrammyError &&
+  (error.error_code === 404 || /method is not available|method not found/i.test(error.description));
+
 /**
  * Shows a streamed answer growing — in a private chat as a message draft where Telegram offers drafts,
  * otherwise by editing the placeholder with the text so far, at most once per interval and one call at
@@ -52,6 +58,8 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   let shownLength = 0;
   /** Messages of this preview in use so far (the rest of `messageIds` are a previous run's, unused yet). */
   let used = 1;
+  /** This chat refused a draft (not the method being unavailable): the rest of this preview is edits. */
+  let draftsRefused = false;
 
   /**
    * Where to end a full preview message: the last line break or space before the limit, else the limit
@@ -66,7 +74,7 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   /** A draft of the tail of the text so far (drafts are ephemeral; the final answer replaces them). */
   const draft = async (): Promise<boolean> => {
     const drafts = options.drafts;
-    if (chatId <= 0 || drafts === undefined || drafts.available === false) return false;
+    if (chatId <= 0 || drafts === undefined || drafts.available === false || draftsRefused) return false;
     try {
       // The tail that fits, starting after an emoji rather than in its middle.
       const start = Math.max(0, text.length - PREVIEW_LIMIT);
@@ -75,9 +83,19 @@ export function createStreamPreview(options: StreamPreviewOptions) {
       drafts.available = true;
       return true;
     } catch (error) {
-      if (!(error instanceof GrammyError) || drafts.available === true) throw error;
-      drafts.available = false;
-      logger.info({ code: error.error_code }, "message drafts unavailable; streaming by edits");
+      if (isMethodUnavailable(error)) {
+        drafts.available = false;
+        logger.info({ code: error.error_code }, "message drafts unavailable; streaming by edits");
+        return false;
+      }
+      // This chat refused a draft: its preview goes on by edits. A flood wait costs a frame;
+      // an undeliverable chat stops the preview (renderSafely).
+      if (classifyTelegramFailure(error)?.kind !== "refused") throw error;
+      logger.info(
+        { chatId, ...telegramErrorFields(error) },
+        "message draft refused; this preview goes on by edits",
+      );
+      draftsRefused = true;
       return false;
     }
   };

@@ -109,6 +109,10 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     try {
       await queue.enqueue(updateId, {
         chatId: ctx.chat.id,
+        // A question in a forum topic is answered there (grammY's ctx.reply does so for the placeholder).
+        ...(ctx.msg.is_topic_message && ctx.msg.message_thread_id !== undefined
+          ? { threadId: ctx.msg.message_thread_id }
+          : {}),
         placeholderMessageId: placeholder.messageId,
         userId,
         question: ask.question,
@@ -240,7 +244,10 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
   return composer;
 }
 
-type AskContext = BotContext & { chat: { id: number }; msg: { message_id: number } };
+type AskContext = BotContext & {
+  chat: { id: number };
+  msg: { message_id: number; is_topic_message?: boolean; message_thread_id?: number };
+};
 
 interface Submission {
   question: string;
