@@ -30,7 +30,7 @@ const logger = createLogger({ level: config.logLevel, service: "worker", secrets
 // Every locale's texts, loaded once; each job is answered in its asker's (`locale` on the job).
 const localizer = createLocalizer();
 
-const db = createPool(config.databaseUrl, { max: 5 });
+const db = createPool(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs, max: 5 });
 db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const metrics = createWorkerMetrics(() => countUnavailableModels(db));
 

@@ -40,6 +40,8 @@ const envSchema = z.object({
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_BASE_URL: z.url().default("https://openrouter.ai/api/v1"),
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/notesbot"),
+  // Bounds every PostgreSQL statement and the wait for a connection (see db/index.ts).
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
   OPENROUTER_RPM: z.coerce.number().int().min(0).default(20),
@@ -111,6 +113,8 @@ export interface Config {
   telegram: { token: string; apiRoot: string };
   openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
   databaseUrl: string;
+  /** DATABASE_TIMEOUT_MS: a statement, and the wait for a connection, fail after this (see createPool). */
+  databaseTimeoutMs: number;
   redis: { url: string; queuePrefix: string };
   ask: {
     maxAttempts: number;
@@ -160,6 +164,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       requestsPerMinute: e.OPENROUTER_RPM,
     },
     databaseUrl: e.DATABASE_URL,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     ask: {
       maxAttempts: e.ASK_MAX_ATTEMPTS,

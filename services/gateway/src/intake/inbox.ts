@@ -2,7 +2,7 @@
  * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
  * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
  */
-import { batched, type Db } from "@notesbot/shared/db";
+import { batched, type Db, releaseAfter } from "@notesbot/shared/db";
 import type { Update } from "grammy/types";
 import type pg from "pg";
 
@@ -168,6 +168,7 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
     ): Promise<T> {
       for (let attempt = 0; attempt < 3; attempt++) {
         const client = await db.connect();
+        let failure: unknown;
         try {
           await client.query("BEGIN");
           const value = await effect(client);
@@ -180,10 +181,11 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
           await client.query(rowCount === 1 ? "COMMIT" : "ROLLBACK");
           if (rowCount === 1) return value;
         } catch (error) {
+          failure = error;
           await client.query("ROLLBACK").catch(() => {});
           throw error;
         } finally {
-          client.release();
+          releaseAfter(client, failure);
         }
         const { rows } = await db.query<{ done: boolean; value: Json }>(
           "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1",
