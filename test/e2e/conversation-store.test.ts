@@ -80,10 +80,12 @@ describe("conversation memory in PostgreSQL", () => {
 
   it("a pair PostgreSQL refuses fails alone; the others sent with it are kept", async () => {
     const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
-    const [good, bad] = [++chat, ++chat];
+    const good = ++chat;
+    // A chat id past bigint's range: data PostgreSQL refuses (22003), whatever the text.
+    const bad = 2 ** 63;
     const results = await Promise.allSettled([
       store.append(good, "первый", "ответ", "job-ok-1"),
-      store.append(bad, "нулевой \u0000 байт", "ответ", "job-bad"),
+      store.append(bad, "вопрос", "ответ", "job-bad"),
       store.append(good, "второй", "ответ 2", "job-ok-2"),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
@@ -93,6 +95,17 @@ describe("conversation memory in PostgreSQL", () => {
       "второй",
       "ответ 2",
     ]);
-    expect(await store.recent(bad)).toEqual([]);
+    const { rows } = await db.query("SELECT 1 FROM conversation_turns WHERE job_id = 'job-bad'");
+    expect(rows).toEqual([]);
+  });
+
+  it("stores a NUL or a lone half of a surrogate pair replaced, instead of refusing the turn", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
+    const chatId = ++chat;
+    await store.append(chatId, "нулевой \u0000 байт", "половина \uD83D пары", "job-nul");
+    expect((await store.recent(chatId)).map((t) => t.content)).toEqual([
+      "нулевой \uFFFD байт",
+      "половина \uFFFD пары",
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { batched, type Db, isRefusedData, type Queryable } from "../db/index.js";
+import { batched, type Db, isRefusedData, type Queryable, storableJson } from "../db/index.js";
 
 export interface Turn {
   role: "user" | "assistant";
@@ -62,16 +62,23 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
              WHERE d.chat_id = c.chat_id AND d.id <= (
                SELECT id FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC OFFSET $3 LIMIT 1
              )`,
-      values: [JSON.stringify(turns), [...new Set(pairs.map((p) => p.chatId))], KEPT_TURNS],
+      // A NUL (in a question or an answer), which PostgreSQL refuses, is stored replaced.
+      values: [storableJson(turns), [...new Set(pairs.map((p) => p.chatId))], KEPT_TURNS],
     });
     return undefined;
   };
   const appendMany = batched<Pair>(writeTurns, { alone: isRefusedData });
+  /**
+   * The turn this process is writing for a chat: the answer is shown before its turn is written, and
+   * a question asked right after it waits for that write (bounded like every statement) to go with it.
+   */
+  const writing = new Map<number, Promise<unknown>>();
 
   return {
     /** The chat's recent turns, oldest first, whole question–answer pairs within the budget. */
     async recent(chatId: number): Promise<Turn[]> {
       if (options.charBudget === 0) return [];
+      await writing.get(chatId);
       const rows = await readMany(chatId);
       if (rows[0]?.idle) return [];
       const kept: Turn[] = [];
@@ -99,7 +106,13 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
     async append(chatId: number, question: string, answer: string, jobId?: string): Promise<void> {
       if (options.charBudget === 0) return;
       const pair = { chatId, question, answer, ...(jobId === undefined ? {} : { jobId }) };
-      await appendMany(pair);
+      const write = appendMany(pair);
+      const settled = write.catch(() => {});
+      writing.set(chatId, settled);
+      void settled.then(() => {
+        if (writing.get(chatId) === settled) writing.delete(chatId);
+      });
+      await write;
     },
 
     /** The chat's last question to the model (for /retry), however long ago; undefined after /reset. */

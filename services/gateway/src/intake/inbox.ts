@@ -2,7 +2,7 @@
  * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
  * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
  */
-import { batched, type Db, releaseAfter } from "@notesbot/shared/db";
+import { batched, type Db, releaseAfter, storableJson } from "@notesbot/shared/db";
 import type { Update } from "grammy/types";
 import type pg from "pg";
 
@@ -30,7 +30,8 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
              FROM jsonb_to_recordset($1::jsonb) AS r(update_id bigint, chat_id bigint, payload jsonb)
              ON CONFLICT (update_id) DO NOTHING
              RETURNING update_id`,
-      values: [JSON.stringify(rows), owner, leaseSeconds],
+      // A NUL in a message (which jsonb refuses) is recorded replaced.
+      values: [storableJson(rows), owner, leaseSeconds],
     });
 
   // Outcomes remembered and handled marks: nobody waits for them, so one statement gathers those of
