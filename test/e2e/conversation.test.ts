@@ -69,7 +69,11 @@ describe("conversation memory", () => {
     const chat = { id: user.id, type: "private" as const, first_name: user.first_name };
     const since = stack.telegram.calls.length;
     stack.telegram.pressButton(user, chat, asked.messageId, button?.callback_data as string);
-    const pressed = await stack.telegram.waitForCall((c) => c.method === "answerCallbackQuery", 15_000, since);
+    const pressed = await stack.telegram.waitForCall(
+      (c) => c.method === "answerCallbackQuery",
+      15_000,
+      since,
+    );
     const { rows } = await stack.db.query<{ id: string; text: string }>(
       "SELECT id, text FROM notes WHERE user_id = $1",
       [user.id],

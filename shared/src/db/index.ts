@@ -91,16 +91,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
-/** U+0000 (NUL), which PostgreSQL's `text` and `jsonb` refuse. */
-const NUL = /\u0000/g;
-
 /**
  * `text` as PostgreSQL can store it: each NUL (which no `text` or `jsonb` value can hold) and each lone
  * half of a surrogate pair (which `jsonb` refuses) replaced by U+FFFD, the replacement character. For
  * text that comes from users or models and must be kept; its length in UTF-16 units stays the same.
  */
 export function storableText(text: string): string {
-  return text.toWellFormed().replace(NUL, "\uFFFD");
+  return text.toWellFormed().replaceAll("\u0000", "\uFFFD");
 }
 
 /** JSON.stringify for a `jsonb` parameter, every string in it made storable (see storableText). */
