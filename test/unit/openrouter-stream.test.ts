@@ -80,7 +80,7 @@ describe("OpenRouter client: stream()", () => {
 
     const [request] = await openrouter.fake().waitForRequests(1);
     expect(request?.stream).toBe(true);
-    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES, stream: true });
+    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES, max_tokens: 1_000, stream: true });
     expect(request?.headers).toEqual({
       authorization: `Bearer ${API_KEY}`,
       "http-referer": "https://github.com/example/notesbot",

@@ -47,6 +47,8 @@ const openrouter = createOpenRouterClient({
   timeoutMs: config.ask.timeoutMs,
   streamIdleTimeoutMs: config.ask.timeoutMs,
   streamTimeoutMs: config.streaming.timeoutMs,
+  maxTokens: config.ask.maxTokens,
+  maxAnswerChars: config.ask.maxAnswerChars,
   referer: "https://github.com/notesbot/notesbot",
   title: "notesbot",
 });
@@ -105,6 +107,7 @@ const processor = createAskProcessor({
   localizer,
   logger,
   retry,
+  maxTokens: config.ask.maxTokens,
   streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
   drafts: { available: undefined },
 });

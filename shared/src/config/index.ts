@@ -61,6 +61,9 @@ const envSchema = z.object({
   PORT: port.default(8080),
   // Tuning of /ask; the defaults are documented in README.md ("How /ask fails").
   OPENROUTER_TIMEOUT_MS: ms.default(60_000),
+  // Bounds a model cannot break: the answer's tokens asked for, and the text gathered for one answer.
+  OPENROUTER_MAX_TOKENS: z.coerce.number().int().min(16).max(1_000_000).default(4_096),
+  ASK_ANSWER_MAX_CHARS: z.coerce.number().int().min(4_096).max(200_000).default(32_000),
   ASK_USER_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   ASK_USER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(2),
   // Empty: the registry's models marked as fallbacks; "none": no fallback; else comma-separated keys.
@@ -121,6 +124,10 @@ export interface Config {
     retryBaseMs: number;
     deadlineMs: number;
     timeoutMs: number;
+    /** OPENROUTER_MAX_TOKENS: `max_tokens` of every request (less where the model's context is short). */
+    maxTokens: number;
+    /** ASK_ANSWER_MAX_CHARS: an answer is cut here, with a note saying so. */
+    maxAnswerChars: number;
     perUserPerMinute: number;
     perUserInFlight: number;
     /** Undefined: the registry's models marked as fallbacks. */
@@ -171,6 +178,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       retryBaseMs: e.ASK_RETRY_BASE_MS,
       deadlineMs: e.ASK_DEADLINE_MS,
       timeoutMs: e.OPENROUTER_TIMEOUT_MS,
+      maxTokens: e.OPENROUTER_MAX_TOKENS,
+      maxAnswerChars: e.ASK_ANSWER_MAX_CHARS,
       perUserPerMinute: e.ASK_USER_LIMIT_PER_MINUTE,
       perUserInFlight: e.ASK_USER_MAX_IN_FLIGHT,
       fallbackModels: e.FALLBACK_MODELS,

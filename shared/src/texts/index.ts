@@ -288,6 +288,7 @@ function createTexts(t: Translate) {
       queued: (ahead: number) => t("ask-queued", { ahead }),
       cancelled: t("ask-cancelled"),
       interrupted: (reason: string) => t("ask-interrupted", { reason }),
+      answerTooLong: t("ask-answer-too-long"),
       cancelledCount: (n: number) => t("ask-cancelled-count", { count: id(n) }),
       nothingToCancel: t("ask-nothing-to-cancel"),
       memoryReset: t("ask-memory-reset"),

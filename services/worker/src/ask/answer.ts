@@ -35,8 +35,13 @@ export function createAnswerStage(deps: AnswerStageDeps) {
           }
         : undefined;
       try {
-        const completion = await llm.complete(modelKey, input.messages, signal, collect);
-        return { ok: true, content: completion.content, usage: completion.usage };
+        const completion = await llm.complete(modelKey, input.messages, signal, collect, input.maxTokens);
+        return {
+          ok: true,
+          content: completion.content,
+          usage: completion.usage,
+          truncated: completion.truncated === true,
+        };
       } catch (error) {
         const stopped = stopReason(signal);
         const failure: AskFailure =
@@ -90,6 +95,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       content: result.content,
       modelKey,
       ...(result.usage === undefined ? {} : { usage: result.usage }),
+      ...(result.truncated ? { truncated: true as const } : {}),
     });
 
     try {
@@ -139,13 +145,23 @@ export function createAnswerStage(deps: AnswerStageDeps) {
 }
 
 type Attempt =
-  | { ok: true; content: string; usage: TokenUsage | undefined }
+  | { ok: true; content: string; usage: TokenUsage | undefined; truncated: boolean }
   | { ok: false; failure: AskFailure; streamed: string }
   | { ok: false; stopped: Exclude<StopReason, "deadline">; streamed: string };
 
 export type AnswerResult =
-  /** The answer; `interrupted` when a stream broke off and `content` is what came; OpenRouter's `usage`. */
-  | { kind: "answer"; content: string; modelKey: string; interrupted?: AskFailure; usage?: TokenUsage }
+  /**
+   * The answer; `interrupted` when a stream broke off and `content` is what came; `truncated` when it
+   * went on past ASK_ANSWER_MAX_CHARS and `content` is its beginning; OpenRouter's `usage`.
+   */
+  | {
+      kind: "answer";
+      content: string;
+      modelKey: string;
+      interrupted?: AskFailure;
+      truncated?: true;
+      usage?: TokenUsage;
+    }
   | { kind: "failure"; failure: AskFailure }
   /** Ask the same model again after `delayMs` (the job's next attempt). */
   | { kind: "retry"; delayMs: number; failure: AskFailure }
@@ -157,6 +173,8 @@ export interface AnswerInput {
   jobId: string;
   ask: AskJob;
   messages: ChatMessage[];
+  /** `max_tokens` of its requests (see prompt.ts, answerTokens). */
+  maxTokens: number;
   /** This run's attempt number, the first being 1. */
   attempt: number;
   /** Aborted with a STOP reason: /cancel, shutdown, undeliverable chat. */

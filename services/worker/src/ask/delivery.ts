@@ -155,16 +155,23 @@ export function createDelivery(deps: DeliveryDeps) {
     async answer(
       job: Job<AskJob>,
       ask: AskJob,
-      answer: { content: string; modelKey: string; notesSent: number; interrupted?: string },
+      answer: {
+        content: string;
+        modelKey: string;
+        notesSent: number;
+        /** The note that the answer broke off (with why). */
+        interrupted?: string;
+        /** The note that the answer was too long and is cut. */
+        truncated?: string;
+      },
       messageIds: number[],
     ): Promise<Ending> {
       const texts = localizer.of(ask.locale);
       if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
         return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
-      const content =
-        answer.interrupted === undefined
-          ? answer.content
-          : `${answer.content.trimEnd()}\n\n${texts.ask.interrupted(answer.interrupted)}`;
+      const note =
+        answer.interrupted === undefined ? answer.truncated : texts.ask.interrupted(answer.interrupted);
+      const content = note === undefined ? answer.content : `${answer.content.trimEnd()}\n\n${note}`;
       const latencyMs = Date.now() - ask.enqueuedAt;
       const footer =
         ask.kind === "digest"
@@ -176,8 +183,8 @@ export function createDelivery(deps: DeliveryDeps) {
             )
           : texts.ask.footer(latencyMs, answer.modelKey);
       // A complete answer to a question (with memory or from notes) may be saved as a note; a digest,
-      // made of the notes themselves, and a broken-off answer may not.
-      const savable = answer.interrupted === undefined && ask.kind !== "digest";
+      // made of the notes themselves, and a broken-off or cut answer may not.
+      const savable = note === undefined && ask.kind !== "digest";
       return deliver(job, ask, {
         parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
         messageIds,

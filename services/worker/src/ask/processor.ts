@@ -9,7 +9,7 @@ import type { AnswerResult, createAnswerStage } from "./answer.js";
 import { type Delivery, TryLaterError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
-import { buildPrompt, type Prompt } from "./prompt.js";
+import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { STOP, stopAfter } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
@@ -114,6 +114,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       jobId,
       ask,
       messages: prompt.messages,
+      maxTokens: answerTokens(deps.maxTokens, ask.contextLength, prompt.messages),
       attempt: job.attemptsMade + 1,
       stop,
       ...(preview ? { onDelta: preview.push } : {}),
@@ -126,6 +127,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         if (result.usage !== undefined && result.interrupted === undefined)
           deps.recordUsage(jobId, ask, result.modelKey, result.usage);
         const interrupted = result.interrupted && failureText(texts, result.interrupted, ask.modelKey);
+        const truncated = result.truncated && texts.ask.answerTooLong;
         return delivery.answer(
           job,
           ask,
@@ -134,6 +136,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
             modelKey: result.modelKey,
             notesSent: prompt.notesSent,
             ...(interrupted ? { interrupted } : {}),
+            ...(truncated ? { truncated } : {}),
           },
           messageIds,
         );
@@ -269,6 +272,8 @@ export interface AskProcessorDeps {
   recordUsage: (jobId: string, ask: AskJob, modelKey: string, usage: TokenUsage) => void;
   logger: Logger;
   retry: RetryPolicy;
+  /** OPENROUTER_MAX_TOKENS: the most `max_tokens` of an ask's requests. */
+  maxTokens: number;
   /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
   streaming: { enabled: boolean; intervalMs: number };
   /** Whether this bot may stream private answers as message drafts (learnt on first use). */

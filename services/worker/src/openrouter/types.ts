@@ -9,6 +9,8 @@ export interface ChatMessage {
 export interface CompletionRequest {
   model: string;
   messages: readonly ChatMessage[];
+  /** `max_tokens` of this request; the client's `maxTokens` when not given. */
+  maxTokens?: number;
   /** Cancels the request; its abort reason is rethrown as is, not as an OpenRouterError. */
   signal?: AbortSignal;
 }
@@ -27,7 +29,10 @@ export interface TokenUsage {
 }
 
 export interface Completion {
+  /** At most the client's `maxAnswerChars` characters (see `truncated`). */
   content: string;
+  /** The answer went on past `maxAnswerChars`: `content` is its beginning, the rest was not read. */
+  truncated?: true;
   /** The model that answered, as OpenRouter reports it. */
   model: string;
   usage?: TokenUsage;
@@ -48,6 +53,14 @@ export interface OpenRouterClientOptions {
   streamIdleTimeoutMs?: number;
   /** stream() only: bounds a whole streamed answer, which may run long while it keeps coming. Defaults to timeoutMs. */
   streamTimeoutMs?: number;
+  /** `max_tokens` sent with every request that names none (OPENROUTER_MAX_TOKENS). */
+  maxTokens: number;
+  /**
+   * The most text one request gathers, in characters (UTF-16 units): a model that goes on past it
+   * (ignoring `max_tokens`) is cut there and its answer marked `truncated`, so that no answer can
+   * exhaust the process's memory.
+   */
+  maxAnswerChars: number;
   /** Sent as HTTP-Referer and X-Title, which identify the app to OpenRouter. */
   referer: string;
   title: string;
