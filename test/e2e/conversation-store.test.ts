@@ -30,6 +30,32 @@ describe("conversation memory in PostgreSQL", () => {
     expect(await createConversationStore(db, { charBudget: 0, idleMs: 1 }).recent(chatId)).toEqual([]);
   });
 
+  it("reads no further than the budget: the statement returns the turns that may fit, not all kept ones", async () => {
+    let received = 0;
+    // The real pool, with the characters of every row it returns counted.
+    const counted = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key !== "query") return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<pg.Pool["query"]>) => {
+          const result = await (target.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+          for (const row of result.rows) received += String(row.content ?? "").length;
+          return result;
+        };
+      },
+    });
+    const store = createConversationStore(counted, { charBudget: 1_000, idleMs: 3_600_000 });
+    const chatId = ++chat;
+    for (let i = 0; i < 20; i++) await store.append(chatId, `в${i} ${"я".repeat(5_000)}`, `о${i}`);
+    await store.append(chatId, "последний вопрос", "последний ответ");
+    received = 0;
+    expect((await store.recent(chatId)).map((t) => t.content)).toEqual([
+      "последний вопрос",
+      "последний ответ",
+    ]);
+    // The kept turns hold over 100,000 characters; what may fit is 1,000 (3,000 bytes of UTF-8 at most).
+    expect(received).toBeLessThanOrEqual(3_000);
+  });
+
   it("forgets a conversation idle for longer than the idle time, and on reset", async () => {
     const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
     const chatId = ++chat;

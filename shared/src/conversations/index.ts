@@ -14,23 +14,34 @@ export interface MemoryOptions {
 
 /** Turns kept per chat; older ones are deleted as new ones arrive. */
 const KEPT_TURNS = 100;
+/** The most bytes of UTF-8 one UTF-16 unit takes (a surrogate pair: 4 bytes for 2 units). */
+const MAX_BYTES_PER_UNIT = 3;
 
 /**
  * Each chat's recent turns with the model, in PostgreSQL so they survive restarts. A busy worker reads
  * and writes many chats' turns in one statement (see batched.ts).
  */
 export function createConversationStore(db: Db, options: MemoryOptions) {
-  /** The newest KEPT_TURNS turns of each chat asked for, newest first, with whether the chat went idle. */
+  /**
+   * Of the newest KEPT_TURNS turns of each chat asked for, newest first, those that may fit in the
+   * budget, with whether the chat went idle. The budget counts UTF-16 units (JavaScript's length), the
+   * statement bytes (`octet_length`, read without unpacking a stored text): a unit takes at most 3 bytes
+   * of UTF-8, so the turns within 3 × the budget in bytes include every turn `recent` may keep, and
+   * PostgreSQL sends nothing past them, however long the older turns are.
+   */
   const readMany = batched<number, StoredTurn[]>(async (chatIds) => {
     const { rows } = await db.query<StoredTurn & { chat_id: string }>({
       name: "conversations-recent",
       text: `SELECT c.chat_id, t.role, t.content, t.idle
              FROM unnest($1::bigint[]) AS c(chat_id)
              CROSS JOIN LATERAL (
-               SELECT role, content,
-                      max(created_at) OVER () < now() - make_interval(secs => $2 / 1000.0) AS idle
-               FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC LIMIT $3) AS t`,
-      values: [[...new Set(chatIds)], options.idleMs, KEPT_TURNS],
+               SELECT id, role, content, idle FROM (
+                 SELECT id, role, content,
+                        max(created_at) OVER () < now() - make_interval(secs => $2 / 1000.0) AS idle,
+                        sum(octet_length(content)) OVER (ORDER BY id DESC) AS bytes
+                 FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC LIMIT $3) AS newest
+               WHERE bytes <= $4 ORDER BY id DESC) AS t`,
+      values: [[...new Set(chatIds)], options.idleMs, KEPT_TURNS, MAX_BYTES_PER_UNIT * options.charBudget],
     });
     const byChat = new Map<number, StoredTurn[]>();
     for (const { chat_id, ...turn } of rows) {
