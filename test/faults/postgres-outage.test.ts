@@ -135,14 +135,14 @@ describe("PostgreSQL silently unreachable (packets dropped, no reset)", () => {
       )
     ).rows.map((r) => r.content);
 
-  it("notes answer 'storage unavailable' within seconds, and everything resumes by itself", async () => {
+  it("notes and /ask answer 'storage unavailable' within seconds, and everything resumes by itself", async () => {
     const user = stack.telegram.newUser();
     expect((await stack.say(user, "/note_add до зависания"))[0]).toMatch(/сохранена/);
 
     proxy.stall();
     // Each reply is awaited for at most 15 s: without bounds on statements they would wait for TCP
     // to give up (about 15 minutes).
-    for (const command of ["/note_add во время зависания", "/note_count", "/note_list"])
+    for (const command of ["/note_add во время зависания", "/note_count", "/note_list", "/ask вопрос"])
       expect(await stack.say(user, command), command).toEqual([STORAGE_UNAVAILABLE]);
     expect(stack.gateway.running).toBe(true);
 
