@@ -143,6 +143,18 @@ describe("OpenRouter client: stream()", () => {
     expect(deltas).toEqual(chunks);
   });
 
+  it("cuts an answer at maxAnswerChars, never inside an emoji, marks it truncated, takes nothing more", async () => {
+    // 99 characters, then an emoji across the limit of 100, then more that must not be taken.
+    const chunks = [`${"я".repeat(99)}😀`, "дальше ".repeat(1_000)];
+    openrouter.fake().enqueue({ kind: "stream", chunks }, { kind: "stream", chunks });
+
+    const { deltas, pending } = stream({ maxAnswerChars: 100 });
+    expect(await pending).toMatchObject({ content: "я".repeat(99), truncated: true });
+    expect(deltas).toEqual(["я".repeat(99)]);
+    const whole = await client({ maxAnswerChars: 100 }).complete({ model: MODEL, messages: MESSAGES });
+    expect(whole).toMatchObject({ content: "я".repeat(99), truncated: true });
+  });
+
   it("streams the fake's plain answers in a few chunks", async () => {
     const { deltas, pending } = stream();
 

@@ -92,14 +92,9 @@ export function createStream(transport: Transport, options: StreamOptions) {
       }
 
       if (answer.error !== undefined) throw transport.carriedError(answer.error, response, answer.text);
-      if (answer.truncated) {
-        const cut: Completion = {
-          content: answer.text,
-          model: answer.model ?? request.model,
-          truncated: true,
-        };
-        return cut;
-      }
+      // Cut at maxAnswerChars: the beginning is the answer (its usage, at the end, is not read).
+      if (answer.truncated)
+        return { content: answer.text, model: answer.model ?? request.model, truncated: true };
       if (!answer.done && !answer.finished) {
         throw new OpenRouterError("network", "OpenRouter stream ended before the answer was complete", {
           partialText: answer.text,

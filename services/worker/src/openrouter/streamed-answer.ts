@@ -26,6 +26,7 @@ export class StreamedAnswer {
 
   /** Takes one event's data and returns the new text it carried, "" if none. */
   apply(data: string): string {
+    if (this.truncated) return ""; // events read past the cut, in the same chunk: the answer is over
     if (data === "[DONE]") {
       this.done = true;
       return "";
