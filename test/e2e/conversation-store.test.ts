@@ -104,6 +104,17 @@ describe("conversation memory in PostgreSQL", () => {
     });
   });
 
+  it("does not write the turn of a question asked before the chat's last reset, arriving after it", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 3_600_000 });
+    const chatId = ++chat;
+    const askedBefore = Date.now() - 1_000;
+    await store.append(chatId, "старый", "старый ответ", "job-old", askedBefore - 1_000);
+    expect(await store.reset(chatId)).toBe(2);
+    await store.append(chatId, "до сброса", "ответ в пути", "job-on-its-way", askedBefore);
+    await store.append(chatId, "после сброса", "новый ответ", "job-new", Date.now() + 1_000);
+    expect((await store.recent(chatId)).map((t) => t.content)).toEqual(["после сброса", "новый ответ"]);
+  });
+
   it("a pair PostgreSQL refuses fails alone; the others sent with it are kept", async () => {
     const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
     const good = ++chat;

@@ -52,20 +52,35 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
     return chatIds.map((id) => byChat.get(id) ?? []);
   });
 
-  /** Adds question–answer pairs (once per job id) and trims their chats to the newest KEPT_TURNS turns. */
+  /**
+   * Adds question–answer pairs (once per job id; not those asked before their chat's last reset) and
+   * trims their chats to the newest KEPT_TURNS turns. It first locks each chat's reset mark (made if
+   * missing, in chat order so that two writers never deadlock) and reads its newest version, so that a
+   * concurrent /reset (see `reset`) is either seen here, or waits for this write and then deletes it.
+   */
   const writeTurns = async (pairs: readonly Pair[]): Promise<undefined> => {
     // Inserted in this order (`o`), so that ids grow question before answer, pair after pair.
-    const turns = pairs.flatMap((p, i) => [
-      { o: 2 * i, chat_id: p.chatId, role: "user", content: p.question, job_id: p.jobId ?? null },
-      { o: 2 * i + 1, chat_id: p.chatId, role: "assistant", content: p.answer, job_id: p.jobId ?? null },
-    ]);
+    const turns = pairs.flatMap((p, i) => {
+      const pair = { chat_id: p.chatId, job_id: p.jobId ?? null, asked_at: p.askedAt ?? null };
+      return [
+        { o: 2 * i, role: "user", content: p.question, ...pair },
+        { o: 2 * i + 1, role: "assistant", content: p.answer, ...pair },
+      ];
+    });
     await db.query({
       name: "conversations-append",
-      text: `WITH added AS (
+      text: `WITH marks AS (
+               INSERT INTO conversation_resets AS r (chat_id, reset_at)
+               SELECT chat_id, '-infinity' FROM unnest($2::bigint[]) AS c(chat_id) ORDER BY chat_id
+               ON CONFLICT (chat_id) DO UPDATE SET reset_at = r.reset_at
+               RETURNING r.chat_id, r.reset_at
+             ), added AS (
                INSERT INTO conversation_turns (chat_id, role, content, job_id)
                SELECT t.chat_id, t.role, t.content, t.job_id
                FROM jsonb_to_recordset($1::jsonb)
-                 AS t(o int, chat_id bigint, role text, content text, job_id text)
+                 AS t(o int, chat_id bigint, role text, content text, job_id text, asked_at float8)
+               JOIN marks m ON m.chat_id = t.chat_id
+               WHERE t.asked_at IS NULL OR m.reset_at < to_timestamp(t.asked_at / 1000.0)
                ORDER BY t.o
                ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
              )
@@ -74,7 +89,11 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
                SELECT id FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC OFFSET $3 LIMIT 1
              )`,
       // A NUL (in a question or an answer), which PostgreSQL refuses, is stored replaced.
-      values: [storableJson(turns), [...new Set(pairs.map((p) => p.chatId))], KEPT_TURNS],
+      values: [
+        storableJson(turns),
+        [...new Set(pairs.map((p) => p.chatId))].sort((a, b) => a - b),
+        KEPT_TURNS,
+      ],
     });
     return undefined;
   };
@@ -111,12 +130,26 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
 
     /**
      * Adds a question–answer pair. With `jobId` it is added once, however often the job runs (a job
-     * re-run after a crash or a retry remembers its turn once). A pair PostgreSQL refuses fails only
-     * its own ask, not the others written with it.
+     * re-run after a crash or a retry remembers its turn once). With `askedAt` (epoch ms, the
+     * gateway's clock) it is not added when the chat was reset since (by PostgreSQL's clock): /reset
+     * wins over an answer still on its way. A pair PostgreSQL refuses fails only its own ask, not the
+     * others written with it.
      */
-    async append(chatId: number, question: string, answer: string, jobId?: string): Promise<void> {
+    async append(
+      chatId: number,
+      question: string,
+      answer: string,
+      jobId?: string,
+      askedAt?: number,
+    ): Promise<void> {
       if (options.charBudget === 0) return;
-      const pair = { chatId, question, answer, ...(jobId === undefined ? {} : { jobId }) };
+      const pair = {
+        chatId,
+        question,
+        answer,
+        ...(jobId === undefined ? {} : { jobId }),
+        ...(askedAt === undefined ? {} : { askedAt }),
+      };
       const write = appendMany(pair);
       const settled = write.catch(() => {});
       writing.set(chatId, settled);
@@ -135,8 +168,18 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       return rows[0]?.content;
     },
 
-    /** Forgets the chat's conversation (in the caller's transaction when given one); returns how many turns were dropped. */
+    /**
+     * Forgets the chat's conversation (in the caller's transaction when given one), and the turns of
+     * questions asked before now that are still on their way; returns how many turns were dropped.
+     */
     async reset(chatId: number, client: Queryable = db): Promise<number> {
+      // Two statements: the mark waits for a write under way (see writeTurns), and the delete, with a
+      // snapshot taken after it, sees that write's turns too.
+      await client.query(
+        `INSERT INTO conversation_resets (chat_id, reset_at) VALUES ($1, now())
+         ON CONFLICT (chat_id) DO UPDATE SET reset_at = excluded.reset_at`,
+        [chatId],
+      );
       const { rowCount } = await client.query("DELETE FROM conversation_turns WHERE chat_id = $1", [chatId]);
       return rowCount ?? 0;
     },
@@ -154,4 +197,5 @@ interface Pair {
   question: string;
   answer: string;
   jobId?: string;
+  askedAt?: number;
 }
