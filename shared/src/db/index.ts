@@ -51,7 +51,9 @@ export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => 
     return result;
   } catch (error) {
     failure = error;
-    await client.query("ROLLBACK").catch(() => {});
+    // A connection about to be dropped is not asked to roll back (it would wait behind the statement
+    // left unanswered): PostgreSQL rolls back a transaction whose connection ends.
+    if (!isDatabaseUnavailable(error)) await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
     releaseAfter(client, failure);

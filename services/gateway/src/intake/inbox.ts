@@ -2,7 +2,7 @@
  * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
  * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
  */
-import { batched, type Db, releaseAfter, storableJson } from "@notesbot/shared/db";
+import { batched, type Db, isDatabaseUnavailable, releaseAfter, storableJson } from "@notesbot/shared/db";
 import type { Update } from "grammy/types";
 import type pg from "pg";
 
@@ -183,7 +183,8 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
           if (rowCount === 1) return value;
         } catch (error) {
           failure = error;
-          await client.query("ROLLBACK").catch(() => {});
+          // Dropped rather than rolled back when PostgreSQL does not answer (see releaseAfter).
+          if (!isDatabaseUnavailable(error)) await client.query("ROLLBACK").catch(() => {});
           throw error;
         } finally {
           releaseAfter(client, failure);
