@@ -15,9 +15,9 @@ export type Queryable = pg.Pool | pg.PoolClient;
  * PostgreSQL for ever, even when it is silently unreachable (packets dropped, no reset): the server
  * cancels a statement that runs longer (`statement_timeout`, SQLSTATE 57014); the client gives up on
  * one that gets no answer at all a second later (`query_timeout`; that connection is then dropped, see
- * `inTransaction`); and the wait for a connection, new or free, by twice it (a burst queues for the
- * pool's connections, 10 s by default as before). TCP keepalive finds a dead idle connection without
- * waiting for the next statement.
+ * `inTransaction`); and the wait for a connection, new or free, by twice it (10 s by default: a burst
+ * queues for the pool's connections). TCP keepalive finds a dead idle connection without waiting for
+ * the next statement.
  */
 export function createPool(
   databaseUrl: string,
