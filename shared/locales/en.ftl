@@ -116,6 +116,7 @@ ask-queued = ⏳ Your question is queued: { $ahead } of your { $ahead ->
     } ahead of it. I will answer them in order.
 ask-cancelled = Question cancelled.
 ask-interrupted = ⚠️ The answer broke off; shown is what arrived. { $reason }
+ask-cut-too-long = ✂️ The answer was too long; shown is its beginning. Ask for a shorter one, or for it in parts.
 ask-cancelled-count = Questions cancelled: { $count }.
 ask-nothing-to-cancel = Nothing to cancel: you have no questions in progress.
 ask-memory-reset = Starting afresh: the earlier conversation with the model is forgotten.

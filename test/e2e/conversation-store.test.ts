@@ -30,6 +30,32 @@ describe("conversation memory in PostgreSQL", () => {
     expect(await createConversationStore(db, { charBudget: 0, idleMs: 1 }).recent(chatId)).toEqual([]);
   });
 
+  it("reads no further than the budget: the statement returns the turns that may fit, not all kept ones", async () => {
+    let received = 0;
+    // The real pool, with the characters of every row it returns counted.
+    const counted = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key !== "query") return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<pg.Pool["query"]>) => {
+          const result = await (target.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+          for (const row of result.rows) received += String(row.content ?? "").length;
+          return result;
+        };
+      },
+    });
+    const store = createConversationStore(counted, { charBudget: 1_000, idleMs: 3_600_000 });
+    const chatId = ++chat;
+    for (let i = 0; i < 20; i++) await store.append(chatId, `в${i} ${"я".repeat(5_000)}`, `о${i}`);
+    await store.append(chatId, "последний вопрос", "последний ответ");
+    received = 0;
+    expect((await store.recent(chatId)).map((t) => t.content)).toEqual([
+      "последний вопрос",
+      "последний ответ",
+    ]);
+    // The kept turns hold over 100,000 characters; what may fit is 1,000 (3,000 bytes of UTF-8 at most).
+    expect(received).toBeLessThanOrEqual(3_000);
+  });
+
   it("forgets a conversation idle for longer than the idle time, and on reset", async () => {
     const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
     const chatId = ++chat;
@@ -78,12 +104,25 @@ describe("conversation memory in PostgreSQL", () => {
     });
   });
 
+  it("does not write the turn of a question asked before the chat's last reset, arriving after it", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 3_600_000 });
+    const chatId = ++chat;
+    const askedBefore = Date.now() - 1_000;
+    await store.append(chatId, "старый", "старый ответ", "job-old", askedBefore - 1_000);
+    expect(await store.reset(chatId)).toBe(2);
+    await store.append(chatId, "до сброса", "ответ в пути", "job-on-its-way", askedBefore);
+    await store.append(chatId, "после сброса", "новый ответ", "job-new", Date.now() + 1_000);
+    expect((await store.recent(chatId)).map((t) => t.content)).toEqual(["после сброса", "новый ответ"]);
+  });
+
   it("a pair PostgreSQL refuses fails alone; the others sent with it are kept", async () => {
     const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
-    const [good, bad] = [++chat, ++chat];
+    const good = ++chat;
+    // A chat id past bigint's range: data PostgreSQL refuses (22003), whatever the text.
+    const bad = 2 ** 63;
     const results = await Promise.allSettled([
       store.append(good, "первый", "ответ", "job-ok-1"),
-      store.append(bad, "нулевой \u0000 байт", "ответ", "job-bad"),
+      store.append(bad, "вопрос", "ответ", "job-bad"),
       store.append(good, "второй", "ответ 2", "job-ok-2"),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
@@ -93,6 +132,17 @@ describe("conversation memory in PostgreSQL", () => {
       "второй",
       "ответ 2",
     ]);
-    expect(await store.recent(bad)).toEqual([]);
+    const { rows } = await db.query("SELECT 1 FROM conversation_turns WHERE job_id = 'job-bad'");
+    expect(rows).toEqual([]);
+  });
+
+  it("stores a NUL or a lone half of a surrogate pair replaced, instead of refusing the turn", async () => {
+    const store = createConversationStore(db, { charBudget: 8_000, idleMs: 60_000 });
+    const chatId = ++chat;
+    await store.append(chatId, "нулевой \u0000 байт", "половина \uD83D пары", "job-nul");
+    expect((await store.recent(chatId)).map((t) => t.content)).toEqual([
+      "нулевой \uFFFD байт",
+      "половина \uFFFD пары",
+    ]);
   });
 });

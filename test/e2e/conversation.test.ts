@@ -45,6 +45,43 @@ describe("conversation memory", () => {
     expect(roles(fourth)).toEqual([expect.stringMatching(/^system: /), "user: С чистого листа"]);
   });
 
+  it("a NUL in a question or an answer is stored replaced: answered, remembered, savable as a note", async () => {
+    const user = stack.telegram.newUser();
+    stack.openrouter.enqueue({ kind: "answer", content: "ответ с \u0000 внутри" });
+    const asked = await ask(stack, user, "вопрос с \u0000 внутри");
+    expect(await asked.answer()).toMatch(/^ответ с .? ?внутри/);
+
+    // The next question goes out with the turn, each NUL replaced by U+FFFD.
+    const next = stack.openrouter.requests.length;
+    await (await ask(stack, user, "и ещё")).answer();
+    expect(stack.openrouter.requests[next]?.messages.slice(1).map((m) => m.content)).toEqual([
+      "вопрос с \uFFFD внутри",
+      "ответ с \uFFFD внутри",
+      "и ещё",
+    ]);
+
+    // The save button under the first answer stores it, replaced the same way.
+    const button = (
+      stack.telegram.markupOf(user.id, asked.messageId) as {
+        inline_keyboard: { callback_data: string }[][];
+      }
+    ).inline_keyboard[0]?.[0];
+    const chat = { id: user.id, type: "private" as const, first_name: user.first_name };
+    const since = stack.telegram.calls.length;
+    stack.telegram.pressButton(user, chat, asked.messageId, button?.callback_data as string);
+    const pressed = await stack.telegram.waitForCall(
+      (c) => c.method === "answerCallbackQuery",
+      15_000,
+      since,
+    );
+    const { rows } = await stack.db.query<{ id: string; text: string }>(
+      "SELECT id, text FROM notes WHERE user_id = $1",
+      [user.id],
+    );
+    expect(String(pressed.payload.text)).toBe(`Сохранено как заметка #${rows[0]?.id}.`);
+    expect(rows.map((r) => r.text)).toEqual(["❓ вопрос с \uFFFD внутри\n\nответ с \uFFFD внутри"]);
+  });
+
   it("keeps other chats' conversations apart", async () => {
     const [a, b] = [stack.telegram.newUser(), stack.telegram.newUser()];
     await (await ask(stack, a, "секрет чата А")).answer();

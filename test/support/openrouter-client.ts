@@ -28,6 +28,8 @@ export function useFakeOpenRouter() {
         apiKey: API_KEY,
         baseUrl: fake().baseUrl,
         timeoutMs: 5_000,
+        maxTokens: 1_000,
+        maxAnswerChars: 32_000,
         referer: "https://github.com/example/notesbot",
         title: "Notes bot",
         ...overrides,

@@ -3,7 +3,8 @@ import { createConnection, createServer, type Socket } from "node:net";
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server, which the test can cut or stall. Blocked, live
  * connections are reset and new ones are dropped at once, as when a database host goes away. Stalled,
- * nothing is forwarded either way and connections stay open, as when a server hangs.
+ * nothing is forwarded either way and connections stay open, new ones included (accepted, then
+ * silent), as when a server hangs or a network drops packets without a reset.
  */
 export class TcpProxy {
   private blocked = false;
@@ -23,9 +24,10 @@ export class TcpProxy {
         client.destroy();
         upstream.destroy();
       });
-      if (this.stalled) socket.pause();
     }
     client.pipe(upstream).pipe(client);
+    // After pipe(), which would resume them: a connection made while stalled is accepted, then silent.
+    if (this.stalled) for (const socket of [client, upstream]) socket.pause();
   });
 
   private constructor(private readonly target: { host: string; port: number }) {}

@@ -20,6 +20,8 @@ describe("configuration", () => {
     expect(config.access.allowedUserIds.size).toBe(0);
     expect(config.webhook).toBeUndefined();
     expect(config.logLevel).toBe("info");
+    expect(config.databaseTimeoutMs).toBe(5_000);
+    expect([config.ask.maxTokens, config.ask.maxAnswerChars]).toEqual([4_096, 32_000]);
   });
 
   it.each([

@@ -51,7 +51,7 @@ describe("OpenRouter client", () => {
       "http-referer": "https://github.com/example/notesbot",
       "x-title": "Notes bot",
     });
-    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES });
+    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES, max_tokens: 1_000 });
   });
 
   it("reads Retry-After in seconds from a 429", async () => {

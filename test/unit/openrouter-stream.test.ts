@@ -88,7 +88,7 @@ describe("OpenRouter client: stream()", () => {
 
     const [request] = await openrouter.fake().waitForRequests(1);
     expect(request?.stream).toBe(true);
-    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES, stream: true });
+    expect(request?.body).toEqual({ model: MODEL, messages: MESSAGES, max_tokens: 1_000, stream: true });
     expect(request?.headers).toEqual({
       authorization: `Bearer ${API_KEY}`,
       "http-referer": "https://github.com/example/notesbot",
@@ -149,6 +149,18 @@ describe("OpenRouter client: stream()", () => {
     expect(content).toHaveLength(9_000);
     expect(content).toBe(chunks.join(""));
     expect(deltas).toEqual(chunks);
+  });
+
+  it("cuts an answer at maxAnswerChars, never inside an emoji, marks it cut as too long, takes nothing more", async () => {
+    // 99 characters, then an emoji across the limit of 100, then more that must not be taken.
+    const chunks = [`${"я".repeat(99)}😀`, "дальше ".repeat(1_000)];
+    openrouter.fake().enqueue({ kind: "stream", chunks }, { kind: "stream", chunks });
+
+    const { deltas, pending } = stream({ maxAnswerChars: 100 });
+    expect(await pending).toMatchObject({ content: "я".repeat(99), cut: "too_long" });
+    expect(deltas).toEqual(["я".repeat(99)]);
+    const whole = await client({ maxAnswerChars: 100 }).complete({ model: MODEL, messages: MESSAGES });
+    expect(whole).toMatchObject({ content: "я".repeat(99), cut: "too_long" });
   });
 
   it("streams the fake's plain answers in a few chunks", async () => {

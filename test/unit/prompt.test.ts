@@ -1,6 +1,11 @@
 /** What each kind of ask sends, fitted to the model's context (the estimate the README documents). */
 import { describe, expect, it } from "vitest";
-import { answerReserve, buildPrompt, estimateTokens } from "../../services/worker/src/ask/prompt.js";
+import {
+  answerReserve,
+  answerTokens,
+  buildPrompt,
+  estimateTokens,
+} from "../../services/worker/src/ask/prompt.js";
 import { type AskJob, askJobSchema } from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 
@@ -47,5 +52,16 @@ describe("the prompt", () => {
     const none = buildPrompt(texts, job({ kind: "digest", notes, contextLength: 300 }), []);
     expect(none.notesSent).toBe(0);
     expect(buildPrompt(texts, job({ kind: "digest", notes }), []).notesSent).toBe(30);
+  });
+
+  it("asks for max_tokens as configured, but never more than the room the request leaves in the context", () => {
+    const fitted = buildPrompt(texts, job({ kind: "digest", notes, contextLength: 8_192 }), []).messages;
+    expect(answerTokens(4_096, undefined, fitted)).toBe(4_096);
+    expect(answerTokens(4_096, 131_072, fitted)).toBe(4_096);
+    // The notes fill the input budget of a short context: the request leaves its reserve, 2048.
+    const room = answerTokens(4_096, 8_192, fitted);
+    expect(room).toBeGreaterThanOrEqual(answerReserve(8_192));
+    expect(room + estimateTokens(fitted)).toBeLessThanOrEqual(8_192);
+    expect(answerTokens(500, 8_192, fitted)).toBe(500);
   });
 });

@@ -21,9 +21,13 @@ import { startWebhookServer } from "./intake/webhook.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "gateway", secrets: secretsOf(config) });
-const db = createPool(config.databaseUrl);
+const db = createPool(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
 // The inbox's marks (handled, leases, a placeholder's id): their commits need not wait for the disk.
-const bookkeeping = createPool(config.databaseUrl, { max: 5, asyncCommit: true });
+const bookkeeping = createPool(config.databaseUrl, {
+  timeoutMs: config.databaseTimeoutMs,
+  max: 5,
+  asyncCommit: true,
+});
 // An idle connection dropped by the server must not crash the process: the pool replaces it.
 for (const pool of [db, bookkeeping])
   pool.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));

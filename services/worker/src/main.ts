@@ -32,7 +32,7 @@ const logger = createLogger({ level: config.logLevel, service: "worker", secrets
 // Every locale's texts, loaded once; each job is answered in its asker's (`locale` on the job).
 const localizer = createLocalizer();
 
-const db = createPool(config.databaseUrl, { max: 5 });
+const db = createPool(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs, max: 5 });
 db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const metrics = createWorkerMetrics(() => countUnavailableModels(db));
 
@@ -49,6 +49,8 @@ const openrouter = createOpenRouterClient({
   timeoutMs: config.ask.timeoutMs,
   streamIdleTimeoutMs: config.ask.timeoutMs,
   streamTimeoutMs: config.streaming.timeoutMs,
+  maxTokens: config.ask.maxTokens,
+  maxAnswerChars: config.ask.maxAnswerChars,
   referer: "https://github.com/notesbot/notesbot",
   title: "notesbot",
 });
@@ -122,6 +124,7 @@ const processor = createAskProcessor({
   localizer,
   logger,
   retry,
+  maxTokens: config.ask.maxTokens,
   streaming: { enabled: config.streaming.enabled, intervalMs: config.streaming.intervalMs },
   drafts: { available: undefined },
 });

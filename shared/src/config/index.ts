@@ -40,6 +40,8 @@ const envSchema = z.object({
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_BASE_URL: z.url().default("https://openrouter.ai/api/v1"),
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/notesbot"),
+  // Bounds every PostgreSQL statement and the wait for a connection (see db/index.ts).
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
   OPENROUTER_RPM: z.coerce.number().int().min(0).default(20),
@@ -59,6 +61,9 @@ const envSchema = z.object({
   PORT: port.default(8080),
   // Tuning of /ask; the defaults are documented in README.md ("How /ask fails").
   OPENROUTER_TIMEOUT_MS: ms.default(60_000),
+  // Bounds a model cannot break: the answer's tokens asked for, and the text gathered for one answer.
+  OPENROUTER_MAX_TOKENS: z.coerce.number().int().min(16).max(1_000_000).default(4_096),
+  ASK_ANSWER_MAX_CHARS: z.coerce.number().int().min(4_096).max(200_000).default(32_000),
   ASK_USER_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   ASK_USER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(2),
   // Empty: the registry's models marked as fallbacks; "none": no fallback; else comma-separated keys.
@@ -111,12 +116,18 @@ export interface Config {
   telegram: { token: string; apiRoot: string };
   openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
   databaseUrl: string;
+  /** DATABASE_TIMEOUT_MS: a statement, and the wait for a connection, fail after this (see createPool). */
+  databaseTimeoutMs: number;
   redis: { url: string; queuePrefix: string };
   ask: {
     maxAttempts: number;
     retryBaseMs: number;
     deadlineMs: number;
     timeoutMs: number;
+    /** OPENROUTER_MAX_TOKENS: `max_tokens` of every request (less where the model's context is short). */
+    maxTokens: number;
+    /** ASK_ANSWER_MAX_CHARS: an answer is cut here, with a note saying so. */
+    maxAnswerChars: number;
     perUserPerMinute: number;
     perUserInFlight: number;
     /** Undefined: the registry's models marked as fallbacks. */
@@ -160,12 +171,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       requestsPerMinute: e.OPENROUTER_RPM,
     },
     databaseUrl: e.DATABASE_URL,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     ask: {
       maxAttempts: e.ASK_MAX_ATTEMPTS,
       retryBaseMs: e.ASK_RETRY_BASE_MS,
       deadlineMs: e.ASK_DEADLINE_MS,
       timeoutMs: e.OPENROUTER_TIMEOUT_MS,
+      maxTokens: e.OPENROUTER_MAX_TOKENS,
+      maxAnswerChars: e.ASK_ANSWER_MAX_CHARS,
       perUserPerMinute: e.ASK_USER_LIMIT_PER_MINUTE,
       perUserInFlight: e.ASK_USER_MAX_IN_FLIGHT,
       fallbackModels: e.FALLBACK_MODELS,

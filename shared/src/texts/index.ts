@@ -329,7 +329,11 @@ function createTexts(t: Translate) {
       lengthBeforeAnswer: t("ask-length-empty"),
       modelGone: (modelKey: string) => t("ask-model-gone", { modelKey }),
       /** The note under an answer whose text is not whole (finish_reason "length" or "content_filter"). */
-      cut: { length: t("ask-cut-length"), content_filter: t("ask-cut-content-filter") },
+      cut: {
+        length: t("ask-cut-length"),
+        content_filter: t("ask-cut-content-filter"),
+        too_long: t("ask-cut-too-long"),
+      },
       missingKey: t("ask-missing-key"),
       breakerOpen: (modelKey: string) => t("ask-breaker-open", { modelKey }),
       /** OpenRouter's daily cap of free requests is used up; `resetAt` is a UTC time, "00:00". */

@@ -2,7 +2,7 @@
  * The inbox table (migrations/…_inbox.sql): every update the gateway took from Telegram, who handles it
  * under which lease, whether its handler finished, and what its effects produced. All its SQL is here.
  */
-import { batched, type Db } from "@notesbot/shared/db";
+import { batched, type Db, isDatabaseUnavailable, releaseAfter, storableJson } from "@notesbot/shared/db";
 import type { Update } from "grammy/types";
 import type pg from "pg";
 
@@ -30,7 +30,8 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
              FROM jsonb_to_recordset($1::jsonb) AS r(update_id bigint, chat_id bigint, payload jsonb)
              ON CONFLICT (update_id) DO NOTHING
              RETURNING update_id`,
-      values: [JSON.stringify(rows), owner, leaseSeconds],
+      // A NUL in a message (which jsonb refuses) is recorded replaced.
+      values: [storableJson(rows), owner, leaseSeconds],
     });
 
   // Outcomes remembered and handled marks: nobody waits for them, so one statement gathers those of
@@ -185,6 +186,7 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
     ): Promise<T> {
       for (let attempt = 0; attempt < 3; attempt++) {
         const client = await db.connect();
+        let failure: unknown;
         try {
           await client.query("BEGIN");
           const value = await effect(client);
@@ -197,10 +199,12 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
           await client.query(rowCount === 1 ? "COMMIT" : "ROLLBACK");
           if (rowCount === 1) return value;
         } catch (error) {
-          await client.query("ROLLBACK").catch(() => {});
+          failure = error;
+          // Dropped rather than rolled back when PostgreSQL does not answer (see releaseAfter).
+          if (!isDatabaseUnavailable(error)) await client.query("ROLLBACK").catch(() => {});
           throw error;
         } finally {
-          client.release();
+          releaseAfter(client, failure);
         }
         const { rows } = await db.query<{ done: boolean; value: Json }>(
           "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1",

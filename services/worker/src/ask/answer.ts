@@ -35,7 +35,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
           }
         : undefined;
       try {
-        const completion = await llm.complete(modelKey, input.messages, signal, collect);
+        const completion = await llm.complete(modelKey, input.messages, signal, collect, input.maxTokens);
         if (completion.cut !== undefined)
           logger.info({ jobId: input.jobId, modelKey, cut: completion.cut }, "answer cut short");
         return { ok: true, content: completion.content, usage: completion.usage, cut: completion.cut };
@@ -171,6 +171,8 @@ export interface AnswerInput {
   jobId: string;
   ask: AskJob;
   messages: ChatMessage[];
+  /** `max_tokens` of its requests (see prompt.ts, answerTokens). */
+  maxTokens: number;
   /** This run's attempt number, the first being 1. */
   attempt: number;
   /** Aborted with a STOP reason: /cancel, shutdown, undeliverable chat. */

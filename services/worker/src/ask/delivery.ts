@@ -28,8 +28,8 @@ import {
 } from "./telegram.js";
 
 /**
- * The delivery stage: renders an answer (or a final status text), records it on the job, remembers
- * the turn and puts it into the chat in place of the placeholder and the preview's messages. What is
+ * The delivery stage: renders an answer (or a final status text), records it on the job, puts it into
+ * the chat in place of the placeholder and the preview's messages, then remembers the turn. What is
  * recorded makes every step safe to run again: a re-run resumes where the last run stopped, and never
  * asks the model again. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing
  * for now throws a TryLaterError, and the job runs again later.
@@ -39,7 +39,7 @@ export function createDelivery(deps: DeliveryDeps) {
 
   const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
     try {
-      await deps.conversations.append(ask.chatId, ask.question, answer, job.id);
+      await deps.conversations.append(ask.chatId, ask.question, answer, job.id, ask.enqueuedAt);
       return true;
     } catch (error) {
       logger.warn({ jobId: job.id, code: (error as { code?: string }).code }, "turn not remembered yet");
@@ -91,7 +91,10 @@ export function createDelivery(deps: DeliveryDeps) {
     return { inline_keyboard: [[{ text: progress.saveButton, callback_data: data }]] };
   };
 
-  /** Delivers recorded progress: remembers the turn if not yet, sends what is left, and reports how it ended. */
+  /**
+   * Delivers recorded progress: sends what is left, then remembers the turn if not yet, and reports
+   * how it ended. The user gets the answer first: PostgreSQL slow or unreachable never holds it up.
+   */
   const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Ending> => {
     let progress = recorded;
     const ending: Ending = {
@@ -99,10 +102,6 @@ export function createDelivery(deps: DeliveryDeps) {
       modelKey: progress.modelKey ?? ask.modelKey,
       ...(progress.failure === undefined ? {} : { failure: progress.failure }),
     };
-    const pendingTurn = () => (progress.remembered ? undefined : progress.answer);
-    const answer = pendingTurn();
-    if (answer !== undefined && (await remember(job, ask, answer)))
-      progress = { ...progress, remembered: true };
 
     try {
       progress = await sendParts(job, deps.messages(ask), progress);
@@ -114,10 +113,9 @@ export function createDelivery(deps: DeliveryDeps) {
       return { ...ending, outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" };
     }
 
-    const late = pendingTurn();
-    if (late !== undefined) {
+    if (!progress.remembered && progress.answer !== undefined) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
-      if (!(await remember(job, ask, late))) {
+      if (!(await remember(job, ask, progress.answer))) {
         await job.updateProgress(progress);
         throw new TryLaterError(2_000, "memory", ending);
       }

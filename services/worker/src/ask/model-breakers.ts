@@ -31,15 +31,25 @@ export function createModelBreakers(
   settings: BreakerSettings,
   onStateChange: (model: string, state: BreakerState) => void = () => {},
 ) {
-  type Args = [ChatMessage[], AbortSignal | undefined, ((delta: string) => void) | undefined];
+  type Args = [
+    ChatMessage[],
+    AbortSignal | undefined,
+    ((delta: string) => void) | undefined,
+    number | undefined,
+  ];
   const breakers = new Map<string, CircuitBreaker<Args, Completion>>();
 
   const breakerFor = (model: string) => {
     let breaker = breakers.get(model);
     if (breaker) return breaker;
     breaker = new CircuitBreaker(
-      (...[messages, signal, onDelta]: Args) => {
-        const request = { model, messages, ...(signal ? { signal } : {}) };
+      (...[messages, signal, onDelta, maxTokens]: Args) => {
+        const request = {
+          model,
+          messages,
+          ...(signal ? { signal } : {}),
+          ...(maxTokens === undefined ? {} : { maxTokens }),
+        };
         return onDelta ? client.stream({ ...request, onDelta }) : client.complete(request);
       },
       {
@@ -62,15 +72,19 @@ export function createModelBreakers(
   };
 
   return {
-    /** With `onDelta` the answer is streamed, each new piece passed on as it arrives. */
+    /**
+     * With `onDelta` the answer is streamed, each new piece passed on as it arrives; `maxTokens` is
+     * the request's `max_tokens` (the client's default when not given).
+     */
     async complete(
       model: string,
       messages: ChatMessage[],
       signal?: AbortSignal,
       onDelta?: (delta: string) => void,
+      maxTokens?: number,
     ): Promise<Completion> {
       try {
-        return await breakerFor(model).fire(messages, signal, onDelta);
+        return await breakerFor(model).fire(messages, signal, onDelta, maxTokens);
       } catch (error) {
         if ((error as { code?: string }).code === "EOPENBREAKER")
           throw new BreakerOpenError(`breaker open: ${model}`);

@@ -1,4 +1,4 @@
-import type { ConversationStore } from "@notesbot/shared/conversations";
+import type { ConversationStore, Turn } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
 import { type AskJob, askJobSchema, RetryLaterError, type UserAsks } from "@notesbot/shared/queue";
 import type { Localizer } from "@notesbot/shared/texts";
@@ -9,9 +9,9 @@ import type { AnswerResult, createAnswerStage } from "./answer.js";
 import { type Delivery, TryLaterError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
-import { buildPrompt, type Prompt } from "./prompt.js";
+import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
-import { STOP } from "./stop.js";
+import { STOP, stopAfter } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
 import { type ChatMessages, type ChatTarget, telegramErrorFields } from "./telegram.js";
 
@@ -34,19 +34,39 @@ export function createAskProcessor(deps: AskProcessorDeps) {
   };
 
   /**
-   * The request for the ask's kind (see prompt.ts): a question goes with the chat's recent turns, or
-   * without them when PostgreSQL does not answer; questions about notes and digests go without memory.
+   * The chat's recent turns, or none when PostgreSQL fails, or does not answer before the ask's
+   * deadline (which counts from the question, so the read is within it like everything else).
    */
-  const promptFor = async (jobId: string, ask: AskJob): Promise<Prompt> => {
-    const texts = localizer.of(ask.locale);
-    if (ask.kind !== "ask") return buildPrompt(texts, ask, []);
-    const history = await deps.conversations.recent(ask.chatId).catch((error: unknown) => {
+  const memoryOf = async (jobId: string, ask: AskJob): Promise<Turn[]> => {
+    const read = deps.conversations.recent(ask.chatId).catch((error: unknown) => {
       logger.warn(
         { jobId, code: (error as { code?: string }).code },
         "memory unavailable; asking without it",
       );
       return [];
     });
+    const deadline = stopAfter(ask.enqueuedAt + deps.retry.deadlineMs - Date.now(), "deadline");
+    const expired = new Promise<undefined>((resolve) =>
+      deadline.signal.addEventListener("abort", () => resolve(undefined), { once: true }),
+    );
+    try {
+      const history = await Promise.race([read, expired]);
+      if (history !== undefined) return history;
+      logger.warn({ jobId }, "memory not read before the ask's deadline; asking without it");
+      return [];
+    } finally {
+      deadline.clear();
+    }
+  };
+
+  /**
+   * The request for the ask's kind (see prompt.ts): a question goes with the chat's recent turns, or
+   * without them when PostgreSQL does not answer; questions about notes and digests go without memory.
+   */
+  const promptFor = async (jobId: string, ask: AskJob): Promise<Prompt> => {
+    const texts = localizer.of(ask.locale);
+    if (ask.kind !== "ask") return buildPrompt(texts, ask, []);
+    const history = await memoryOf(jobId, ask);
     const prompt = buildPrompt(texts, ask, history);
     const dropped = history.length + 2 - prompt.messages.length;
     if (dropped > 0)
@@ -94,6 +114,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       jobId,
       ask,
       messages: prompt.messages,
+      maxTokens: answerTokens(deps.maxTokens, ask.contextLength, prompt.messages),
       attempt: job.attemptsMade + 1,
       stop,
       ...(preview ? { onDelta: preview.push } : {}),
@@ -251,6 +272,8 @@ export interface AskProcessorDeps {
   recordUsage: (jobId: string, ask: AskJob, modelKey: string, usage: TokenUsage) => void;
   logger: Logger;
   retry: RetryPolicy;
+  /** OPENROUTER_MAX_TOKENS: the most `max_tokens` of an ask's requests. */
+  maxTokens: number;
   /** Stream answers, editing the placeholder as they grow at most once per `intervalMs` (3× in groups). */
   streaming: { enabled: boolean; intervalMs: number };
   /** Whether this bot may stream private answers as message drafts (learnt on first use). */

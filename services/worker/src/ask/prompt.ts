@@ -66,6 +66,20 @@ export function answerReserve(contextLength: number): number {
   return Math.min(4096, Math.max(256, Math.floor(contextLength / 4)));
 }
 
+/**
+ * The answer's `max_tokens`: `maxTokens` (OPENROUTER_MAX_TOKENS), but no more than the room the
+ * request's messages leave in the model's context (by the estimate; at least the answer's reserve).
+ */
+export function answerTokens(
+  maxTokens: number,
+  contextLength: number | undefined,
+  messages: readonly ChatMessage[],
+): number {
+  if (contextLength === undefined) return maxTokens;
+  const room = Math.max(answerReserve(contextLength), contextLength - estimateTokens(messages));
+  return Math.min(maxTokens, room);
+}
+
 /** Tokens the request may take of a model's context. */
 export function inputBudget(contextLength: number): number {
   return Math.max(0, contextLength - answerReserve(contextLength));

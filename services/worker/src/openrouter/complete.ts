@@ -1,20 +1,31 @@
 import { answerCut, noAnswer, UPSTREAM_FAILURE } from "./errors.js";
-import { failureOf, type Transport } from "./transport.js";
+import { cutAt, failureOf, MAX_BODY_BYTES, readText, type Transport } from "./transport.js";
 import type { Completion, CompletionRequest, OpenRouterClientOptions } from "./types.js";
 import { completionBody, errorEnvelope, parseJson, toUsage } from "./wire.js";
 
-/** A chat completion in one piece: one request, bounded by `timeoutMs` from connecting to the last byte. */
-export function createComplete(transport: Transport, options: Pick<OpenRouterClientOptions, "timeoutMs">) {
+/**
+ * A chat completion in one piece: one request, bounded by `timeoutMs` from connecting to the last byte,
+ * its body by MAX_BODY_BYTES and its answer by `maxAnswerChars`.
+ */
+export function createComplete(
+  transport: Transport,
+  options: Pick<OpenRouterClientOptions, "timeoutMs" | "maxTokens" | "maxAnswerChars">,
+) {
   return async function complete(request: CompletionRequest): Promise<Completion> {
     transport.requireKey();
 
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
     let response: Response;
-    let text: string;
+    let text: string | undefined;
     try {
-      response = await transport.post({ model: request.model, messages: request.messages }, signal);
-      text = await response.text();
+      const body = {
+        model: request.model,
+        messages: request.messages,
+        max_tokens: request.maxTokens ?? options.maxTokens,
+      };
+      response = await transport.post(body, signal);
+      text = await readText(response, MAX_BODY_BYTES);
     } catch (error) {
       throw failureOf(error, request.signal, [
         {
@@ -25,6 +36,10 @@ export function createComplete(transport: Transport, options: Pick<OpenRouterCli
       ]);
     }
 
+    if (text === undefined) {
+      const tooLarge = { message: `response larger than ${MAX_BODY_BYTES} bytes` };
+      throw transport.httpError(response.ok ? UPSTREAM_FAILURE : response.status, tooLarge, response);
+    }
     const body = parseJson(text);
     const envelope = errorEnvelope.safeParse(body);
     if (!response.ok) throw transport.httpError(response.status, envelope.data?.error, response);
@@ -40,11 +55,13 @@ export function createComplete(transport: Transport, options: Pick<OpenRouterCli
       throw transport.carriedError(choice.error ?? {}, response);
     }
     const content = choice?.message?.content ?? "";
-    const cut = answerCut(choice?.finish_reason);
-    if (content.trim() === "") throw noAnswer(cut);
+    const finished = answerCut(choice?.finish_reason);
+    if (content.trim() === "") throw noAnswer(finished);
 
-    const completion: Completion = { content, model: parsed.data.model ?? request.model };
+    const capped = cutAt(content, options.maxAnswerChars);
+    const completion: Completion = { content: capped ?? content, model: parsed.data.model ?? request.model };
     if (parsed.data.usage !== undefined) completion.usage = toUsage(parsed.data.usage);
+    const cut = capped === undefined ? finished : "too_long";
     if (cut !== undefined) completion.cut = cut;
     return completion;
   };

@@ -1,4 +1,4 @@
-import type { AnswerCut } from "./types.js";
+import type { ModelCut } from "./types.js";
 
 /** OpenRouter's own meaning of 502: the upstream model gave an invalid or failed response. */
 export const UPSTREAM_FAILURE = 502;
@@ -65,12 +65,12 @@ export class OpenRouterError extends Error {
 }
 
 /** A finish_reason as the cut it means for the answer text, if any. */
-export function answerCut(finishReason: string | null | undefined): AnswerCut | undefined {
+export function answerCut(finishReason: string | null | undefined): ModelCut | undefined {
   return finishReason === "length" || finishReason === "content_filter" ? finishReason : undefined;
 }
 
 /** A completion that brought no answer text, named by why it finished (its `cut`, if any). */
-export function noAnswer(cut: AnswerCut | undefined, partialText = ""): OpenRouterError {
+export function noAnswer(cut: ModelCut | undefined, partialText = ""): OpenRouterError {
   switch (cut) {
     case "content_filter":
       return new OpenRouterError("content_filter", "OpenRouter's content filter withheld the answer", {

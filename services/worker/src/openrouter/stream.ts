@@ -2,11 +2,14 @@ import type { ReadableStreamReadResult } from "node:stream/web";
 import { createParser } from "eventsource-parser";
 import { answerCut, noAnswer, OpenRouterError } from "./errors.js";
 import { StreamedAnswer } from "./streamed-answer.js";
-import { type Deadline, failureOf, type Transport } from "./transport.js";
+import { type Deadline, failureOf, MAX_BODY_BYTES, readText, type Transport } from "./transport.js";
 import type { Completion, OpenRouterClientOptions, StreamRequest } from "./types.js";
 import { errorEnvelope, parseJson } from "./wire.js";
 
-type StreamOptions = Pick<OpenRouterClientOptions, "timeoutMs" | "streamIdleTimeoutMs" | "streamTimeoutMs">;
+type StreamOptions = Pick<
+  OpenRouterClientOptions,
+  "timeoutMs" | "streamIdleTimeoutMs" | "streamTimeoutMs" | "maxTokens" | "maxAnswerChars"
+>;
 
 export function createStream(transport: Transport, options: StreamOptions) {
   const idleMs = options.streamIdleTimeoutMs ?? options.timeoutMs;
@@ -34,29 +37,32 @@ export function createStream(transport: Transport, options: StreamOptions) {
     try {
       let response: Response;
       try {
-        response = await transport.post(
-          { model: request.model, messages: request.messages, stream: true },
-          signal,
-        );
+        const body = {
+          model: request.model,
+          messages: request.messages,
+          max_tokens: request.maxTokens ?? options.maxTokens,
+          stream: true,
+        };
+        response = await transport.post(body, signal);
       } catch (error) {
         throw fail(error);
       }
 
       if (!response.ok) {
-        let text: string;
+        let text: string | undefined;
         try {
-          text = await response.text();
+          text = await readText(response, MAX_BODY_BYTES);
         } catch (error) {
           throw fail(error);
         }
         throw transport.httpError(
           response.status,
-          errorEnvelope.safeParse(parseJson(text)).data?.error,
+          errorEnvelope.safeParse(text === undefined ? undefined : parseJson(text)).data?.error,
           response,
         );
       }
 
-      const answer = new StreamedAnswer();
+      const answer = new StreamedAnswer(options.maxAnswerChars);
       const parser = createParser({
         // OpenRouter's ": OPENROUTER PROCESSING" while the model works: the request is alive.
         onComment: () => idleTimer.refresh(),
@@ -69,7 +75,7 @@ export function createStream(transport: Transport, options: StreamOptions) {
       const reader = response.body?.getReader();
       const decoder = new TextDecoder();
       try {
-        while (reader !== undefined && !answer.done && answer.error === undefined) {
+        while (reader !== undefined && !answer.done && answer.error === undefined && !answer.truncated) {
           let chunk: ReadableStreamReadResult<Uint8Array>;
           try {
             chunk = await reader.read();
@@ -82,7 +88,8 @@ export function createStream(transport: Transport, options: StreamOptions) {
           parser.feed(decoder.decode(chunk.value, { stream: true }));
         }
       } finally {
-        // Releases the connection when reading stops early: [DONE], an error event, or onDelta threw.
+        // Releases the connection when reading stops early: [DONE], an error event, the answer cut at
+        // maxAnswerChars, or onDelta threw.
         reader?.cancel().catch(() => {});
       }
 
@@ -91,6 +98,9 @@ export function createStream(transport: Transport, options: StreamOptions) {
       // 400 "Token limit reached"): the cut, not the request, says what happened.
       if (answer.error !== undefined && cut !== "length")
         throw transport.carriedError(answer.error, response, answer.text);
+      // Cut at maxAnswerChars: the beginning is the answer (its usage, at the end, is not read).
+      if (answer.truncated)
+        return { content: answer.text, model: answer.model ?? request.model, cut: "too_long" };
       if (!answer.done && !answer.finished) {
         throw new OpenRouterError("network", "OpenRouter stream ended before the answer was complete", {
           partialText: answer.text,

@@ -1,10 +1,14 @@
 import { UPSTREAM_FAILURE } from "./errors.js";
+import { cutAt } from "./transport.js";
 import type { TokenUsage } from "./types.js";
 import { chunkBody, type ErrorObject, errorEnvelope, parseJson, toUsage } from "./wire.js";
 
 const MALFORMED: ErrorObject = { code: UPSTREAM_FAILURE, message: "malformed stream event" };
 
-/** Folds the `data:` events of one streamed completion into the answer they make up. */
+/**
+ * Folds the `data:` events of one streamed completion into the answer they make up, at most
+ * `maxChars` characters of it: past them the text is cut and `truncated` set.
+ */
 export class StreamedAnswer {
   text = "";
   model: string | undefined;
@@ -17,9 +21,14 @@ export class StreamedAnswer {
   done = false;
   /** The stream carried an error (a top-level object or a choice that finished with "error"). */
   error: ErrorObject | undefined;
+  /** The answer went on past `maxChars`: the text is its beginning, and nothing more is taken. */
+  truncated = false;
+
+  constructor(private readonly maxChars: number) {}
 
   /** Takes one event's data and returns the new text it carried, "" if none. */
   apply(data: string): string {
+    if (this.truncated) return ""; // events read past the cut, in the same chunk: the answer is over
     if (data === "[DONE]") {
       this.done = true;
       return "";
@@ -43,7 +52,10 @@ export class StreamedAnswer {
       this.error = choice.error ?? {};
       return "";
     }
-    const piece = choice.delta?.content ?? "";
+    const whole = choice.delta?.content ?? "";
+    const cut = cutAt(this.text + whole, this.maxChars);
+    const piece = cut === undefined ? whole : cut.slice(this.text.length);
+    if (cut !== undefined) this.truncated = true;
     this.text += piece;
     if (choice.finish_reason) {
       this.finished = true;

@@ -86,6 +86,42 @@ export function createTransport(options: OpenRouterClientOptions): Transport {
 }
 
 /**
+ * A whole (non-streamed) response body as text, or undefined when it is longer than `maxBytes`: what
+ * is read stays bounded whatever the server sends. A body read fails as `response.text()` does.
+ */
+export async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) return undefined;
+      chunks.push(value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The most of a non-streamed body read (4 MB): an answer of a million characters and more fits. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `text` cut to at most `maxChars` UTF-16 units, never between the two halves of a surrogate pair;
+ * undefined when it is not longer.
+ */
+export function cutAt(text: string, maxChars: number): string | undefined {
+  if (text.length <= maxChars) return undefined;
+  const code = text.charCodeAt(maxChars - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? maxChars - 1 : maxChars);
+}
+
+/**
  * What a failed fetch or body read means: the caller's abort (its reason, returned as is), an
  * expired deadline (kind "timeout"), or else a network failure.
  */

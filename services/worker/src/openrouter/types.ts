@@ -9,6 +9,8 @@ export interface ChatMessage {
 export interface CompletionRequest {
   model: string;
   messages: readonly ChatMessage[];
+  /** `max_tokens` of this request; the client's `maxTokens` when not given. */
+  maxTokens?: number;
   /** Cancels the request; its abort reason is rethrown as is, not as an OpenRouterError. */
   signal?: AbortSignal;
 }
@@ -27,19 +29,23 @@ export interface TokenUsage {
 }
 
 export interface Completion {
+  /** At most the client's `maxAnswerChars` characters (see `cut`). */
   content: string;
   /** The model that answered, as OpenRouter reports it. */
   model: string;
   usage?: TokenUsage;
   /**
-   * Why the text is cut short, when it is: "length" (the model's output limit) or "content_filter"
-   * (the provider withheld the rest). Absent for an answer that finished normally.
+   * Why the text is cut short, when it is: "length" (the model's output limit), "content_filter" (the
+   * provider withheld the rest) or "too_long" (it went on past `maxAnswerChars`: `content` is its
+   * beginning, the rest was not read). Absent for an answer that finished normally.
    */
   cut?: AnswerCut;
 }
 
-/** finish_reason values that mean the answer text is not whole. */
-export type AnswerCut = "length" | "content_filter";
+/** finish_reason values that mean the model's text is not whole. */
+export type ModelCut = "length" | "content_filter";
+/** Why an answer text is not whole: the model's finish_reason, or the client's own cap. */
+export type AnswerCut = ModelCut | "too_long";
 
 export interface OpenRouterClientOptions {
   /** Undefined or blank: every request fails with kind "missing_key" before anything is sent. */
@@ -57,6 +63,14 @@ export interface OpenRouterClientOptions {
   streamIdleTimeoutMs?: number;
   /** stream() only: bounds a whole streamed answer, which may run long while it keeps coming. Defaults to timeoutMs. */
   streamTimeoutMs?: number;
+  /** `max_tokens` sent with every request that names none (OPENROUTER_MAX_TOKENS). */
+  maxTokens: number;
+  /**
+   * The most text one request gathers, in characters (UTF-16 units): a model that goes on past it
+   * (ignoring `max_tokens`) is cut there and its answer's `cut` is "too_long", so that no answer can
+   * exhaust the process's memory.
+   */
+  maxAnswerChars: number;
   /** Sent as HTTP-Referer and X-Title, which identify the app to OpenRouter. */
   referer: string;
   title: string;

@@ -1,3 +1,4 @@
+import { storableText } from "@notesbot/shared/db";
 import { type AskProducer, jobIdOfSaveCallback, QueueUnavailableError } from "@notesbot/shared/queue";
 import { cutBeforePair } from "@notesbot/shared/telegram";
 import { NOTE_MAX_LENGTH } from "@notesbot/shared/texts";
@@ -30,7 +31,7 @@ export function createSaveComposer(deps: {
     if (asked.userId !== userId)
       return void (await ctx.answerCallbackQuery({ text: ctx.texts.save.notYours }));
     const chatId = ctx.chat?.id ?? userId;
-    const text = noteOfAnswer(asked.question, asked.answer);
+    const text = storableText(noteOfAnswer(asked.question, asked.answer));
     const noteId = await ctx.once("save", (tx) => deps.notes.addSaved(userId, chatId, jobId, text, tx));
     await ctx.answerCallbackQuery({ text: ctx.texts.save.done(noteId) });
   });
