@@ -7,6 +7,7 @@ import type { User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, isFinal } from "../support/ask.js";
 import type { RecordedRequest } from "../support/fake-openrouter.js";
+import { eventually } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
@@ -185,6 +186,9 @@ describe("/retry", () => {
       "Повторять нечего: в этом чате ещё не было вопросов (или разговор начат заново через /reset).",
     ]);
     await (await ask(bot, user, "вопрос для повтора")).answer();
+    // The answer is shown before its turn is written: /retry finds the question once it is.
+    const turns = () => bot.db.query("SELECT 1 FROM conversation_turns WHERE chat_id = $1", [user.id]);
+    await eventually(turns, (r) => r.rowCount === 2);
     const again = await askFor(user, "/retry");
     expect(again.requests()[0]?.model).toBe("deepseek/deepseek-chat-v3.1:free");
     expect(again.requests()[0]?.messages.at(-1)?.content).toBe("вопрос для повтора");
