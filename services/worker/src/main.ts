@@ -63,6 +63,8 @@ const asks = userAsks(connection, config.redis.queuePrefix);
 const keys = askKeys(config.redis.queuePrefix);
 const messages = chatMessagesOf(api);
 const conversations = createConversationStore(db, config.memory);
+// OPENROUTER_RPM: one set of request slots for the whole worker (first requests and fallbacks).
+const requests = createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute);
 const retry = {
   maxAttempts: config.ask.maxAttempts,
   baseMs: config.ask.retryBaseMs,
@@ -79,7 +81,7 @@ const processor = createAskProcessor({
   }),
   answer: createAnswerStage({
     llm,
-    requests: createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute),
+    requests,
     retry,
     timeoutMs: config.ask.timeoutMs,
     logger,
@@ -102,6 +104,7 @@ const processor = createAskProcessor({
   messages,
   conversations,
   userAsks: asks,
+  requests,
   localizer,
   logger,
   retry,

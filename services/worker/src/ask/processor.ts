@@ -10,6 +10,7 @@ import { type Delivery, TryLaterError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
 import { buildPrompt, type Prompt } from "./prompt.js";
+import type { RequestLimit, RequestSlot } from "./request-limit.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { STOP } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
@@ -22,7 +23,8 @@ const IN_FLIGHT_WAIT_MS = 500;
  * Processes one ask in three stages — admission (admission.ts), answer (answer.ts), delivery
  * (delivery.ts) — with the streamed preview in between. Whatever happens ends in one report of the
  * outcome, or in the job put back for later: a retry (an attempt), or without using one a free slot,
- * a free request, a shutdown, Telegram or PostgreSQL failing for now.
+ * a free request, a shutdown, Telegram or PostgreSQL failing for now. A job waiting for its request
+ * (OPENROUTER_RPM) sleeps until the slot it reserved, its place told once, its memory not yet read.
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
   const { localizer, logger, userAsks, delivery, report } = deps;
@@ -67,7 +69,38 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     const local = new AbortController();
     const stop = AbortSignal.any([signal, local.signal]);
     let undeliverableCode: number | undefined;
-    if (ask.queuedBehind > 0 && job.attemptsMade === 0) await delivery.status(ask, texts.ask.placeholder);
+    const attempt = job.attemptsMade + 1;
+    const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
+    // The first request's slot, before anything else is done for it (past the deadline, the answer
+    // stage says so).
+    if (Date.now() < deadlineAt) {
+      let slot: RequestSlot;
+      try {
+        slot = await deps.requests.reserve(`${jobId}:${attempt}`, deadlineAt);
+      } catch (error) {
+        logger.warn({ jobId, err: error }, "request slot unavailable");
+        await userAsks.stopRunning(ask.userId, jobId);
+        return later(job, token, 1_000);
+      }
+      if (slot.kind === "none") {
+        logger.warn({ jobId }, "no request slot before the ask's deadline");
+        const failure = { kind: "queue_full", limitMs: deps.retry.deadlineMs } as const;
+        return delivery.end(job, ask, failureText(texts, failure, ask.modelKey), previewMessageIds, {
+          outcome: "error",
+          failure: failureLabel(failure),
+        });
+      }
+      if (slot.kind === "wait") {
+        // Told once, when the slot is reserved; the job sleeps until it (no attempt used).
+        if (!slot.held)
+          await delivery.status(ask, texts.ask.waitingTurn(slot.place, Math.ceil(slot.waitMs / 60_000)));
+        await userAsks.stopRunning(ask.userId, jobId);
+        return later(job, token, slot.waitMs);
+      }
+      // Its turn came after a wait (the placeholder tells the place), or behind the user's own asks.
+      if (slot.held || (ask.queuedBehind > 0 && job.attemptsMade === 0))
+        await delivery.status(ask, texts.ask.placeholder);
+    }
     const prompt = await promptFor(jobId, ask);
     if (ask.kind !== "ask" && prompt.notesSent < ask.notes.length)
       logger.info(
@@ -94,7 +127,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       jobId,
       ask,
       messages: prompt.messages,
-      attempt: job.attemptsMade + 1,
+      attempt,
       stop,
       ...(preview ? { onDelta: preview.push } : {}),
     });
@@ -243,6 +276,8 @@ export interface AskProcessorDeps {
   messages: (chatId: number) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
+  /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */
+  requests: RequestLimit;
   /** The texts of every locale; each job's are in its asker's (`locale` on the job). */
   localizer: Localizer;
   /** Stores an answered ask's token usage; returns at once, whatever PostgreSQL does (see usage.ts). */
