@@ -5,6 +5,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotesRepository } from "../../services/gateway/src/features/notes/repository.js";
+import { createConversationStore } from "../../shared/src/conversations/index.js";
 import { createTestDatabase } from "../support/database.js";
 import { eventually } from "../support/queue.js";
 
@@ -51,5 +52,53 @@ describe("the save button pressed twice at once (two gateways)", () => {
     }
     const { rows } = await db.query("SELECT id FROM notes WHERE user_id = $1", [userId]);
     expect(rows).toEqual([{ id: expect.any(String) }]);
+  });
+});
+
+describe("/reset while an answer is on its way", () => {
+  const memory = () => createConversationStore(db, { charBudget: 10_000, idleMs: 3_600_000 });
+
+  it("wins: the exchange asked before it is not remembered when its answer arrives after", async () => {
+    const store = memory();
+    const chatId = 4_200_002;
+    await store.append(chatId, "давний вопрос", "давний ответ", "tg-update-10", Date.now());
+    const askedAt = Date.now();
+    expect(await store.reset(chatId)).toBe(2);
+    // The worker remembers the turn of the question asked before /reset.
+    await store.append(chatId, "вопрос до сброса", "ответ после сброса", "tg-update-11", askedAt);
+    expect(await store.recent(chatId)).toEqual([]);
+    // A question asked after /reset is remembered as usual.
+    await store.append(chatId, "новый вопрос", "новый ответ", "tg-update-12", Date.now() + 1);
+    expect(await store.recent(chatId)).toEqual([
+      { role: "user", content: "новый вопрос" },
+      { role: "assistant", content: "новый ответ" },
+    ]);
+  });
+
+  it("wins when the turn is written while the /reset is being stored", async () => {
+    const store = memory();
+    const chatId = 4_200_003;
+    const askedAt = Date.now() - 1_000;
+    const reset = await db.connect();
+    try {
+      // The /reset's transaction (its update's `ctx.once`) has run, not yet committed.
+      await reset.query("BEGIN");
+      await store.reset(chatId, reset);
+      const written = store.append(chatId, "вопрос до сброса", "ответ", "tg-update-13", askedAt);
+      // The write waits for the /reset's lock (in this test's database), then the /reset commits.
+      const blocked = () =>
+        db
+          .query(
+            `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE NOT l.granted AND a.datname = current_database()`,
+          )
+          .then((r) => r.rowCount ?? 0);
+      await eventually(blocked, (n) => n > 0, 10_000);
+      await reset.query("COMMIT");
+      await written;
+    } finally {
+      reset.release();
+    }
+    expect(await store.recent(chatId)).toEqual([]);
   });
 });

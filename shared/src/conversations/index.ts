@@ -41,20 +41,34 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
     return chatIds.map((id) => byChat.get(id) ?? []);
   });
 
-  /** Adds question–answer pairs (once per job id) and trims their chats to the newest KEPT_TURNS turns. */
+  /**
+   * Adds question–answer pairs (once per job id) and trims their chats to the newest KEPT_TURNS turns. A
+   * pair whose question was asked before its chat's last /reset is dropped: the chats' reset rows are
+   * locked first (in id order), so a reset in progress is waited for and its time seen.
+   */
   const writeTurns = async (pairs: readonly Pair[]): Promise<undefined> => {
     // Inserted in this order (`o`), so that ids grow question before answer, pair after pair.
-    const turns = pairs.flatMap((p, i) => [
-      { o: 2 * i, chat_id: p.chatId, role: "user", content: p.question, job_id: p.jobId ?? null },
-      { o: 2 * i + 1, chat_id: p.chatId, role: "assistant", content: p.answer, job_id: p.jobId ?? null },
-    ]);
+    const turns = pairs.flatMap((p, i) => {
+      const common = { chat_id: p.chatId, job_id: p.jobId ?? null, asked_at: p.askedAt ?? null };
+      return [
+        { o: 2 * i, ...common, role: "user", content: p.question },
+        { o: 2 * i + 1, ...common, role: "assistant", content: p.answer },
+      ];
+    });
     await db.query({
       name: "conversations-append",
-      text: `WITH added AS (
+      text: `WITH resets AS (
+               INSERT INTO conversation_resets (chat_id)
+               SELECT c.chat_id FROM unnest($2::bigint[]) AS c(chat_id) ORDER BY c.chat_id
+               ON CONFLICT (chat_id) DO UPDATE SET reset_at = conversation_resets.reset_at
+               RETURNING chat_id, reset_at
+             ), added AS (
                INSERT INTO conversation_turns (chat_id, role, content, job_id)
                SELECT t.chat_id, t.role, t.content, t.job_id
                FROM jsonb_to_recordset($1::jsonb)
-                 AS t(o int, chat_id bigint, role text, content text, job_id text)
+                 AS t(o int, chat_id bigint, role text, content text, job_id text, asked_at float8)
+               JOIN resets r ON r.chat_id = t.chat_id
+               WHERE r.reset_at IS NULL OR t.asked_at IS NULL OR r.reset_at < to_timestamp(t.asked_at / 1000)
                ORDER BY t.o
                ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
              )
@@ -93,12 +107,25 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
 
     /**
      * Adds a question–answer pair. With `jobId` it is added once, however often the job runs (a job
-     * re-run after a crash or a retry remembers its turn once). A pair PostgreSQL refuses fails only
-     * its own ask, not the others written with it.
+     * re-run after a crash or a retry remembers its turn once); with `askedAt` (epoch ms of the
+     * question) not at all when the chat was reset after it. A pair PostgreSQL refuses fails only its
+     * own ask, not the others written with it.
      */
-    async append(chatId: number, question: string, answer: string, jobId?: string): Promise<void> {
+    async append(
+      chatId: number,
+      question: string,
+      answer: string,
+      jobId?: string,
+      askedAt?: number,
+    ): Promise<void> {
       if (options.charBudget === 0) return;
-      const pair = { chatId, question, answer, ...(jobId === undefined ? {} : { jobId }) };
+      const pair = {
+        chatId,
+        question,
+        answer,
+        ...(jobId === undefined ? {} : { jobId }),
+        ...(askedAt === undefined ? {} : { askedAt }),
+      };
       await appendMany(pair);
     },
 
@@ -111,8 +138,17 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
       return rows[0]?.content;
     },
 
-    /** Forgets the chat's conversation (in the caller's transaction when given one); returns how many turns were dropped. */
+    /**
+     * Forgets the chat's conversation (in the caller's transaction when given one), and any answer still
+     * on its way to a question asked before now; returns how many turns were dropped.
+     */
     async reset(chatId: number, client: Queryable = db): Promise<number> {
+      // The reset row first: a write of turns in flight holds it, and is waited for (see writeTurns).
+      await client.query(
+        `INSERT INTO conversation_resets (chat_id, reset_at) VALUES ($1, now())
+         ON CONFLICT (chat_id) DO UPDATE SET reset_at = now()`,
+        [chatId],
+      );
       const { rowCount } = await client.query("DELETE FROM conversation_turns WHERE chat_id = $1", [chatId]);
       return rowCount ?? 0;
     },
@@ -130,4 +166,6 @@ interface Pair {
   question: string;
   answer: string;
   jobId?: string;
+  /** Epoch ms of the question. */
+  askedAt?: number;
 }

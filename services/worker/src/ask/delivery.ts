@@ -32,7 +32,7 @@ export function createDelivery(deps: DeliveryDeps) {
 
   const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
     try {
-      await deps.conversations.append(ask.chatId, ask.question, answer, job.id);
+      await deps.conversations.append(ask.chatId, ask.question, answer, job.id, ask.enqueuedAt);
       return true;
     } catch (error) {
       logger.warn({ jobId: job.id, code: (error as { code?: string }).code }, "turn not remembered yet");
