@@ -72,7 +72,8 @@ export function createConversationStore(db: Db, options: MemoryOptions) {
                ORDER BY t.o
                ON CONFLICT (job_id, role) WHERE job_id IS NOT NULL DO NOTHING
              )
-             DELETE FROM conversation_turns d USING unnest($2::bigint[]) AS c(chat_id)
+             -- Joined with the reset rows, so that they are locked before any turn is (as /reset does).
+             DELETE FROM conversation_turns d USING resets AS c
              WHERE d.chat_id = c.chat_id AND d.id <= (
                SELECT id FROM conversation_turns WHERE chat_id = c.chat_id ORDER BY id DESC OFFSET $3 LIMIT 1
              )`,
