@@ -6,6 +6,7 @@ import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createAdmission } from "../../services/worker/src/ask/admission.js";
+import { createRequestLimit } from "../../services/worker/src/ask/request-limit.js";
 import { type AskJob, userAsks } from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 import { createQueuePrefix } from "../support/database.js";
@@ -47,5 +48,33 @@ describe("the per-user in-flight limit (ASK_USER_MAX_IN_FLIGHT)", () => {
     expect((await admit(jobOf(userId, 10 * DEADLINE_MS))).kind).toBe("run");
     // Two run: a third waits.
     expect((await admit(jobOf(userId))).kind).toBe("busy");
+  });
+});
+
+describe("OPENROUTER_RPM request slots", () => {
+  it("are given in the order asked for, never more than the limit in any minute, each kept by its holder", async () => {
+    const limit = createRequestLimit(redis, `${createQueuePrefix()}:requests`, 3);
+    const far = Date.now() + 3_600_000;
+    const asked = Array.from({ length: 10 }, (_, i) => `job-${i}`);
+    const before = Date.now();
+    const slots = await Promise.all(asked.map((request) => limit.reserve(request, far)));
+    const after = Date.now();
+    // When each may go, within the time the calls took.
+    const startsAt = slots.map((slot) => (slot.kind === "wait" ? slot.waitMs : 0));
+    expect(slots.slice(0, 3).map((s) => s.kind)).toEqual(["now", "now", "now"]);
+    expect(slots.slice(3).map((s) => (s.kind === "wait" ? s.place : 0))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    for (let i = 3; i < asked.length; i++) {
+      // A window after the slot three before it: in order, and at most three in any minute.
+      const gap = (startsAt[i] ?? 0) - (startsAt[i - 3] ?? 0);
+      expect(gap).toBeGreaterThanOrEqual(60_000 - (after - before));
+      expect(gap).toBeLessThanOrEqual(60_000 + (after - before));
+    }
+    // Asked again (the job run at its slot), a request keeps its own slot.
+    const again = await limit.reserve("job-4", far);
+    expect(again).toMatchObject({ kind: "wait", held: true, place: 2 });
+    // A slot that would come after the ask's deadline is not taken: the next request gets it.
+    expect(await limit.reserve("late", Date.now() + 1_000)).toEqual({ kind: "none" });
+    const next = await limit.reserve("next", far);
+    expect(next).toMatchObject({ kind: "wait", place: 8, held: false });
   });
 });
