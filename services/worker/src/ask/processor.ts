@@ -56,6 +56,50 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     return prompt;
   };
 
+  /**
+   * The first request's slot (OPENROUTER_RPM), before anything else is done for the ask: "go", or how
+   * this run ends — put back until its slot (its place told once), or ended at once when no slot comes
+   * before the deadline. Past the deadline it goes on, and the answer stage says so.
+   */
+  const takeTurn = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    previewMessageIds: number[],
+    token: string | undefined,
+  ): Promise<"go" | Ending> => {
+    const jobId = job.id as string;
+    const texts = localizer.of(ask.locale);
+    const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
+    if (Date.now() >= deadlineAt) return "go";
+    let slot: RequestSlot;
+    try {
+      slot = await deps.requests.reserve(`${jobId}:${job.attemptsMade + 1}`, deadlineAt);
+    } catch (error) {
+      logger.warn({ jobId, err: error }, "request slot unavailable");
+      await userAsks.stopRunning(ask.userId, jobId);
+      return later(job, token, 1_000);
+    }
+    if (slot.kind === "none") {
+      logger.warn({ jobId }, "no request slot before the ask's deadline");
+      const failure = { kind: "queue_full", limitMs: deps.retry.deadlineMs } as const;
+      return delivery.end(job, ask, failureText(texts, failure, ask.modelKey), previewMessageIds, {
+        outcome: "error",
+        failure: failureLabel(failure),
+      });
+    }
+    if (slot.kind === "wait") {
+      // Told once, when the slot is reserved; the job sleeps until it (no attempt used).
+      if (!slot.held)
+        await delivery.status(ask, texts.ask.waitingTurn(slot.place, Math.ceil(slot.waitMs / 60_000)));
+      await userAsks.stopRunning(ask.userId, jobId);
+      return later(job, token, slot.waitMs);
+    }
+    // Its turn came after a wait (the placeholder tells the place), or behind the user's own asks.
+    if (slot.held || (ask.queuedBehind > 0 && job.attemptsMade === 0))
+      await delivery.status(ask, texts.ask.placeholder);
+    return "go";
+  };
+
   /** Answer stage with the preview, then delivery (or the job put back). */
   const run = async (
     job: Job<AskJob>,
@@ -69,38 +113,8 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     const local = new AbortController();
     const stop = AbortSignal.any([signal, local.signal]);
     let undeliverableCode: number | undefined;
-    const attempt = job.attemptsMade + 1;
-    const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
-    // The first request's slot, before anything else is done for it (past the deadline, the answer
-    // stage says so).
-    if (Date.now() < deadlineAt) {
-      let slot: RequestSlot;
-      try {
-        slot = await deps.requests.reserve(`${jobId}:${attempt}`, deadlineAt);
-      } catch (error) {
-        logger.warn({ jobId, err: error }, "request slot unavailable");
-        await userAsks.stopRunning(ask.userId, jobId);
-        return later(job, token, 1_000);
-      }
-      if (slot.kind === "none") {
-        logger.warn({ jobId }, "no request slot before the ask's deadline");
-        const failure = { kind: "queue_full", limitMs: deps.retry.deadlineMs } as const;
-        return delivery.end(job, ask, failureText(texts, failure, ask.modelKey), previewMessageIds, {
-          outcome: "error",
-          failure: failureLabel(failure),
-        });
-      }
-      if (slot.kind === "wait") {
-        // Told once, when the slot is reserved; the job sleeps until it (no attempt used).
-        if (!slot.held)
-          await delivery.status(ask, texts.ask.waitingTurn(slot.place, Math.ceil(slot.waitMs / 60_000)));
-        await userAsks.stopRunning(ask.userId, jobId);
-        return later(job, token, slot.waitMs);
-      }
-      // Its turn came after a wait (the placeholder tells the place), or behind the user's own asks.
-      if (slot.held || (ask.queuedBehind > 0 && job.attemptsMade === 0))
-        await delivery.status(ask, texts.ask.placeholder);
-    }
+    const turn = await takeTurn(job, ask, previewMessageIds, token);
+    if (turn !== "go") return turn;
     const prompt = await promptFor(jobId, ask);
     if (ask.kind !== "ask" && prompt.notesSent < ask.notes.length)
       logger.info(
@@ -127,7 +141,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       jobId,
       ask,
       messages: prompt.messages,
-      attempt,
+      attempt: job.attemptsMade + 1,
       stop,
       ...(preview ? { onDelta: preview.push } : {}),
     });
