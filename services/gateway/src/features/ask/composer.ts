@@ -128,9 +128,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
       deps.enqueued.inc();
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      // Not added: the ask no longer counts as pending, and no "⏳" is left waiting for it.
-      await queue.withdraw(userId, updateId);
+      // Not added: no "⏳" is left waiting for it (told first), and it no longer counts as pending.
       await replaceWithUnavailable(ctx, placeholder.messageId);
+      await queue.withdraw(userId, updateId);
     }
   };
 
