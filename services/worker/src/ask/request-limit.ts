@@ -31,6 +31,9 @@ local at = now
 if count >= limit then
   local nth = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
   at = math.max(now, tonumber(nth[2]) + window)
+  -- Slots to come are a millisecond apart at least, so that each one's place is its own.
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  if at > now and tonumber(last[2]) >= at then at = tonumber(last[2]) + 1 end
 end
 if at >= tonumber(ARGV[5]) then return {-1, 0, 0} end
 redis.call('ZADD', KEYS[1], at, ARGV[4])
