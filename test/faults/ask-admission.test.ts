@@ -37,6 +37,10 @@ async function askLosingItsJob(beforeRelease: (s: Stack) => void = () => {}) {
   s.telegram.sendText(user, "/ask вопрос без очереди");
   await s.telegram.waitForCall((c) => c.method === "sendMessage" && c.payload.chat_id === user.id);
   proxy.block();
+  // The gateway knows Redis is gone (its readiness says so) before adding the job: the add is refused at
+  // once rather than sent, so it cannot land late when Redis is back.
+  const readiness = async () => (await fetch(`${await s.gateway.metricsUrl()}/readyz`)).status;
+  expect(await eventually(readiness, (status) => status === 503, 15_000)).toBe(503);
   beforeRelease(s);
   placeholder.release();
   const [sent] = await s.telegram.repliesTo(user.id, 1, 0);
