@@ -79,35 +79,28 @@ export function createAskProducer(options: AskProducerOptions) {
     /**
      * Forgets an admitted ask whose job was not added (its placeholder could not be sent, or adding the
      * job failed), so that it no longer counts as pending for the user's next asks; a job that exists
-     * after all (added late) stays pending. Resolves with whether the first try did it, never rejects;
-     * while Redis is unavailable it is tried again in the background for a minute.
+     * after all (added late) stays pending. Never rejects: while Redis is unavailable it is tried again
+     * in the background for a minute.
      */
-    async withdraw(userId: number, updateId: number): Promise<boolean> {
+    async withdraw(userId: number, updateId: number): Promise<void> {
       const jobId = askJobId(updateId);
-      const once = async () => {
-        if ((await withDeadline(queue.getJob(jobId))) === undefined)
-          await withDeadline(asks.finish(userId, jobId));
+      const tryOnce = async () => {
+        try {
+          if ((await withDeadline(queue.getJob(jobId))) === undefined)
+            await withDeadline(asks.finish(userId, jobId));
+          return true;
+        } catch {
+          return false;
+        }
       };
-      const done = await once().then(
-        () => true,
-        () => false,
-      );
-      if (!done) {
-        void (async () => {
-          for (let retry = 0; retry < WITHDRAW_RETRIES; retry++) {
-            // Unreferenced: a pending retry never holds a shutdown up.
-            await sleep(WITHDRAW_RETRY_MS, undefined, { ref: false });
-            if (
-              await once().then(
-                () => true,
-                () => false,
-              )
-            )
-              return;
-          }
-        })();
-      }
-      return done;
+      if (await tryOnce()) return;
+      void (async () => {
+        for (let retry = 0; retry < WITHDRAW_RETRIES; retry++) {
+          // Unreferenced: a pending retry never holds a shutdown up.
+          await sleep(WITHDRAW_RETRY_MS, undefined, { ref: false });
+          if (await tryOnce()) return;
+        }
+      })();
     },
 
     /** Adds the admitted ask, prioritised behind the user's own asks pending before it (see askJobOptions). */
