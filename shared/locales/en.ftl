@@ -114,6 +114,8 @@ ask-queued = ⏳ Your question is queued: { $ahead } of your { $ahead ->
         [one] questions is
        *[other] questions are
     } ahead of it. I will answer them in order.
+ask-waiting-turn = ⏳ Your question is number { $place } in the queue for the model. Its answer starts in about { $minutes } min.
+ask-queue-full = Too many questions are waiting for the model: yours would not get its turn within { $seconds } s (the time limit for one question). Ask again in a few minutes.
 ask-cancelled = Question cancelled.
 ask-interrupted = ⚠️ The answer broke off; shown is what arrived. { $reason }
 ask-cut-too-long = ✂️ The answer was too long; shown is its beginning. Ask for a shorter one, or for it in parts.

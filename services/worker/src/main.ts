@@ -81,6 +81,8 @@ const messages = chatMessagesOf(api, new Map(), (fromChatId, toChatId) => {
     logger.warn({ fromChatId, toChatId, code: (error as { code?: string }).code }, "chat memory not moved");
   });
 });
+// OPENROUTER_RPM: one set of request slots for the whole worker (first requests and fallbacks).
+const requests = createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute);
 const retry = {
   maxAttempts: config.ask.maxAttempts,
   baseMs: config.ask.retryBaseMs,
@@ -97,7 +99,7 @@ const processor = createAskProcessor({
   }),
   answer: createAnswerStage({
     llm,
-    requests: createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute),
+    requests,
     retry,
     timeoutMs: config.ask.timeoutMs,
     logger,
@@ -121,6 +123,7 @@ const processor = createAskProcessor({
   messages,
   conversations,
   userAsks: asks,
+  requests,
   localizer,
   logger,
   retry,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import {
@@ -12,6 +13,10 @@ import { userAsks } from "./user-asks.js";
 
 /** How long the gateway waits for Redis before telling the user /ask is unavailable. */
 const REDIS_DEADLINE_MS = 3_000;
+
+/** A withdrawal that failed (Redis unavailable) is tried again this often, this many times, in the background. */
+const WITHDRAW_RETRY_MS = 2_000;
+const WITHDRAW_RETRIES = 30;
 
 export class QueueUnavailableError extends Error {
   override name = "QueueUnavailableError";
@@ -71,9 +76,31 @@ export function createAskProducer(options: AskProducerOptions) {
     admit: (userId: number, updateId: number): Promise<number | undefined> =>
       withDeadline(asks.admit(userId, askJobId(updateId), options.perUserPerMinute)),
 
-    /** Forgets an admitted ask whose job will not be added (its placeholder could not be sent). */
-    withdraw: async (userId: number, updateId: number): Promise<void> => {
-      await withDeadline(asks.finish(userId, askJobId(updateId)));
+    /**
+     * Forgets an admitted ask whose job was not added (its placeholder could not be sent, or adding the
+     * job failed), so that it no longer counts as pending for the user's next asks; a job that exists
+     * after all (added late) stays pending. Never rejects: while Redis is unavailable it is tried again
+     * in the background for a minute.
+     */
+    async withdraw(userId: number, updateId: number): Promise<void> {
+      const jobId = askJobId(updateId);
+      const tryOnce = async () => {
+        try {
+          if ((await withDeadline(queue.getJob(jobId))) === undefined)
+            await withDeadline(asks.finish(userId, jobId));
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (await tryOnce()) return;
+      void (async () => {
+        for (let retry = 0; retry < WITHDRAW_RETRIES; retry++) {
+          // Unreferenced: a pending retry never holds a shutdown up.
+          await sleep(WITHDRAW_RETRY_MS, undefined, { ref: false });
+          if (await tryOnce()) return;
+        }
+      })();
     },
 
     /** Adds the admitted ask, prioritised behind the user's own asks pending before it (see askJobOptions). */

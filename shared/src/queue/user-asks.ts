@@ -4,6 +4,9 @@ import { askKeys } from "./ask-job.js";
 /** How long a pending ask or a cancel flag is kept at most (a crashed process cannot block a user for good). */
 const PENDING_TTL_MS = 3_600_000;
 
+/** The shortest a running ask counts for its user (a re-run past its bound still runs and delivers). */
+const MIN_LEASE_MS = 60_000;
+
 /**
  * Per-user bookkeeping of asks in Redis, shared by the gateway and the workers: which of a user's
  * asks are pending (for /cancel and for priorities), which are running (for the in-flight limit),
@@ -31,7 +34,10 @@ redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) + tonumber(ARGV[4]), ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return before`,
   },
-  /** KEYS: cancelled flag, running. ARGV: now, lease, jobId, limit. Returns running, busy or cancelled. */
+  /**
+   * KEYS: cancelled flag, running. ARGV: now, lease, jobId, limit. Returns running, busy or cancelled.
+   * The set lives as long as its longest lease: one job's short lease never expires the others'.
+   */
   askStartRunning: {
     numberOfKeys: 2,
     lua: `
@@ -45,7 +51,8 @@ if redis.call('ZCARD', KEYS[2]) > tonumber(ARGV[4]) then
   redis.call('ZREM', KEYS[2], ARGV[3])
   return 'busy'
 end
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
 return 'running'`,
   },
   /** KEYS: running, pending, cancelled flag. ARGV: jobId. Returns 1 when the ask was cancelled. */
@@ -107,8 +114,9 @@ export function userAsks(redis: Redis, prefix: string) {
     },
 
     /**
-     * Counts a job as running for its user for `leaseMs` unless the ask was cancelled or that would
-     * exceed `limit`: "running" when it may run.
+     * Counts a job as running for its user for `leaseMs` (at least MIN_LEASE_MS: a run past its bound
+     * still counts while it delivers) unless the ask was cancelled or that would exceed `limit`:
+     * "running" when it may run.
      */
     async startRunning(
       userId: number,
@@ -120,7 +128,7 @@ export function userAsks(redis: Redis, prefix: string) {
         keys.cancelled(jobId),
         keys.running(userId),
         Date.now(),
-        leaseMs,
+        Math.max(MIN_LEASE_MS, leaseMs),
         jobId,
         limit,
       );

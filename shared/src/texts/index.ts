@@ -302,6 +302,10 @@ function createTexts(t: Translate) {
         t("ask-too-long", { length: id(length), questionMax: id(QUESTION_MAX_LENGTH) }),
       placeholder: t("ask-placeholder"),
       queued: (ahead: number) => t("ask-queued", { ahead }),
+      /** Waiting for a request slot (OPENROUTER_RPM): the place among all waiting asks, the wait in minutes. */
+      waitingTurn: (place: number, minutes: number) =>
+        t("ask-waiting-turn", { place: id(place), minutes: id(minutes) }),
+      queueFull: (seconds: number) => t("ask-queue-full", { seconds: id(seconds) }),
       cancelled: t("ask-cancelled"),
       interrupted: (reason: string) => t("ask-interrupted", { reason }),
       cancelledCount: (n: number) => t("ask-cancelled-count", { count: id(n) }),

@@ -64,14 +64,12 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       }
     };
 
-    /** Waits for a free request slot within the deadline; false when the deadline or a stop came first. */
-    const requestSlot = async (): Promise<boolean> => {
-      for (;;) {
-        const waitMs = await requests.take();
-        if (waitMs === 0) return true;
-        await sleep(waitMs, undefined, { signal }).catch(() => {});
-        if (signal.aborted) return false;
-      }
+    /** Waits for a fallback's request slot within the deadline; false when none is free before it, or a stop came. */
+    const requestSlot = async (modelKey: string): Promise<boolean> => {
+      const slot = await requests.reserve(`${input.jobId}:${attempt}:${modelKey}`, deadlineAt);
+      if (slot.kind === "none") return false;
+      if (slot.kind === "wait") await sleep(slot.waitMs, undefined, { signal }).catch(() => {});
+      return !signal.aborted;
     };
 
     /** What to do with a request that gave no complete answer. */
@@ -97,8 +95,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
     });
 
     try {
-      const waitMs = await requests.take();
-      if (waitMs > 0) return { kind: "later", delayMs: waitMs };
+      // The first request's slot was taken by the caller (see processor.ts).
       const first = await request(ask.modelKey, input.onDelta);
       if (first.ok) return answered(first, ask.modelKey);
       const outcome = ended(first, ask.modelKey);
@@ -115,7 +112,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       }
 
       for (const modelKey of fallbacks) {
-        if (!(await requestSlot())) break;
+        if (!(await requestSlot(modelKey))) break;
         const result = await request(modelKey);
         if (result.ok) {
           logger.info(
@@ -133,7 +130,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
       if (stopped !== undefined && stopped !== "deadline") return { kind: "stopped", why: stopped };
       return { kind: "failure", failure: stopReason(signal) === "deadline" ? deadlineFailure : failure };
     } catch (error) {
-      // Only the request slot can throw (Redis): the job runs again later.
+      // Only a fallback's request slot can throw (Redis): the job runs again later.
       logger.warn({ jobId: input.jobId, err: error }, "request slot unavailable");
       return { kind: "later", delayMs: 1_000 };
     } finally {
@@ -163,7 +160,7 @@ export type AnswerResult =
   | { kind: "failure"; failure: AskFailure }
   /** Ask the same model again after `delayMs` (the job's next attempt). */
   | { kind: "retry"; delayMs: number; failure: AskFailure }
-  /** No request slot free (OPENROUTER_RPM): run the job again after `delayMs`, no attempt used. */
+  /** Redis failed while a request slot was reserved: run the job again after `delayMs`, no attempt used. */
   | { kind: "later"; delayMs: number }
   | { kind: "stopped"; why: Exclude<StopReason, "deadline"> };
 

@@ -20,6 +20,8 @@ export type AskFailure =
   | { kind: "breaker_open" }
   /** The whole ask ran out of time (ASK_DEADLINE_MS from the question). */
   | { kind: "deadline"; limitMs: number }
+  /** No request slot (OPENROUTER_RPM) is free before the ask's deadline (`limitMs` from the question). */
+  | { kind: "queue_full"; limitMs: number }
   /** Something of ours failed for good (a bug, or a dependency that stayed down past the bound). */
   | { kind: "internal" };
 
@@ -80,6 +82,7 @@ export function isRetryable(failure: AskFailure): boolean {
 
 /** The short label shown in brackets and logged: the HTTP status, or what happened instead of one. */
 export function failureLabel(failure: AskFailure): string {
+  if (failure.kind === "queue_full") return "queue";
   return failure.kind === "status" || failure.kind === "model_gone" ? String(failure.status) : failure.kind;
 }
 
@@ -109,6 +112,8 @@ export function failureText(texts: Texts, failure: AskFailure, modelKey: string)
       return t.breakerOpen(modelKey);
     case "deadline":
       return t.failure("deadline", t.deadline(seconds(failure.limitMs)));
+    case "queue_full":
+      return t.failure("queue", t.queueFull(seconds(failure.limitMs)));
     case "internal":
       return t.failure("internal", t.internal);
   }

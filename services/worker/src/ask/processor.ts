@@ -10,6 +10,7 @@ import { type Delivery, TryLaterError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
 import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
+import type { RequestLimit, RequestSlot } from "./request-limit.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { STOP, stopAfter } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
@@ -22,7 +23,8 @@ const IN_FLIGHT_WAIT_MS = 500;
  * Processes one ask in three stages — admission (admission.ts), answer (answer.ts), delivery
  * (delivery.ts) — with the streamed preview in between. Whatever happens ends in one report of the
  * outcome, or in the job put back for later: a retry (an attempt), or without using one a free slot,
- * a free request, a shutdown, Telegram or PostgreSQL failing for now.
+ * a free request, a shutdown, Telegram or PostgreSQL failing for now. A job waiting for its request
+ * (OPENROUTER_RPM) sleeps until the slot it reserved, its place told once, its memory not yet read.
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
   const { localizer, logger, userAsks, delivery, report } = deps;
@@ -74,6 +76,50 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     return prompt;
   };
 
+  /**
+   * The first request's slot (OPENROUTER_RPM), before anything else is done for the ask: "go", or how
+   * this run ends — put back until its slot (its place told once), or ended at once when no slot comes
+   * before the deadline. Past the deadline it goes on, and the answer stage says so.
+   */
+  const takeTurn = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    previewMessageIds: number[],
+    token: string | undefined,
+  ): Promise<"go" | Ending> => {
+    const jobId = job.id as string;
+    const texts = localizer.of(ask.locale);
+    const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
+    if (Date.now() >= deadlineAt) return "go";
+    let slot: RequestSlot;
+    try {
+      slot = await deps.requests.reserve(`${jobId}:${job.attemptsMade + 1}`, deadlineAt);
+    } catch (error) {
+      logger.warn({ jobId, err: error }, "request slot unavailable");
+      await userAsks.stopRunning(ask.userId, jobId);
+      return later(job, token, 1_000);
+    }
+    if (slot.kind === "none") {
+      logger.warn({ jobId }, "no request slot before the ask's deadline");
+      const failure = { kind: "queue_full", limitMs: deps.retry.deadlineMs } as const;
+      return delivery.end(job, ask, failureText(texts, failure, ask.modelKey), previewMessageIds, {
+        outcome: "error",
+        failure: failureLabel(failure),
+      });
+    }
+    if (slot.kind === "wait") {
+      // Told once, when the slot is reserved; the job sleeps until it (no attempt used).
+      if (!slot.held)
+        await delivery.status(ask, texts.ask.waitingTurn(slot.place, Math.ceil(slot.waitMs / 60_000)));
+      await userAsks.stopRunning(ask.userId, jobId);
+      return later(job, token, slot.waitMs);
+    }
+    // Its turn came after a wait (the placeholder tells the place), or behind the user's own asks.
+    if (slot.held || (ask.queuedBehind > 0 && job.attemptsMade === 0))
+      await delivery.status(ask, texts.ask.placeholder);
+    return "go";
+  };
+
   /** Answer stage with the preview, then delivery (or the job put back). */
   const run = async (
     job: Job<AskJob>,
@@ -87,7 +133,8 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     const local = new AbortController();
     const stop = AbortSignal.any([signal, local.signal]);
     let undeliverableCode: number | undefined;
-    if (ask.queuedBehind > 0 && job.attemptsMade === 0) await delivery.status(ask, texts.ask.placeholder);
+    const turn = await takeTurn(job, ask, previewMessageIds, token);
+    if (turn !== "go") return turn;
     const prompt = await promptFor(jobId, ask);
     if (ask.kind !== "ask" && prompt.notesSent < ask.notes.length)
       logger.info(
@@ -266,6 +313,8 @@ export interface AskProcessorDeps {
   messages: (target: ChatTarget) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
+  /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */
+  requests: RequestLimit;
   /** The texts of every locale; each job's are in its asker's (`locale` on the job). */
   localizer: Localizer;
   /** Stores an answered ask's token usage; returns at once, whatever PostgreSQL does (see usage.ts). */

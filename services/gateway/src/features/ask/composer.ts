@@ -95,7 +95,7 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
               reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
             })
             .catch(async (error: unknown) => {
-              await queue.withdraw(userId, updateId).catch(() => {});
+              await queue.withdraw(userId, updateId);
               throw error;
             });
           return { messageId: sent.message_id, queuedBehind };
@@ -133,8 +133,25 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
       deps.enqueued.inc();
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
-      await ctx.api.editMessageText(ctx.chat.id, placeholder.messageId, ctx.texts.ask.unavailable);
+      // Not added: no "⏳" is left waiting for it (told first), and it no longer counts as pending.
+      await replaceWithUnavailable(ctx, placeholder.messageId);
+      await queue.withdraw(userId, updateId);
     }
+  };
+
+  /**
+   * The placeholder of an ask that will not be answered says so; if it cannot be edited, it goes and
+   * a new message says so instead.
+   */
+  const replaceWithUnavailable = async (ctx: AskContext, messageId: number) => {
+    const text = ctx.texts.ask.unavailable;
+    const edited = await ctx.api.editMessageText(ctx.chat.id, messageId, text).then(
+      () => true,
+      () => false,
+    );
+    if (edited) return;
+    await ctx.api.deleteMessage(ctx.chat.id, messageId).catch(() => {});
+    await ctx.reply(text);
   };
 
   const askQuestion = async (ctx: AskContext, raw: string) => {

@@ -40,7 +40,11 @@ export function createNotesRepository(db: Db) {
       return toNote(rows[0] as NoteRow);
     },
 
-    /** Stores the note saved from the answer of ask `jobId`, once: saving it again returns the same note's id. */
+    /**
+     * Stores the note saved from the answer of ask `jobId`, once: saving it again returns the same note's
+     * id, also when another press stored it at the same moment (its row, committed while this statement
+     * waited on it, is outside this statement's snapshot: a second statement reads it).
+     */
     async addSaved(
       userId: number,
       chatId: number,
@@ -58,7 +62,12 @@ export function createNotesRepository(db: Db) {
          LIMIT 1`,
         [userId, chatId, text, jobId],
       );
-      return rows[0]?.id as string;
+      if (rows[0] !== undefined) return rows[0].id;
+      const stored = await tx.query<{ id: string }>(
+        "SELECT id FROM notes WHERE user_id = $1 AND saved_from = $2",
+        [userId, jobId],
+      );
+      return stored.rows[0]?.id as string;
     },
 
     async newest(userId: number, limit: number): Promise<NoteView[]> {
