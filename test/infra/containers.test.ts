@@ -244,8 +244,8 @@ describe("docker-compose.yml", () => {
       PGUSER: postgres.environment?.POSTGRES_USER,
       PGPASSWORD: postgres.environment?.POSTGRES_PASSWORD,
       PGDATABASE: postgres.environment?.POSTGRES_DB,
-      BACKUP_AT: "${BACKUP_AT:-}",
-      BACKUP_KEEP: "${BACKUP_KEEP:-}",
+      BACKUP_AT: `\${BACKUP_AT:-}`,
+      BACKUP_KEEP: `\${BACKUP_KEEP:-}`,
     });
     expect(dependsOn(backup)).toEqual({
       migrate: { condition: "service_completed_successfully" },
