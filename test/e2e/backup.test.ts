@@ -18,7 +18,12 @@ import { Stack } from "../support/stack.js";
 
 const SCRIPT = fileURLToPath(new URL("../../infra/backup/backup.sh", import.meta.url));
 const TMP = mkdtempSync(join(tmpdir(), "notesbot-backup-"));
-afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+/** Scripts started and not yet ended: a failed test must not leave a service sleeping until tomorrow. */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill("SIGKILL");
+  rmSync(TMP, { recursive: true, force: true });
+});
 
 const DUMP = /^notesbot-\d{4}-\d\d-\d\dT\d{6}Z\.dump$/;
 const newDir = () => mkdtempSync(join(TMP, "backups-"));
@@ -60,7 +65,11 @@ class Script {
         this.output += chunk;
         this.events.emit("output");
       });
-    this.exited = once(this.child, "close").then(([code]) => code as number | null);
+    running.add(this.child);
+    this.exited = once(this.child, "close").then(([code]) => {
+      running.delete(this.child);
+      return code as number | null;
+    });
   }
 
   static backup(args: string[], env: Record<string, string>) {
