@@ -33,7 +33,7 @@ const PROJECT = "notesbot-compose-test";
 const NETWORK = `${PROJECT}-net`;
 const KEEPER = `${PROJECT}-keeper`;
 /** Every service but Grafana. */
-const SERVICES = ["postgres", "redis", "migrate", "gateway", "worker", "prometheus"];
+const SERVICES = ["postgres", "redis", "migrate", "backup", "gateway", "worker", "prometheus"];
 const WORKERS = 2;
 /**
  * Prometheus at its container's address: the host is on the test's bridge, and podman forwards no
@@ -118,6 +118,16 @@ async function until(
 }
 
 const byService = (all: Container[], service: string) => all.filter((c) => c.service === service);
+
+/** Runs a command in the backup service's container (the postgres image: it has the client tools). */
+async function inBackup(command: string[]): Promise<string> {
+  const [backup] = byService(await containers(PROJECT), "backup");
+  return runOk("podman", ["exec", backup?.id ?? "no backup container", ...command]);
+}
+
+/** The dumps in the backups volume, oldest first. */
+const dumps = async () =>
+  (await inBackup(["ls", "-1", "/backups"])).split("\n").filter((f) => /^notesbot-.+\.dump$/.test(f));
 
 /** Waits for the gateway and every worker to report healthy; returns how long that took. */
 async function waitHealthy(since: number): Promise<number> {
@@ -261,6 +271,24 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     expect(byService(all, "postgres").map((c) => c.health)).toEqual(["healthy"]);
     expect(byService(all, "redis").map((c) => c.health)).toEqual(["healthy"]);
   }, 480_000);
+
+  it("has the backup service dump the migrated database into the backups volume at its first start", async () => {
+    let files: string[] = [];
+    await until(
+      async () => {
+        files = await dumps();
+        return files.length > 0;
+      },
+      120_000,
+      async () => `no dump in /backups: ${JSON.stringify(files)}\n${await logs()}`,
+    );
+    expect(files).toHaveLength(1);
+    const contents = await inBackup(["pg_restore", "--list", `/backups/${files[0]}`]);
+    expect(contents).toMatch(/TABLE DATA public notes /);
+    const log = (await compose(["logs", "--no-color", "backup"])).stdout;
+    expect(log).toMatch(/backup: wrote \/backups\/notesbot-\S+\.dump \(\d+ bytes\)/);
+    expect(log).toMatch(/backup: next dump at 03:00 UTC, in \d+ s/);
+  }, 180_000);
 
   it("answers /note_add and /ask sent through the fake Telegram", async () => {
     expect(await say(`/note_add ${NOTE}`)).toMatch(/^Заметка #\d+ сохранена\.$/);
@@ -408,6 +436,29 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     figure(`second up healthy in ${Math.round((await waitHealthy(started)) / 1000)} s`);
     expect(byService(await containers(PROJECT), "migrate").map((c) => c.exitCode)).toEqual([0]);
     expect(await say("/note_list")).toContain(NOTE);
+
+    // The backups volume was kept too, and its dump is less than a day old: none at this start-up.
+    await until(
+      async () => (await compose(["logs", "--no-color", "backup"])).stdout.includes("next dump at"),
+      60_000,
+      logs,
+    );
+    expect((await compose(["logs", "--no-color", "backup"])).stdout).toContain(
+      "the newest dump is less than a day old: none at start-up",
+    );
+    expect(await dumps()).toHaveLength(1);
+    // docs/operations.md: a dump now, with the note in it.
+    await inBackup(["sh", "/backup/backup.sh", "once"]);
+    const files = await dumps();
+    expect(files).toHaveLength(2);
+    const notes = await inBackup([
+      "pg_restore",
+      "--data-only",
+      "--table=notes",
+      "--file=-",
+      `/backups/${files[1]}`,
+    ]);
+    expect(notes).toContain(NOTE);
   }, 300_000);
 });
 

@@ -1,5 +1,5 @@
 /** The container stack: docker-compose.yml (validated by `docker-compose config`) and infra/Dockerfile. */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Run, readPrometheusConfig, readYaml, repo, run, tempFolder } from "./tools.js";
@@ -14,6 +14,7 @@ interface Service {
   image?: string;
   build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> };
   command?: string | string[];
+  entrypoint?: string | string[];
   container_name?: string;
   ports?: Port[];
   env_file?: string | string[];
@@ -84,12 +85,13 @@ describe("docker-compose.yml", () => {
       expect(String(service(name).environment?.DATABASE_URL), name).toBe(
         `postgres://postgres:${postgres}@postgres:5432/notesbot`,
       );
+    expect(String(service("backup").environment?.PGPASSWORD)).toBe(postgres);
   });
 
   it("passes every variable of .env.example through to the app, from the environment or .env", () => {
     const example = readFileSync(repo(".env.example"), "utf8");
     const variables = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] ?? "");
-    const composeOnly = ["POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"];
+    const composeOnly = ["POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "BACKUP_AT", "BACKUP_KEEP"];
     const fixed = ["DATABASE_URL", "REDIS_URL", "GATEWAY_METRICS_PORT", "WORKER_METRICS_PORT"];
     for (const name of APP) {
       const environment = service(name).environment ?? {};
@@ -109,7 +111,7 @@ describe("docker-compose.yml", () => {
   it("has the whole stack and no obsolete version key", () => {
     expect(compose.version).toBeUndefined();
     expect(Object.keys(compose.services).sort()).toEqual(
-      ["gateway", "grafana", "migrate", "postgres", "prometheus", "redis", "worker"].sort(),
+      ["backup", "gateway", "grafana", "migrate", "postgres", "prometheus", "redis", "worker"].sort(),
     );
   });
 
@@ -128,6 +130,7 @@ describe("docker-compose.yml", () => {
     )?.[1];
     const variables: Record<string, string> = {
       postgres: "POSTGRES_IMAGE",
+      backup: "POSTGRES_IMAGE",
       redis: "REDIS_IMAGE",
       prometheus: "PROMETHEUS_IMAGE",
       grafana: "GRAFANA_IMAGE",
@@ -224,6 +227,32 @@ describe("docker-compose.yml", () => {
       const volume = mount(s, target)?.split(":")[0] ?? "";
       expect(Object.keys(compose.volumes ?? {}), target).toContain(volume);
     }
+  });
+
+  it("backs the database up with infra/backup/backup.sh into a named volume, after the migrations", () => {
+    const backup = service("backup");
+    const postgres = service("postgres");
+    // The postgres image has pg_dump and pg_restore, of the server's own version.
+    expect(backup.image).toBe(postgres.image);
+    expect(backup.entrypoint).toEqual(["/bin/sh", "/backup/backup.sh"]);
+    expect(mount(backup, "/backup")).toBe("./infra/backup:/backup:ro");
+    expect(existsSync(repo("infra/backup/backup.sh"))).toBe(true);
+    const volume = mount(backup, "/backups")?.split(":")[0] ?? "";
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+    expect(backup.environment).toEqual({
+      PGHOST: "postgres",
+      PGUSER: postgres.environment?.POSTGRES_USER,
+      PGPASSWORD: postgres.environment?.POSTGRES_PASSWORD,
+      PGDATABASE: postgres.environment?.POSTGRES_DB,
+      BACKUP_AT: `\${BACKUP_AT:-}`,
+      BACKUP_KEEP: `\${BACKUP_KEEP:-}`,
+    });
+    expect(dependsOn(backup)).toEqual({
+      migrate: { condition: "service_completed_successfully" },
+      postgres: { condition: "service_healthy" },
+    });
+    expect(backup.restart).toBe("unless-stopped");
+    expect(backup.ports).toBeUndefined();
   });
 
   it("mounts Prometheus' config and rules read-only, with a retention limit", () => {
