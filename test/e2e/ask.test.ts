@@ -167,6 +167,38 @@ describe("/ask through the queue", () => {
     expect(stack.telegram.sentTo(user.id)).toHaveLength(2);
   });
 
+  it("logs ids, statuses and lengths, never a question, an answer or the input OpenRouter flagged", async () => {
+    const user = stack.telegram.newUser();
+    const secret = `тайна-${user.id}`;
+    const retried = `${secret} после 503`;
+    stack.openrouter.enqueueForQuestion(
+      retried,
+      { kind: "error", status: 503, message: "Service unavailable" },
+      { kind: "answer", content: `${secret} в ответе` },
+    );
+    const flagged = `${secret} не пропустят`;
+    stack.openrouter.enqueueForQuestion(flagged, {
+      kind: "error",
+      status: 403,
+      message: "Your input was flagged for harassment.",
+      metadata: { reasons: ["harassment"], flagged_input: flagged },
+    });
+    const answered = await ask(stack, user, retried);
+    expect(await answered.answer()).toMatch(new RegExp(`^${secret} в ответе`));
+    const refused = await ask(stack, user, flagged);
+    expect(await refused.answer()).toMatch(/^Ошибка: \[403\] /);
+
+    // An ask's last line is written after its answer is shown: the logs are read once both are there.
+    const worker = stack.workers[0];
+    for (const pending of [answered, refused]) {
+      const jobId = `tg-update-${pending.update.update_id}`;
+      await worker?.waitForOutput(new RegExp(`"jobId":"${jobId}"[^\\n]*"msg":"ask finished"`));
+    }
+    expect(worker?.output).toMatch(/"failure":"503"[^\n]*"msg":"ask will be retried"/);
+    expect(worker?.output).toMatch(/"failure":"403"[^\n]*"msg":"ask failed for good"/);
+    for (const output of [worker?.output, stack.gateway.output]) expect(output).not.toContain(secret);
+  });
+
   it("answers usage for an empty question and refuses a too long one, adding no job", async () => {
     const user = stack.telegram.newUser();
     expect(await stack.say(user, "/ask")).toEqual(["Напишите вопрос после команды: /ask <вопрос>."]);
