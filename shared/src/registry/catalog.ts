@@ -64,8 +64,7 @@ export async function fetchCatalog(source: CatalogSource): Promise<CatalogResult
   const http = createOpenRouterHttp({ baseUrl: source.baseUrl, apiKey: source.apiKey });
   const fetched = await http.getJson("/models", source.timeoutMs);
   if (!fetched.ok) return fetched;
-  const body = fetched.body;
-  const parsed = catalogSchema.safeParse(body);
+  const parsed = catalogSchema.safeParse(fetched.body);
   if (!parsed.success) return { ok: false, reason: "malformed" };
   const models: CatalogModel[] = [];
   const skipped: string[] = [];
