@@ -81,6 +81,8 @@ describe("notes, end to end through the real gateway", () => {
       "file_name.txt",
       "filename.txt",
       "C:\\temp\\x",
+      // What "\\temp" would find if the backslash escaped the "t" instead of being one.
+      "C:temp",
       "O'Reilly; DROP TABLE notes; --",
       "Ёлка и ПРИВЕТ",
     ];
@@ -95,6 +97,9 @@ describe("notes, end to end through the real gateway", () => {
     expect(await found("СКИДКА")).toEqual(["Скидка 50% на всё", "скидка 5 рублей"]);
     expect(await found("e_n")).toEqual(["file_name.txt"]);
     expect(await found("\\temp")).toEqual(["C:\\temp\\x"]);
+    // A backslash at the end, and one before a wildcard: still the characters themselves.
+    expect(await found("temp\\")).toEqual(["C:\\temp\\x"]);
+    expect(await found("\\%")).toEqual([]);
     expect(await found("'Reilly; DROP")).toEqual(["O'Reilly; DROP TABLE notes; --"]);
     expect(await found("привет")).toEqual(["Ёлка и ПРИВЕТ"]);
     expect(await found("%")).toEqual(["Скидка 50% на всё"]);

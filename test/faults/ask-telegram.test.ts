@@ -78,6 +78,9 @@ describe("Telegram failing the worker", () => {
     });
     expect(await pending.answer(30_000)).toMatch(/^Личный-ответ начало и продолжение\n\n⚠️ Ответ оборвался/);
     await worker.waitForOutput(/"received":\d+[^\n]*"msg":"streamed answer broke off"/);
+    await worker.waitForOutput(/"code":400[^\n]*"msg":"stream preview update failed"/);
+    // The ask's last line is written after the answer is shown: the whole log is read only once it is there.
+    await worker.waitForOutput(/"failure":"interrupted"[^\n]*"msg":"ask finished"/);
     expect(worker.output).not.toMatch(/Личный-ответ|Личный-вопрос/);
   });
 

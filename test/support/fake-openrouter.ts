@@ -115,6 +115,11 @@ export interface FakeOpenRouter {
   enqueue(...behaviours: Behaviour[]): void;
   /** Queues behaviours for the next requests for `model`; they take precedence over `enqueue`. */
   enqueueFor(model: string, ...behaviours: Behaviour[]): void;
+  /**
+   * Queues behaviours for the next requests asking `question` (their last user message): a test's own
+   * script, which no other test's question can take. They take precedence over the other queues.
+   */
+  enqueueForQuestion(question: string, ...behaviours: Behaviour[]): void;
   /** The behaviour used once the queues are empty. */
   setDefault(behaviour: Behaviour): void;
   /** What `GET /models` answers from now on (`models` builds the usual body). */
@@ -208,6 +213,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   const requests: RecordedRequest[] = [];
   const sharedQueue: Behaviour[] = [];
   const modelQueues = new Map<string, Behaviour[]>();
+  const questionQueues = new Map<string, Behaviour[]>();
   let defaultBehaviour: Behaviour = { kind: "echo" };
   const waiters = new Set<Waiter>();
   const timers = new Set<NodeJS.Timeout>();
@@ -227,9 +233,15 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     },
   };
 
-  function nextBehaviour(model: string | undefined): Behaviour {
-    const scoped = model === undefined ? undefined : modelQueues.get(model)?.shift();
-    return scoped ?? sharedQueue.shift() ?? defaultBehaviour;
+  function nextBehaviour(recorded: RecordedRequest): Behaviour {
+    const question = questionOf(recorded);
+    const model = recorded.model;
+    return (
+      (question === undefined ? undefined : questionQueues.get(question)?.shift()) ??
+      (model === undefined ? undefined : modelQueues.get(model)?.shift()) ??
+      sharedQueue.shift() ??
+      defaultBehaviour
+    );
   }
 
   function record(request: RecordedRequest): void {
@@ -468,7 +480,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     if (body === undefined) {
       return sendJson(res, 400, { error: { code: 400, message: "Invalid JSON body" } });
     }
-    respond(req, res, nextBehaviour(recorded.model), recorded);
+    respond(req, res, nextBehaviour(recorded), recorded);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -487,6 +499,9 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       const queue = modelQueues.get(model) ?? [];
       queue.push(...behaviours);
       modelQueues.set(model, queue);
+    },
+    enqueueForQuestion: (question, ...behaviours) => {
+      questionQueues.set(question, [...(questionQueues.get(question) ?? []), ...behaviours]);
     },
     setDefault: (behaviour) => {
       defaultBehaviour = behaviour;
@@ -527,6 +542,12 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** What a request asks: its last user message, when it is text. */
+export function questionOf(request: RecordedRequest): string | undefined {
+  const content = request.messages.findLast((m) => m.role === "user")?.content;
+  return typeof content === "string" ? content : undefined;
 }
 
 function answerText(behaviour: Extract<Behaviour, { kind: "echo" | "answer" }>, recorded: RecordedRequest) {

@@ -33,8 +33,9 @@ let nextUpdateId = 900_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
 
 /**
  * Adds an ask job straight onto the stack's queue, as the gateway would: a placeholder message first
- * (sent through the fake Telegram's own API), then the job for it. For kinds and fields the gateway
- * does not send yet (notes, digests, locales, context lengths). `answer()` waits for the final text.
+ * (sent through the fake Telegram's own API), then the job for it. For tests of the worker alone: any
+ * kind and fields (notes, digests, locales, context lengths) without the gateway's commands that send
+ * them. `answer()` waits for the final text.
  */
 export async function enqueueAsk(stack: Stack, job: Partial<NewAskJob> & { userId: number }) {
   const chatId = job.chatId ?? job.userId;

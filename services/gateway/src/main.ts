@@ -113,5 +113,5 @@ onShutdownSignal(
     redis.disconnect();
     await Promise.all([db.end(), bookkeeping.end()]);
   },
-  config.worker.shutdownGraceMs,
+  config.shutdownGraceMs,
 );

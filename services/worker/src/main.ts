@@ -178,12 +178,12 @@ logger.info({ concurrency: config.worker.concurrency }, "worker started");
 onShutdownSignal(
   logger,
   async () => {
-    await Promise.all([ask.stop(config.worker.shutdownGraceMs), maintenance.stop()]);
+    await Promise.all([ask.stop(config.shutdownGraceMs), maintenance.stop()]);
     llm.shutdown();
     await metricsServer.close();
     subscriber.disconnect();
     await connection.quit();
     await db.end();
   },
-  config.worker.shutdownGraceMs + 10_000,
+  config.shutdownGraceMs + 10_000,
 );

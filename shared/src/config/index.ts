@@ -137,7 +137,9 @@ export interface Config {
   /** `timeoutMs` (OPENROUTER_STREAM_TIMEOUT_MS) bounds a whole stream; OPENROUTER_TIMEOUT_MS bounds its pauses. */
   streaming: { enabled: boolean; intervalMs: number; timeoutMs: number };
   breaker: { volumeThreshold: number; errorPercent: number; windowMs: number; resetMs: number };
-  worker: { concurrency: number; lockMs: number; shutdownGraceMs: number };
+  worker: { concurrency: number; lockMs: number };
+  /** SHUTDOWN_GRACE_MS: how long either service's shutdown waits for work in flight. */
+  shutdownGraceMs: number;
   metricsPort: { gateway: number; worker: number };
   access: { allowedUserIds: ReadonlySet<number>; adminUserIds: ReadonlySet<number> };
   webhook: { url: string; secret: string; port: number } | undefined;
@@ -199,8 +201,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       lockMs: e.JOB_LOCK_MS,
-      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     metricsPort: { gateway: e.GATEWAY_METRICS_PORT, worker: e.WORKER_METRICS_PORT },
     access: { allowedUserIds: e.ALLOWED_USER_IDS, adminUserIds: e.ADMIN_USER_IDS },
     webhook:

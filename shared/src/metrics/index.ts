@@ -1,3 +1,3 @@
+export * from "./bot-api-counters.js";
 export * from "./definitions.js";
 export * from "./server.js";
-export * from "./telegram.js";

@@ -62,8 +62,8 @@ export const askProgressSchema = z.object({
   sent: z.number().int().min(0),
   /** The answer as the model wrote it, for the conversation memory. */
   answer: z.string().optional(),
-  /** Whether the turn is in the conversation memory (progress without the field predates it: yes). */
-  remembered: z.boolean().default(true),
+  /** Whether the turn is in the conversation memory. */
+  remembered: z.boolean(),
   /** The model that answered (a fallback's, when the active one failed). */
   modelKey: z.string().optional(),
   /** What the parts are: the answer ("ok"), or a final status text (a failure, a cancellation). */
@@ -110,9 +110,13 @@ export const ASK_BACKOFF = "openrouter";
 /** How long a job waits before its next run when the failure carried no delay of its own. */
 const DEFAULT_BACKOFF_MS = 1_000;
 
-/** Thrown by the worker to have BullMQ run the job again after `delayMs` (read by `askBackoffStrategy`). */
-export class RetryLaterError extends Error {
-  override name = "RetryLaterError";
+/**
+ * Thrown by the worker when an attempt failed and the job is to run again after `delayMs`, using its
+ * next attempt (read by `askBackoffStrategy`). Not to be confused with the worker's DeliveryDeferredError,
+ * which puts a job back without using an attempt.
+ */
+export class RetryNextAttemptError extends Error {
+  override name = "RetryNextAttemptError";
   constructor(
     readonly delayMs: number,
     reason: string,
@@ -123,7 +127,7 @@ export class RetryLaterError extends Error {
 
 /** The worker's backoff strategy for ASK_BACKOFF: the delay the processor decided. */
 export function askBackoffStrategy(_attemptsMade: number, _type?: string, error?: Error): number {
-  return error instanceof RetryLaterError ? error.delayMs : DEFAULT_BACKOFF_MS;
+  return error instanceof RetryNextAttemptError ? error.delayMs : DEFAULT_BACKOFF_MS;
 }
 
 /** BullMQ options of a new ask job. */

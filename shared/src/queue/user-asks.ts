@@ -1,3 +1,9 @@
+/**
+ * Per-user bookkeeping of asks in Redis, shared by the gateway and the workers: which of a user's
+ * asks are pending (for /cancel and for priorities), which are running (for the in-flight limit),
+ * and which were cancelled. Entries carry an expiry as their score, so a crashed process cannot
+ * leave a user blocked for good. Each call is one round trip.
+ */
 import type { Redis } from "ioredis";
 import { askKeys } from "./ask-job.js";
 
@@ -7,12 +13,6 @@ const PENDING_TTL_MS = 3_600_000;
 /** The shortest a running ask counts for its user (a re-run past its bound still runs and delivers). */
 const MIN_LEASE_MS = 60_000;
 
-/**
- * Per-user bookkeeping of asks in Redis, shared by the gateway and the workers: which of a user's
- * asks are pending (for /cancel and for priorities), which are running (for the in-flight limit),
- * and which were cancelled. Entries carry an expiry as their score, so a crashed process cannot
- * leave a user blocked for good. Each call is one round trip.
- */
 // Each script is one round trip (EVALSHA), atomic, instead of a MULTI block of several commands.
 const SCRIPTS = {
   /**
@@ -76,12 +76,7 @@ function scripted(redis: Redis): Scripted {
   return redis as unknown as Scripted;
 }
 
-/**
- * Per-user bookkeeping of asks in Redis, shared by the gateway and the workers: which of a user's
- * asks are pending (for /cancel and for priorities), which are running (for the in-flight limit),
- * and which were cancelled. Entries carry an expiry as their score, so a crashed process cannot
- * leave a user blocked for good. Each call is one round trip.
- */
+/** The bookkeeping of the ask queue under `prefix`, on one Redis connection. */
 export function userAsks(redis: Redis, prefix: string) {
   const keys = askKeys(prefix);
   const scripts = scripted(redis);

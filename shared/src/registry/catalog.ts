@@ -3,9 +3,10 @@
  * failure is a value naming what went wrong. An entry the bot cannot read is skipped and named in the
  * result (the callers count and log it), the rest is used; a body that is not a list, or a list with
  * no readable entry, is refused whole, so one malformed answer can never mark the registry's models
- * unavailable.
+ * unavailable. What OpenRouter sends never carries the API key on (see createOpenRouterHttp).
  */
 import { z } from "zod";
+import { createOpenRouterHttp } from "../openrouter/index.js";
 
 /** A model of OpenRouter's list, as the registry needs it. */
 export interface CatalogModel {
@@ -60,30 +61,10 @@ function nameOf(entry: unknown, index: number): string {
 }
 
 export async function fetchCatalog(source: CatalogSource): Promise<CatalogResult> {
-  let response: Response;
-  try {
-    response = await fetch(`${source.baseUrl}/models`, {
-      headers: source.apiKey ? { authorization: `Bearer ${source.apiKey}` } : {},
-      signal: AbortSignal.timeout(source.timeoutMs),
-    });
-  } catch (error) {
-    return {
-      ok: false,
-      reason: error instanceof Error && error.name === "TimeoutError" ? "timeout" : "network",
-    };
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    return { ok: false, reason: "status", status: response.status };
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (error) {
-    if (error instanceof Error && error.name === "TimeoutError") return { ok: false, reason: "timeout" };
-    return { ok: false, reason: "malformed" };
-  }
-  const parsed = catalogSchema.safeParse(body);
+  const http = createOpenRouterHttp({ baseUrl: source.baseUrl, apiKey: source.apiKey });
+  const fetched = await http.getJson("/models", source.timeoutMs);
+  if (!fetched.ok) return fetched;
+  const parsed = catalogSchema.safeParse(fetched.body);
   if (!parsed.success) return { ok: false, reason: "malformed" };
   const models: CatalogModel[] = [];
   const skipped: string[] = [];

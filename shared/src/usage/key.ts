@@ -4,9 +4,10 @@
  * documents that cap as 50 a day, or 1000 once at least 10 credits were bought in all — not merely
  * "not on the free tier" (any purchase ends that). The key reports the cap and what is left of it in
  * `free_model_daily_requests` where OpenRouter sends it; else it is known only for a key that never
- * bought credits (50). A failure is a value.
+ * bought credits (50). A failure is a value; the key's label never carries the key itself on.
  */
 import { z } from "zod";
+import { createOpenRouterHttp } from "../openrouter/index.js";
 
 /** OpenRouter's daily cap on requests to free models: `withCredits` once `creditsThreshold` credits were bought in all. */
 export const FREE_REQUESTS_PER_DAY = { freeTier: 50, withCredits: 1000, creditsThreshold: 10 } as const;
@@ -47,36 +48,26 @@ export async function fetchKeyState(source: {
   apiKey: string;
   timeoutMs: number;
 }): Promise<KeyStateResult> {
-  try {
-    const response = await fetch(`${source.baseUrl}/key`, {
-      headers: { authorization: `Bearer ${source.apiKey}` },
-      signal: AbortSignal.timeout(source.timeoutMs),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      return { ok: false, reason: String(response.status) };
-    }
-    const parsed = keySchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) return { ok: false, reason: "malformed" };
-    const data = parsed.data.data;
-    return {
-      ok: true,
-      key: {
-        label: data.label ?? undefined,
-        limit: data.limit ?? null,
-        limitRemaining: data.limit_remaining ?? null,
-        usageDaily: data.usage_daily ?? null,
-        isFreeTier: data.is_free_tier,
-        freeRequestsPerDay:
-          data.free_model_daily_requests?.limit ??
-          (data.is_free_tier ? FREE_REQUESTS_PER_DAY.freeTier : undefined),
-        freeRequestsLeft: data.free_model_daily_requests?.remaining,
-      },
-    };
-  } catch (error) {
-    return {
-      ok: false,
-      reason: error instanceof Error && error.name === "TimeoutError" ? "timeout" : "network",
-    };
+  const http = createOpenRouterHttp({ baseUrl: source.baseUrl, apiKey: source.apiKey });
+  const fetched = await http.getJson("/key", source.timeoutMs);
+  if (!fetched.ok) {
+    return { ok: false, reason: fetched.reason === "status" ? String(fetched.status) : fetched.reason };
   }
+  const parsed = keySchema.safeParse(fetched.body);
+  if (!parsed.success) return { ok: false, reason: "malformed" };
+  const data = parsed.data.data;
+  return {
+    ok: true,
+    key: {
+      label: data.label ?? undefined,
+      limit: data.limit ?? null,
+      limitRemaining: data.limit_remaining ?? null,
+      usageDaily: data.usage_daily ?? null,
+      isFreeTier: data.is_free_tier,
+      freeRequestsPerDay:
+        data.free_model_daily_requests?.limit ??
+        (data.is_free_tier ? FREE_REQUESTS_PER_DAY.freeTier : undefined),
+      freeRequestsLeft: data.free_model_daily_requests?.remaining,
+    },
+  };
 }

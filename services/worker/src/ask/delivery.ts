@@ -32,7 +32,7 @@ import {
  * the chat in place of the placeholder and the preview's messages, then remembers the turn. What is
  * recorded makes every step safe to run again: a re-run resumes where the last run stopped, and never
  * asks the model again. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing
- * for now throws a TryLaterError, and the job runs again later.
+ * for now throws a DeliveryDeferredError, and the job runs again later.
  */
 export function createDelivery(deps: DeliveryDeps) {
   const { localizer, logger, userAsks } = deps;
@@ -108,7 +108,9 @@ export function createDelivery(deps: DeliveryDeps) {
     } catch (error) {
       const failure = classifyTelegramFailure(error);
       if (failure === undefined) throw error;
-      if (failure.kind === "transient") throw new TryLaterError(failure.delayMs, `telegram ${failure.code}`);
+      if (failure.kind === "transient") {
+        throw new DeliveryDeferredError(failure.delayMs, `telegram ${failure.code}`);
+      }
       const outcome = failure.kind === "undeliverable" ? "undeliverable" : "error";
       return { ...ending, outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" };
     }
@@ -117,7 +119,7 @@ export function createDelivery(deps: DeliveryDeps) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
       if (!(await remember(job, ask, progress.answer))) {
         await job.updateProgress(progress);
-        throw new TryLaterError(2_000, "memory", ending);
+        throw new DeliveryDeferredError(2_000, "memory", ending);
       }
     }
     return ending;
@@ -213,11 +215,11 @@ export function createDelivery(deps: DeliveryDeps) {
 }
 
 /**
- * Thrown when Telegram or PostgreSQL failed for now: the job runs again after `delayMs` (no attempt
- * used). `ending` is how the ask ended if it is given up on now (the user may have the answer already).
+ * Thrown when Telegram or PostgreSQL failed for now: the delivery runs again after `delayMs`, no attempt
+ * used (unlike the queue contract's RetryNextAttemptError). `ending` is how the ask ended if it is given up on now (the user may have the answer already).
  */
-export class TryLaterError extends Error {
-  override name = "TryLaterError";
+export class DeliveryDeferredError extends Error {
+  override name = "DeliveryDeferredError";
   constructor(
     readonly delayMs: number,
     readonly reason: string,

@@ -59,12 +59,12 @@ export function classifyFailure(error: unknown, timeoutMs: number): AskFailure |
 
 /**
  * The one definition of "the user's fault": the request itself or the bot's account is refused (400
- * bad request, 401 key, 402 credits, 403 moderation, the key's free daily cap, or no key at all), so
- * another (free) model would refuse
- * the same request and the model's health is not in question: not retried, no fallback, not counted
- * by the breaker. 404 is not among them: OpenRouter says so when this model (or every provider of
- * it) is gone, which is the model's fault — a fallback may well answer, and the breaker counts it;
- * nor is a 400 saying the model ID is not valid (kind "model_gone": a free model OpenRouter removed).
+ * bad request, 401 key, 402 credits, 403 moderation, the key's free daily cap, or no key at all). Another
+ * (free) model would refuse the same request, and the model's health is not in question: not retried,
+ * no fallback, not counted by the breaker. Not among them: a 404, which OpenRouter sends when this
+ * model (or every provider of it) is gone — the model's fault: a fallback may well answer, and the
+ * breaker counts it; nor a 400 saying the model ID is not valid (kind "model_gone": a free model
+ * OpenRouter removed).
  */
 export function isUsersFault(failure: AskFailure): boolean {
   return (

@@ -1,12 +1,12 @@
 import type { ConversationStore, Turn } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import { type AskJob, askJobSchema, RetryLaterError, type UserAsks } from "@notesbot/shared/queue";
+import { type AskJob, askJobSchema, RetryNextAttemptError, type UserAsks } from "@notesbot/shared/queue";
 import type { Localizer } from "@notesbot/shared/texts";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { TokenUsage } from "../openrouter/index.js";
 import { type createAdmission, previewMessages } from "./admission.js";
 import type { AnswerResult, createAnswerStage } from "./answer.js";
-import { type Delivery, TryLaterError } from "./delivery.js";
+import { type Delivery, DeliveryDeferredError } from "./delivery.js";
 import { failureLabel, failureText } from "./failure.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
 import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
@@ -200,7 +200,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
         logger.warn({ jobId, attempt, delayMs: result.delayMs, failure: label }, "ask will be retried");
         await userAsks.stopRunning(ask.userId, jobId);
         await delivery.status(ask, texts.ask.retrying(label, attempt + 1, deps.retry.maxAttempts));
-        throw new RetryLaterError(result.delayMs, label);
+        throw new RetryNextAttemptError(result.delayMs, label);
       }
       case "later":
         await userAsks.stopRunning(ask.userId, jobId);
@@ -280,7 +280,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
           break;
       }
     } catch (error) {
-      if (!(error instanceof TryLaterError)) throw error;
+      if (!(error instanceof DeliveryDeferredError)) throw error;
       await userAsks.stopRunning(ask.userId, jobId);
       // Telegram or PostgreSQL failed for now: again later, as long as the ask's bound allows.
       if (Date.now() + error.delayMs < askBoundAt(deps.retry, ask.enqueuedAt)) {

@@ -1,7 +1,8 @@
+import { errorEnvelope, MAX_BODY_BYTES, parseJson, readText } from "@notesbot/shared/openrouter";
 import { answerCut, noAnswer, UPSTREAM_FAILURE } from "./errors.js";
-import { cutAt, failureOf, MAX_BODY_BYTES, readText, type Transport } from "./transport.js";
+import { cutAt, failureOf, type Transport } from "./transport.js";
 import type { Completion, CompletionRequest, OpenRouterClientOptions } from "./types.js";
-import { completionBody, errorEnvelope, parseJson, toUsage } from "./wire.js";
+import { completionBody, toUsage } from "./wire.js";
 
 /**
  * A chat completion in one piece: one request, bounded by `timeoutMs` from connecting to the last byte,

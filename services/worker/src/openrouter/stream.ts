@@ -1,10 +1,10 @@
 import type { ReadableStreamReadResult } from "node:stream/web";
+import { errorEnvelope, MAX_BODY_BYTES, parseJson, readText } from "@notesbot/shared/openrouter";
 import { createParser } from "eventsource-parser";
 import { answerCut, noAnswer, OpenRouterError } from "./errors.js";
 import { StreamedAnswer } from "./streamed-answer.js";
-import { type Deadline, failureOf, MAX_BODY_BYTES, readText, type Transport } from "./transport.js";
+import { type Deadline, failureOf, type Transport } from "./transport.js";
 import type { Completion, OpenRouterClientOptions, StreamRequest } from "./types.js";
-import { errorEnvelope, parseJson } from "./wire.js";
 
 type StreamOptions = Pick<
   OpenRouterClientOptions,

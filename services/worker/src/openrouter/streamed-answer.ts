@@ -1,7 +1,8 @@
+import { type ErrorObject, errorEnvelope, parseJson } from "@notesbot/shared/openrouter";
 import { UPSTREAM_FAILURE } from "./errors.js";
 import { cutAt } from "./transport.js";
 import type { TokenUsage } from "./types.js";
-import { chunkBody, type ErrorObject, errorEnvelope, parseJson, toUsage } from "./wire.js";
+import { chunkBody, toUsage } from "./wire.js";
 
 const MALFORMED: ErrorObject = { code: UPSTREAM_FAILURE, message: "malformed stream event" };
 

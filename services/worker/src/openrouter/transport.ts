@@ -1,3 +1,4 @@
+import { createOpenRouterHttp, type ErrorObject } from "@notesbot/shared/openrouter";
 import {
   dailyCapResetAt,
   isModelGone,
@@ -6,7 +7,6 @@ import {
   UPSTREAM_FAILURE,
 } from "./errors.js";
 import type { OpenRouterClientOptions } from "./types.js";
-import type { ErrorObject } from "./wire.js";
 
 const MAX_MESSAGE_LENGTH = 300;
 
@@ -34,12 +34,9 @@ export interface Transport {
 }
 
 export function createTransport(options: OpenRouterClientOptions): Transport {
-  const fetchImpl = options.fetch ?? fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
-  const apiKey = options.apiKey?.trim() ?? "";
+  const http = createOpenRouterHttp(options);
   // Upstream messages are ours to show and log, so a key they might echo is scrubbed.
-  const scrub = (text: string): string =>
-    (apiKey === "" ? text : text.replaceAll(apiKey, "[REDACTED]")).slice(0, MAX_MESSAGE_LENGTH);
+  const scrub = (text: string): string => http.scrub(text).slice(0, MAX_MESSAGE_LENGTH);
 
   function httpError(status: number, error: ErrorObject | undefined, response: Response, partialText = "") {
     const detail = error?.message;
@@ -62,20 +59,9 @@ export function createTransport(options: OpenRouterClientOptions): Transport {
 
   return {
     requireKey() {
-      if (apiKey === "") throw new OpenRouterError("missing_key", "OPENROUTER_API_KEY is not set");
+      if (http.apiKey === "") throw new OpenRouterError("missing_key", "OPENROUTER_API_KEY is not set");
     },
-    post: (body, signal) =>
-      fetchImpl(url, {
-        method: "POST",
-        headers: {
-          Authorization: `Bearer ${apiKey}`,
-          "HTTP-Referer": options.referer,
-          "X-Title": options.title,
-          "Content-Type": "application/json",
-        },
-        body: JSON.stringify(body),
-        signal,
-      }),
+    post: (body, signal) => http.post("/chat/completions", body, signal),
     httpError,
     carriedError(error, response, partialText) {
       const code = Number(error.code);
@@ -84,32 +70,6 @@ export function createTransport(options: OpenRouterClientOptions): Transport {
     },
   };
 }
-
-/**
- * A whole (non-streamed) response body as text, or undefined when it is longer than `maxBytes`: what
- * is read stays bounded whatever the server sends. A body read fails as `response.text()` does.
- */
-export async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) return undefined;
-      chunks.push(value);
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** The most of a non-streamed body read (4 MB): an answer of a million characters and more fits. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * `text` cut to at most `maxChars` UTF-16 units, never between the two halves of a surrogate pair;

@@ -1,20 +1,9 @@
+import { errorObject } from "@notesbot/shared/openrouter";
 import { z } from "zod";
 import type { TokenUsage } from "./types.js";
 
-// OpenRouter's JSON bodies, checked leniently: only the fields the client reads.
-
-export const errorObject = z.object({
-  code: z.union([z.number(), z.string()]).optional(),
-  message: z.string().optional(),
-  /** OpenRouter copies a rate limit's X-RateLimit-* headers here, e.g. on the free daily cap's 429. */
-  metadata: z
-    .object({ headers: z.record(z.string(), z.unknown()).optional() })
-    .nullish()
-    .catch(undefined),
-});
-export type ErrorObject = z.infer<typeof errorObject>;
-
-export const errorEnvelope = z.object({ error: errorObject });
+// OpenRouter's JSON bodies of a completion, checked leniently: only the fields the client reads (its
+// error object and envelope are shared/src/openrouter's).
 
 const usageBody = z.object({
   prompt_tokens: z.number(),
@@ -58,12 +47,4 @@ export function toUsage(usage: z.infer<typeof usageBody>): TokenUsage {
     totalTokens: usage.total_tokens,
     ...(typeof usage.cost === "number" ? { cost: usage.cost } : {}),
   };
-}
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

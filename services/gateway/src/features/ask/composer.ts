@@ -85,22 +85,20 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
       // Its job exists: the update was handled up to the enqueue before, and the worker answers it.
       if (!ctx.firstHandling && (await queue.has(updateId))) return;
       // Admitted and sent once per update, saying where the ask waits; null: over the per-user limit.
-      placeholder = placeholderOf(
-        await ctx.remembered("placeholder", async () => {
-          const queuedBehind = await queue.admit(userId, updateId);
-          if (queuedBehind === undefined) return null;
-          const text = queuedBehind > 0 ? ctx.texts.ask.queued(queuedBehind) : ctx.texts.ask.placeholder;
-          const sent = await ctx
-            .reply(text, {
-              reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-            })
-            .catch(async (error: unknown) => {
-              await queue.withdraw(userId, updateId);
-              throw error;
-            });
-          return { messageId: sent.message_id, queuedBehind };
-        }),
-      );
+      placeholder = await ctx.remembered("placeholder", async (): Promise<Placeholder | null> => {
+        const queuedBehind = await queue.admit(userId, updateId);
+        if (queuedBehind === undefined) return null;
+        const text = queuedBehind > 0 ? ctx.texts.ask.queued(queuedBehind) : ctx.texts.ask.placeholder;
+        const sent = await ctx
+          .reply(text, {
+            reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+          })
+          .catch(async (error: unknown) => {
+            await queue.withdraw(userId, updateId);
+            throw error;
+          });
+        return { messageId: sent.message_id, queuedBehind };
+      });
     } catch (error) {
       return unavailable(ctx, error);
     }
@@ -276,13 +274,8 @@ interface Submission {
 }
 
 /** The placeholder of an admitted ask, as its update remembers it. */
-interface Placeholder {
+type Placeholder = {
   messageId: number;
   /** The user's asks pending before this one. */
   queuedBehind: number;
-}
-
-/** The remembered placeholder; a bare message id is what gateways before the merged admission stored. */
-function placeholderOf(value: Placeholder | number | null): Placeholder | null {
-  return typeof value === "number" ? { messageId: value, queuedBehind: 0 } : value;
-}
+};

@@ -93,7 +93,6 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
     if (!id.ok) return void (await ctx.reply(ctx.texts.invalidModelId(rawId)));
     // Once per update: a second handling reports the same switch and does not switch back. The check
     // that the model is available is in the switch's transaction, under the lock a sync takes too.
-    // (The step's name is new with the outcome's shape, so an outcome recorded in the old shape is not read.)
     const result = await ctx.once("model-activation", async (tx) => {
       const activation = await models.activate(id.value, tx);
       return activation.outcome === "missing"

@@ -1,3 +1,4 @@
+// Counters of Telegram Bot API calls, as grammY API transformers: errors by method and code, flood waits given up.
 import type { Transformer } from "grammy";
 import type { Counter } from "prom-client";
 

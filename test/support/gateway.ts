@@ -1,0 +1,98 @@
+/**
+ * The gateway built in this process from its own factories, as its main.ts wires them (inbox, effects,
+ * bot, dispatcher), against the fake Telegram, the real PostgreSQL and the real Redis: for fast tests
+ * of what the intake guarantees, with the log lines it writes kept for reading. No intake runs: a test
+ * records and hands in updates itself, as polling or the sweeper would.
+ */
+import type { Update } from "grammy/types";
+import pg from "pg";
+import { inject } from "vitest";
+import { createBot } from "../../services/gateway/src/bot.js";
+import { createDispatcher } from "../../services/gateway/src/intake/dispatcher.js";
+import { createEffects } from "../../services/gateway/src/intake/effects.js";
+import { createInbox, type Inbox } from "../../services/gateway/src/intake/inbox.js";
+import { createLanes } from "../../services/gateway/src/intake/lanes.js";
+import { INTAKE } from "../../services/gateway/src/intake/limits.js";
+import { parseConfig } from "../../shared/src/config/index.js";
+import { createLogger } from "../../shared/src/logging/index.js";
+import { createGatewayMetrics } from "../../shared/src/metrics/index.js";
+import { createAskProducer, createProducerConnection } from "../../shared/src/queue/index.js";
+import { createLocalizer } from "../../shared/src/texts/index.js";
+import { createQueuePrefix, createTestDatabase } from "./database.js";
+import { FakeTelegram } from "./fake-telegram.js";
+
+export interface GatewayOptions {
+  /** Wraps the inbox the dispatcher uses (e.g. to look at the moment it marks an update handled). */
+  inbox?: (inbox: Inbox) => Inbox;
+}
+
+export async function startGatewayInProcess(options: GatewayOptions = {}) {
+  const [telegram, databaseUrl] = await Promise.all([FakeTelegram.start(), createTestDatabase()]);
+  const config = parseConfig({
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: inject("redisUrl"),
+    QUEUE_PREFIX: createQueuePrefix(),
+    OPENROUTER_API_KEY: "test-openrouter-key",
+  });
+  const lines: string[] = [];
+  const logger = createLogger(
+    { level: "info", service: "gateway", secrets: [] },
+    { write: (line: string) => void lines.push(line) },
+  );
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const redis = createProducerConnection(config.redis.url);
+  const askQueue = createAskProducer({
+    connection: redis,
+    prefix: config.redis.queuePrefix,
+    perUserPerMinute: 0,
+  });
+  const inbox = createInbox(db, db, { owner: "gateway-in-process", ...INTAKE });
+  const metrics = createGatewayMetrics(
+    () => askQueue.counts(),
+    () => inbox.oldestUnhandledSeconds(),
+  );
+  const effects = createEffects(inbox, logger);
+  const localizer = createLocalizer();
+  const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects });
+  const dispatcher = createDispatcher({
+    bot,
+    inbox: options.inbox?.(inbox) ?? inbox,
+    effects,
+    metrics,
+    logger,
+    lanes: createLanes({ maxWaiting: INTAKE.maxWaitingPerChat, maxRunning: INTAKE.maxHandling }),
+    onRefused: () => {},
+    orderAcrossGateways: false,
+  });
+  await bot.init();
+
+  return {
+    telegram,
+    db,
+    inbox,
+    /** Every line the gateway logged so far (JSON). */
+    logs: () => lines.join(""),
+    /** Records `update` (as polling does) and handles it; resolves once it is marked handled. */
+    async receive(update: Update): Promise<void> {
+      const fresh = await inbox.record([update]);
+      if (fresh.has(update.update_id)) await dispatcher.dispatch(update, { results: {}, again: false });
+      await dispatcher.idle();
+    },
+    /** Handles `update` once more, as the sweeper does with a claimed row; resolves once marked handled. */
+    async receiveAgain(update: Update): Promise<void> {
+      const results = (await inbox.results(update.update_id)) ?? {};
+      await dispatcher.dispatch(structuredClone(update), { results, again: true });
+      await dispatcher.idle();
+    },
+    async close(): Promise<void> {
+      await dispatcher.idle();
+      await askQueue.close();
+      redis.disconnect();
+      await Promise.all([db.end(), telegram.close()]);
+    },
+  };
+}
+
+export type GatewayInProcess = Awaited<ReturnType<typeof startGatewayInProcess>>;
