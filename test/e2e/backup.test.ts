@@ -267,17 +267,24 @@ describe("backups with infra/backup/backup.sh", () => {
   it("as a service: dumps at start-up only when the newest dump is over a day old, then at BACKUP_AT; SIGTERM ends it with exit 0", async () => {
     const databaseUrl = await createTestDatabase();
     const dir = newDir();
-    // The next whole minute at least 5 s away, in UTC.
-    const at = new Date(Math.ceil((Date.now() + 5_000) / 60_000) * 60_000);
-    const hhmm = at.toISOString().slice(11, 16);
-    const env = { ...libpq(databaseUrl), BACKUP_DIR: dir, BACKUP_AT: hhmm };
+    const env = { ...libpq(databaseUrl), BACKUP_DIR: dir };
 
-    // No dump yet: one at start-up, then one at BACKUP_AT.
-    const service = Script.backup([], env);
-    await service.waitFor(/next dump at \d\d:\d\d UTC, in \d+ s/);
-    expect(service.output).toContain(`every day at ${hhmm} UTC into ${dir}, the newest 7 kept`);
+    // No dump yet: one at start-up, then it waits for BACKUP_AT.
+    const first = Script.backup([], { ...env, BACKUP_AT: "03:00" });
+    await first.waitFor(/next dump at 03:00 UTC, in \d+ s/);
+    expect(first.output).toContain(`every day at 03:00 UTC into ${dir}, the newest 7 kept`);
     expect(dumps(dir)).toHaveLength(1);
-    await service.waitFor(/backup: wrote /, 2, 120_000);
+    expect(await first.stop("SIGINT")).toBe(0);
+
+    // A dump less than a day old: none at start-up, one at BACKUP_AT (the next whole minute at least
+    // 10 s away, in UTC, chosen once the start-up dump is behind us so that it cannot be missed).
+    const at = new Date(Math.ceil((Date.now() + 10_000) / 60_000) * 60_000);
+    const hhmm = at.toISOString().slice(11, 16);
+    const service = Script.backup([], { ...env, BACKUP_AT: hhmm });
+    await service.waitFor(/next dump at \d\d:\d\d UTC, in \d+ s/);
+    expect(service.output).toContain("the newest dump is less than a day old: none at start-up");
+    expect(dumps(dir)).toHaveLength(1);
+    await service.waitFor(/backup: wrote /, 1, 120_000);
     await service.waitFor(/next dump at \d\d:\d\d UTC, in \d+ s/, 2);
     const delay = Number(/in (\d+) s\s*$/.exec(service.output.trim())?.[1]);
     // Tomorrow at the same time (less the seconds the dump took).
@@ -286,13 +293,6 @@ describe("backups with infra/backup/backup.sh", () => {
     expect(dumps(dir)).toHaveLength(2);
     expect(await service.stop("SIGTERM")).toBe(0);
     expect(service.output).toMatch(/backup: stopped\s*$/);
-
-    // A restart with a dump less than a day old: none at start-up.
-    const restarted = Script.backup([], { ...env, BACKUP_AT: "03:00" });
-    await restarted.waitFor(/next dump at 03:00 UTC, in \d+ s/);
-    expect(restarted.output).toContain("the newest dump is less than a day old: none at start-up");
-    expect(dumps(dir)).toHaveLength(2);
-    expect(await restarted.stop("SIGINT")).toBe(0);
 
     // Started after a day without dumps (the machine was off at BACKUP_AT): one at once.
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
@@ -320,7 +320,7 @@ describe("backups with infra/backup/backup.sh", () => {
       await lock.release();
     }
     expect(files(dir)).toEqual(listing);
-  }, 180_000);
+  }, 300_000); // more than the waits inside add up to, so a failure names the step it stopped at
 
   it("refuses a BACKUP_AT or BACKUP_KEEP it cannot read, saying which", async () => {
     const env = { ...libpq(await createTestDatabase()), BACKUP_DIR: newDir() };
