@@ -1,21 +1,16 @@
 /** Every text exists in both languages, and English users read no Russian (nor Russian users a missing text). */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  createLocalizer,
-  LOCALES,
-  LOCALES_DIRECTORY,
-  localeOf,
-  type Texts,
-} from "../../shared/src/texts/index.js";
+import { LOCALES, localeOf } from "../../shared/src/domain/index.js";
+import { createLocalizer, LOCALES_DIRECTORY, type Texts } from "../../shared/src/texts/index.js";
 
 const localizer = createLocalizer();
 
-/** Message ids of a Fluent file (top-level entries; attributes and variants are inside them). */
+/** Message ids of a locale's Fluent files (top-level entries; attributes and variants are inside them). */
 const messageIds = (locale: string) =>
-  readFileSync(join(LOCALES_DIRECTORY, `${locale}.ftl`), "utf8")
-    .split("\n")
+  readdirSync(join(LOCALES_DIRECTORY, locale))
+    .flatMap((file) => readFileSync(join(LOCALES_DIRECTORY, locale, file), "utf8").split("\n"))
     .map((line) => /^([a-z][\w-]*)\s*=/.exec(line)?.[1])
     .filter((id): id is string => id !== undefined)
     .sort();

@@ -1,4 +1,5 @@
-import { type Localizer, RUSSIAN_SPEAKING, type Texts } from "@notesbot/shared/texts";
+import { RUSSIAN_SPEAKING } from "@notesbot/shared/domain";
+import type { Localizer, Texts } from "@notesbot/shared/texts";
 import type { Api } from "grammy";
 import type { BotCommand, LanguageCode } from "grammy/types";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOCALES } from "../texts/index.js";
+import { LOCALES } from "../domain/index.js";
 
 /**
  * The ask queue's contract between the gateway (producer) and the LLM workers (consumers), in one

@@ -4,7 +4,7 @@
  * `/models_sync`) makes it available again if OpenRouter lists it free again.
  */
 import { type Db, inTransaction } from "../db/index.js";
-import type { ModelView } from "../texts/index.js";
+import type { ModelView } from "../domain/index.js";
 import { MODEL_COLUMNS } from "./sync.js";
 
 /** The model as it was, when this call made it unavailable; undefined when unknown or unavailable already. */

@@ -5,7 +5,7 @@
  * New free models are only reported: an admin adds one with `/model_add`.
  */
 import { type Db, inTransaction } from "../db/index.js";
-import type { ModelView } from "../texts/index.js";
+import type { ModelView } from "../domain/index.js";
 import type { CatalogModel } from "./catalog.js";
 
 export interface SyncReport {

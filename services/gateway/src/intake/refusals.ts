@@ -2,8 +2,10 @@
  * The one message a chat gets when its burst was cut (intake/lanes.ts): in the sender's language, in
  * the topic the burst came from; sent in the background, a failure only logged.
  */
+
+import { localeOf } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
-import { type Localizer, localeOf } from "@notesbot/shared/texts";
+import type { Localizer } from "@notesbot/shared/texts";
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import { chatIdOf } from "./inbox.js";

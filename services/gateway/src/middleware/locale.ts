@@ -3,7 +3,9 @@
  * Telegram's `language_code` suggests (Russian for ru, uk, be, kk; English otherwise). Reading the
  * choice may fail (PostgreSQL down): the update goes on in the suggested language.
  */
-import { type Locale, type Localizer, localeOf, type Texts } from "@notesbot/shared/texts";
+
+import { type Locale, localeOf } from "@notesbot/shared/domain";
+import type { Localizer, Texts } from "@notesbot/shared/texts";
 import type { Context, MiddlewareFn } from "grammy";
 import type { SettingsRepository } from "../features/settings/repository.js";
 

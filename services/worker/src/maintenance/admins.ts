@@ -1,6 +1,7 @@
 import type { Db } from "@notesbot/shared/db";
+import { isLocale } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
-import { isLocale, type Localizer, type Texts } from "@notesbot/shared/texts";
+import type { Localizer, Texts } from "@notesbot/shared/texts";
 import type { Api } from "grammy";
 import { telegramErrorFields } from "../ask/telegram.js";
 

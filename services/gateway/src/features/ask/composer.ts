@@ -1,13 +1,13 @@
 import type { ConversationStore } from "@notesbot/shared/conversations";
-import type { GatewayMetrics } from "@notesbot/shared/metrics";
-import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
 import {
   type ModelView,
   type NoteView,
   QUESTION_MAX_LENGTH,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
-} from "@notesbot/shared/texts";
+} from "@notesbot/shared/domain";
+import type { GatewayMetrics } from "@notesbot/shared/metrics";
+import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
 import { Composer } from "grammy";
 import { isBotAnswer, withoutMentionOf } from "../../addressed.js";
 import type { BotContext } from "../../context.js";

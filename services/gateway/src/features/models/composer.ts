@@ -5,6 +5,7 @@
  */
 
 import type { Db } from "@notesbot/shared/db";
+import type { SyncReportView } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import type { REGISTRY_SYNC_RESULTS } from "@notesbot/shared/metrics";
 import {
@@ -14,7 +15,6 @@ import {
   type SyncReport,
   syncWithOpenRouter,
 } from "@notesbot/shared/registry";
-import type { SyncReportView } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { isAdmin } from "../../middleware/access.js";

@@ -3,8 +3,8 @@
  * ask goes to (with its fallbacks), switching, and adding a model an admin picked from OpenRouter's list.
  */
 import type { Db } from "@notesbot/shared/db";
+import type { ModelView } from "@notesbot/shared/domain";
 import { type CatalogModel, MODEL_COLUMNS } from "@notesbot/shared/registry";
-import type { ModelView } from "@notesbot/shared/texts";
 import type pg from "pg";
 
 /** How long the route of an ask to the active model is reused: one read a second under load, not two per ask. */

@@ -5,8 +5,8 @@ import {
   NOTE_MAX_LENGTH,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
-  type Texts,
-} from "@notesbot/shared/texts";
+} from "@notesbot/shared/domain";
+import type { Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { User } from "grammy/types";
 import type { BotContext } from "../../context.js";

@@ -1,4 +1,5 @@
-import { formatDateTime, type NoteView, type Texts } from "@notesbot/shared/texts";
+import type { NoteView } from "@notesbot/shared/domain";
+import { formatDateTime, type Texts } from "@notesbot/shared/texts";
 import type { DayCount } from "./repository.js";
 
 /** One note in the `.txt` export (oldest first, a blank line after each): readable in any editor. */

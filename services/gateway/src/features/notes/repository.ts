@@ -1,5 +1,5 @@
 import type { Db, Queryable } from "@notesbot/shared/db";
-import type { NoteView } from "@notesbot/shared/texts";
+import type { NoteView } from "@notesbot/shared/domain";
 import { likePattern } from "../arguments.js";
 
 export interface DayCount {

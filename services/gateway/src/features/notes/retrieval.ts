@@ -4,7 +4,7 @@
  * trigram index for partial and short words, then the best notes that fit a character budget.
  */
 import { type Db, inTransaction } from "@notesbot/shared/db";
-import type { NoteView } from "@notesbot/shared/texts";
+import type { NoteView } from "@notesbot/shared/domain";
 
 /** Characters of note text sent with one question: room for several notes and the model's answer. */
 export const NOTES_CONTEXT_CHARS = 6000;

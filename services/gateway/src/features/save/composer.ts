@@ -1,7 +1,7 @@
 import { storableText } from "@notesbot/shared/db";
+import { NOTE_MAX_LENGTH } from "@notesbot/shared/domain";
 import { type AskProducer, jobIdOfSaveCallback, QueueUnavailableError } from "@notesbot/shared/queue";
 import { cutBeforePair } from "@notesbot/shared/telegram";
-import { NOTE_MAX_LENGTH } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import type { NotesRepository } from "../notes/repository.js";

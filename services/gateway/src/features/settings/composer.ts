@@ -1,4 +1,5 @@
-import { isLocale, type Localizer } from "@notesbot/shared/texts";
+import { isLocale } from "@notesbot/shared/domain";
+import type { Localizer } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import type { SettingsRepository } from "./repository.js";

@@ -4,7 +4,7 @@
  * short while, since every update needs it.
  */
 import type { Db } from "@notesbot/shared/db";
-import type { Locale } from "@notesbot/shared/texts";
+import type { Locale } from "@notesbot/shared/domain";
 
 /** How long a user's language is taken from the cache: a /lang on another gateway shows after this. */
 const LOCALE_CACHE_MS = 60_000;

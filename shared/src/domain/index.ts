@@ -1,0 +1,97 @@
+/**
+ * What the bot's features agree on, whatever language they speak: the limits of user input, the
+ * command list, the languages, and the shapes of what replies show (notes, models, usage).
+ */
+
+export const NOTE_MAX_LENGTH = 3000;
+export const NOTE_LIST_DEFAULT = 10;
+export const NOTE_LIST_MAX = 50;
+export const NOTE_FIND_MAX = 50;
+export const STATS_DAYS_DEFAULT = 7;
+export const STATS_DAYS_MAX = 365;
+export const QUESTION_MAX_LENGTH = 3000;
+
+export interface NoteView {
+  id: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface ModelView {
+  id: number;
+  key: string;
+  label: string;
+  active: boolean;
+  /** Listed free by OpenRouter at the last sync (an unavailable model cannot be made active). */
+  available: boolean;
+  /** In tokens, from OpenRouter's list; null until a sync has seen the model. */
+  contextLength: number | null;
+}
+
+/** What a registry sync reports, as `/models_sync` shows it (a type, so it passes as JSON). */
+export type SyncReportView = {
+  available: number;
+  total: number;
+  madeUnavailable: string[];
+  madeAvailable: string[];
+  /** The active model, when this sync made it unavailable. */
+  activeLost: { key: string; label: string } | null;
+  newFree: { key: string; name: string; contextLength: number | null }[];
+};
+
+/** Sums of asks and tokens, today (UTC) and in total. */
+export interface UsageView {
+  asksToday: number;
+  tokensToday: number;
+  asks: number;
+  tokens: number;
+}
+
+/** The OpenRouter key's state for admins' `/usage` (credits in US dollars). */
+export interface KeyView {
+  isFreeTier: boolean;
+  limit: number | null;
+  limitRemaining: number | null;
+  usageDaily: number | null;
+}
+
+export const LOCALES = ["ru", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Telegram's `language_code` of the users who get Russian; everyone else gets English. */
+export const RUSSIAN_SPEAKING: ReadonlySet<string> = new Set(["ru", "uk", "be", "kk"]);
+
+/** The locale for a Telegram user's `language_code` (none: Russian, the bot's first language). */
+export function localeOf(languageCode: string | undefined): Locale {
+  if (languageCode === undefined) return "ru";
+  return RUSSIAN_SPEAKING.has(languageCode.toLowerCase().split("-")[0] ?? "") ? "ru" : "en";
+}
+
+export const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
+
+/** The bot's commands, in the order of its command menu (each has a `cmd-<name>` text in every locale). */
+export const COMMANDS = [
+  "start",
+  "help",
+  "note_add",
+  "note_list",
+  "note_find",
+  "note_edit",
+  "note_del",
+  "note_count",
+  "note_export",
+  "note_stats",
+  "ask",
+  "ask_notes",
+  "note_digest",
+  "retry",
+  "cancel",
+  "reset",
+  "models",
+  "model",
+  "models_sync",
+  "model_add",
+  "usage",
+  "lang",
+] as const;
+export type Command = (typeof COMMANDS)[number];
