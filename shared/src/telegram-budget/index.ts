@@ -26,10 +26,11 @@ export const TELEGRAM_BUDGET = {
   /** Calls a second the rate in all regains per second after a cut, up to `perSecond`. */
   recoveryPerSecond: 0.5,
   /**
-   * A private chat: about one call a second, a short burst allowed. A preview streamed once a second
-   * (STREAM_EDIT_INTERVAL_MS) thus never drains it: the final answer finds its call at once.
+   * A private chat: about one call a second (a short burst allowed), a little slower so that calls
+   * spaced by it still arrive a second apart. Previews every second (STREAM_EDIT_INTERVAL_MS) leave it
+   * room for the final answer, losing a frame in about twenty.
    */
-  privateChat: { intervalMs: 1_000, burst: 3 },
+  privateChat: { intervalMs: 1_050, burst: 3 },
   /** A group: at most 20 calls in any minute (burst + 60 s / interval ≤ 20). */
   group: { intervalMs: 3_600, burst: 3 },
   /** A spare call goes only when this many first calls could still go at once after it, in all and in its chat. */
@@ -164,8 +165,11 @@ export function createTelegramBudget({ redis, keys, metrics, logger }: TelegramB
     }
   };
 
-  /** Takes a call to `chatId` from the budget: "go" once its turn came, "skip" for a spare call with no room. */
-  const take = async (chatId: number | string, kind: BudgetKind, signal?: AbortSignal) => {
+  /**
+   * Reserves a call to `chatId`: resolves with how long to wait for its turn (0: now; also when Redis
+   * failed), or undefined for a spare call with no room (nothing is reserved then).
+   */
+  const reserve = async (chatId: number | string, kind: BudgetKind): Promise<number | undefined> => {
     const chat = chatLimits(chatId);
     const waitMs = await run("telegramBudgetTake", chatId, [
       kind === "spare" ? 1 : 0,
@@ -176,10 +180,18 @@ export function createTelegramBudget({ redis, keys, metrics, logger }: TelegramB
       chat.burst,
       B.spareHeadroom,
     ]);
-    if (waitMs === undefined || waitMs === 0) return "go";
-    if (waitMs < 0) return "skip";
-    metrics.waited.observe(waitMs / 1000);
-    await sleep(waitMs, undefined, signal ? { signal } : {});
+    if (waitMs === undefined) return 0;
+    return waitMs < 0 ? undefined : waitMs;
+  };
+
+  /** Takes a call to `chatId` from the budget: "go" once its turn came, "skip" for a spare call with no room. */
+  const take = async (chatId: number | string, kind: BudgetKind, signal?: AbortSignal) => {
+    const waitMs = await reserve(chatId, kind);
+    if (waitMs === undefined) return "skip";
+    if (waitMs > 0) {
+      metrics.waited.observe(waitMs / 1000);
+      await sleep(waitMs, undefined, signal ? { signal } : {});
+    }
     return "go";
   };
 
@@ -200,6 +212,7 @@ export function createTelegramBudget({ redis, keys, metrics, logger }: TelegramB
   };
 
   return {
+    reserve,
     take,
     slowDown,
     /**
