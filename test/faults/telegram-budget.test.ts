@@ -26,7 +26,12 @@ async function total(name: string, metricsUrls: string[]): Promise<number> {
 beforeAll(async () => {
   stack = await Stack.start({
     workers: 2,
-    env: { WORKER_CONCURRENCY: "40", STREAM_ANSWERS: "true", STREAM_EDIT_INTERVAL_MS: "1000" },
+    env: {
+      TELEGRAM_BUDGET: "true",
+      WORKER_CONCURRENCY: "40",
+      STREAM_ANSWERS: "true",
+      STREAM_EDIT_INTERVAL_MS: "1000",
+    },
   });
   flood = new FloodControl(stack.telegram);
   // Every answer streamed over about 1.5 s: previews compete with placeholders and answers.
@@ -46,7 +51,7 @@ describe("the shared Telegram budget under Telegram's flood control", () => {
     const users = Array.from({ length: 60 }, () => stack.telegram.newUser());
     const since = stack.telegram.calls.length;
     const refusedBefore = flood.refused;
-    users.forEach((user, i) => stack.telegram.sendText(user, `/ask вопрос номер ${i}?`));
+    for (const [i, user] of users.entries()) stack.telegram.sendText(user, `/ask вопрос номер ${i}?`);
 
     const answered = () =>
       users.filter((user) =>

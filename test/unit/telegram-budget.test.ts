@@ -117,6 +117,10 @@ describe("the Telegram budget", () => {
     const wait = (await budget.reserve(chat, "first")) as number;
     expect(wait).toBeGreaterThan(2_900);
     expect(wait).toBeLessThanOrEqual(3_000);
+    // A retry_after longer than any caller waits out gives that call up; it does not hold the chat's lane.
+    const other = telegram.newUser().id;
+    await budget.slowDown(other, 600);
+    expect(await budget.reserve(other, "first")).toBeLessThanOrEqual(TELEGRAM_BUDGET.privateChat.intervalMs);
     // Other chats: the rate in all is cut (27 → 18.9 a second), so 30 calls take longer than before.
     const waits: number[] = [];
     for (let i = 0; i < 30; i++) waits.push((await budget.reserve(telegram.newUser().id, "first")) as number);

@@ -39,8 +39,8 @@ export interface BotDeps {
   askQueue: AskProducer;
   metrics: GatewayMetrics;
   effects: Effects;
-  /** Telegram's limits, shared with the workers: every reply takes its turn in it. */
-  budget: TelegramBudget;
+  /** Telegram's limits, shared with the workers: every reply takes its turn in it (none: TELEGRAM_BUDGET off). */
+  budget: TelegramBudget | undefined;
 }
 
 export function createBot({
@@ -57,7 +57,7 @@ export function createBot({
   // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
   bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
   // Every attempt (auto-retry's too) waits for its turn in the shared budget, which learns from each 429.
-  bot.api.config.use(budget.transformer("first"));
+  if (budget) bot.api.config.use(budget.transformer("first"));
   // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply, but a
   // flood wait longer than INTAKE.maxFloodWaitSeconds gives the reply up: it would hold its chat's lane.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: INTAKE.maxFloodWaitSeconds }));

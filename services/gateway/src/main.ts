@@ -64,12 +64,14 @@ const metrics = createGatewayMetrics(
 );
 const effects = createEffects(inbox, logger);
 const keys = askKeys(config.redis.queuePrefix);
-const budget = createTelegramBudget({
-  redis,
-  keys: { all: keys.telegramBudget, chat: keys.telegramBudgetChat },
-  metrics: metrics.telegramBudget,
-  logger,
-});
+const budget = config.telegram.budget
+  ? createTelegramBudget({
+      redis,
+      keys: { all: keys.telegramBudget, chat: keys.telegramBudgetChat },
+      metrics: metrics.telegramBudget,
+      logger,
+    })
+  : undefined;
 const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget });
 const dispatcher = createDispatcher({
   bot,

@@ -39,15 +39,18 @@ const metrics = createWorkerMetrics(() => countUnavailableModels(db));
 
 // The Telegram budget shared with the gateway and the other workers; its own connection fails at once
 // while Redis is down (the call then goes without it), where the worker's would wait for Redis.
-const budgetConnection = createProducerConnection(config.redis.url);
-budgetConnection.on("error", (error) => logger.warn({ err: error }, "redis connection error (budget)"));
+// (TELEGRAM_BUDGET=false: none, every call goes at once.)
+const budgetConnection = config.telegram.budget ? createProducerConnection(config.redis.url) : undefined;
+budgetConnection?.on("error", (error) => logger.warn({ err: error }, "redis connection error (budget)"));
 const keys = askKeys(config.redis.queuePrefix);
-const budget = createTelegramBudget({
-  redis: budgetConnection,
-  keys: { all: keys.telegramBudget, chat: keys.telegramBudgetChat },
-  metrics: metrics.telegramBudget,
-  logger,
-});
+const budget =
+  budgetConnection &&
+  createTelegramBudget({
+    redis: budgetConnection,
+    keys: { all: keys.telegramBudget, chat: keys.telegramBudgetChat },
+    metrics: metrics.telegramBudget,
+    logger,
+  });
 
 const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
 // Telegram's 429 (retry_after up to 10 s) and 5xx (three tries, 3 + 6 + 12 s apart) are waited out
@@ -55,12 +58,12 @@ const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot })
 // within the ask's bound. Installed first, so it runs inside auto-retry and counts every error answer;
 // then every attempt waits for its turn in the budget (placeholders' edits and answers come first).
 api.config.use(countTelegramErrors(metrics.telegramErrors));
-api.config.use(budget.transformer("first"));
+if (budget) api.config.use(budget.transformer("first"));
 api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true }));
 // Streamed previews: what the budget has left, or skipped (a frame lost, the next shows all); never retried.
 const previewApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
 previewApi.config.use(countTelegramErrors(metrics.telegramErrors));
-previewApi.config.use(budget.transformer("spare"));
+if (budget) previewApi.config.use(budget.transformer("spare"));
 
 const openrouter = createOpenRouterClient({
   apiKey: config.openrouter.apiKey,
@@ -205,7 +208,7 @@ onShutdownSignal(
     await metricsServer.close();
     subscriber.disconnect();
     await connection.quit();
-    budgetConnection.disconnect();
+    budgetConnection?.disconnect();
     await db.end();
   },
   config.worker.shutdownGraceMs + 10_000,

@@ -35,6 +35,11 @@ export const TELEGRAM_BUDGET = {
   group: { intervalMs: 3_600, burst: 3 },
   /** A spare call goes only when this many first calls could still go at once after it, in all and in its chat. */
   spareHeadroom: 1,
+  /**
+   * A 429's retry_after up to this holds its chat (the longest a caller waits out: the gateway's cap). A
+   * longer one gives its call up at once; holding the chat for it would hold the chat's lane instead.
+   */
+  maxHoldSeconds: 30,
   /** The longest the budget's Redis call may take before the Telegram call goes without it. */
   redisTimeoutMs: 500,
 } as const;
@@ -84,11 +89,13 @@ if ARGV[1] == '1' then
   if gTat - gTau + h * gT > now or cTat - cTau + h * cT > now then return -1 end
 end
 local at = math.max(now, gTat - gTau, cTat - cTau)
-redis.call('HSET', KEYS[1], 'tat', math.max(gTat, at) + gT)
+-- In all the call is counted in turn, not at its chat's time: a held chat never holds up the others.
+redis.call('HSET', KEYS[1], 'tat', gTat + gT)
 redis.call('PEXPIRE', KEYS[1], 3600000)
 local cNext = math.max(cTat, at) + cT
 redis.call('SET', KEYS[2], cNext, 'PX', math.ceil(cNext - now) + 1000)
-return math.ceil(at - now)
+-- Rounded: the buckets' float arithmetic leaves a trace of a millisecond where there is no wait.
+return math.floor(at - now + 0.5)
 `;
 
 // KEYS: all, chat. ARGV: perSecond, recovery, factor, minimum, the chat's hold ms, chat interval ms,
@@ -203,7 +210,7 @@ export function createTelegramBudget({ redis, keys, metrics, logger }: TelegramB
       B.recoveryPerSecond,
       B.slowDownFactor,
       B.minPerSecond,
-      retryAfter * 1000,
+      retryAfter <= B.maxHoldSeconds ? retryAfter * 1000 : 0,
       chat.intervalMs,
       chat.burst,
     ]);
