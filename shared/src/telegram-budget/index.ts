@@ -48,7 +48,7 @@ export const TELEGRAM_BUDGET = {
 export type BudgetKind = "first" | "spare";
 
 /** The Bot API methods that put something into a chat (or change or remove it): what the budget counts. */
-export const CHAT_METHODS: ReadonlySet<string> = new Set([
+const CHAT_METHODS: ReadonlySet<string> = new Set([
   "sendMessage",
   "editMessageText",
   "editMessageReplyMarkup",
