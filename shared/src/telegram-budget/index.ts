@@ -17,9 +17,12 @@ import type { TelegramBudgetMetrics } from "../metrics/index.js";
  */
 
 export const TELEGRAM_BUDGET = {
-  /** Calls a second in all at most (Telegram: about 30 in any second), and `burst` at once after a pause. */
-  perSecond: 27,
-  burst: 3,
+  /**
+   * Calls a second in all at most, and `burst` at once after a pause: together within Telegram's about
+   * 30 in any second, the burst large enough that a preview finds room between other calls.
+   */
+  perSecond: 25,
+  burst: 5,
   /** A 429 cuts the rate in all by this factor (at most once a second), never below `minPerSecond`. */
   slowDownFactor: 0.7,
   minPerSecond: 3,
