@@ -14,6 +14,8 @@ beforeAll(async () => {
       STREAM_EDIT_INTERVAL_MS: "1000",
       OPENROUTER_TIMEOUT_MS: "2000",
       ASK_MAX_ATTEMPTS: "2",
+      // Previews as in production: spare calls of the shared Telegram budget.
+      TELEGRAM_BUDGET: "true",
     },
   });
   // Telegram's per-chat flood control: edits closer than a second apart get 429 retry_after.

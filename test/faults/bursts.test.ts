@@ -48,6 +48,8 @@ describe("one chat's burst in webhook mode, with Telegram's flood control", () =
       env: {
         WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
         WEBHOOK_SECRET: "burst-secret",
+        // As in production: replies share Telegram's limits (the budget), flood control being on.
+        TELEGRAM_BUDGET: "true",
         PORT: String(port),
       },
     });
@@ -64,7 +66,7 @@ describe("one chat's burst in webhook mode, with Telegram's flood control", () =
 
 describe("one chat's burst, with Telegram's flood control", () => {
   beforeAll(async () => {
-    stack = await Stack.start();
+    stack = await Stack.start({ env: { TELEGRAM_BUDGET: "true" } });
     new FloodControl(stack.telegram);
   });
   afterAll(async () => {

@@ -55,7 +55,8 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
   );
   const effects = createEffects(inbox, logger);
   const localizer = createLocalizer();
-  const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects });
+  // No Telegram budget: the in-process gateway talks to the fake alone (the budget has its own tests).
+  const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget: undefined });
   const dispatcher = createDispatcher({
     bot,
     inbox: options.inbox?.(inbox) ?? inbox,

@@ -57,6 +57,9 @@ export class Stack {
       ASK_RETRY_BASE_MS: "50",
       // Tests ask a lot from one user; the per-user limit has a test of its own.
       ASK_USER_LIMIT_PER_MINUTE: "0",
+      // Tests talk a lot in one chat, faster than Telegram's pace for a chat; the shared Telegram budget
+      // has tests of its own (faults/telegram-budget.test.ts, unit/telegram-budget.test.ts).
+      TELEGRAM_BUDGET: "false",
       // A failure is the active model's own; fallbacks have a test of their own.
       FALLBACK_MODELS: "none",
       // Free ports picked by the system; ServiceProcess.metricsUrl() reads them from the log.

@@ -81,3 +81,44 @@ describe("message drafts", () => {
     expect(methodsFor(b)).toEqual(["editMessageText:true"]);
   });
 });
+
+describe("first words", () => {
+  /** A preview with an interval no test waits for: any frame before stop() is a first frame sent at once. */
+  const previewOf = async (chatId: number, drafts: DraftSupport) => {
+    const placeholder = await api.sendMessage(chatId, "⏳");
+    return createStreamPreview({
+      messages: createChatMessages(api, { chatId }),
+      chatId,
+      messageIds: [placeholder.message_id],
+      drafts,
+      intervalMs: 600_000,
+      logger,
+      onOpened: async () => {},
+      onUndeliverable: () => {},
+    });
+  };
+
+  it("in a private chat, the first draft goes out with the first text; later frames keep to the interval", async () => {
+    telegram.draftsSupported = true;
+    const chatId = telegram.newUser().id;
+    const preview = await previewOf(chatId, { available: true });
+    preview.push("Первые");
+    const first = await telegram.waitForCall(
+      (c) => c.method === "sendMessageDraft" && c.payload.chat_id === chatId,
+    );
+    await telegram.answered(first);
+    preview.push(" слова");
+    preview.push(" ответа");
+    await preview.stop();
+    expect(methodsFor(chatId)).toEqual(["sendMessageDraft:true"]);
+    expect(first.payload.text).toBe("Первые");
+  });
+
+  it("in a group (edits, no drafts), the first preview keeps to the interval", async () => {
+    const group = telegram.newGroup().id;
+    const preview = await previewOf(group, { available: true });
+    preview.push("Первые слова");
+    await preview.stop();
+    expect(methodsFor(group)).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import { COMMANDS } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import { countFloodGiveUps, countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer } from "@notesbot/shared/queue";
+import type { TelegramBudget } from "@notesbot/shared/telegram-budget";
 import type { Localizer } from "@notesbot/shared/texts";
 import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
 import { Bot } from "grammy";
@@ -39,6 +40,8 @@ export interface BotDeps {
   askQueue: AskProducer;
   metrics: GatewayMetrics;
   effects: Effects;
+  /** Telegram's limits, shared with the workers: every reply takes its turn in it (none: TELEGRAM_BUDGET off). */
+  budget: TelegramBudget | undefined;
 }
 
 export function createBot({
@@ -49,10 +52,13 @@ export function createBot({
   askQueue,
   metrics,
   effects,
+  budget,
 }: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
   // Installed first, so it runs inside auto-retry and counts every error answer, retried or not.
   bot.api.config.use(countTelegramErrors(metrics.telegramErrors));
+  // Every attempt (auto-retry's too) waits for its turn in the shared budget, which learns from each 429.
+  if (budget) bot.api.config.use(budget.transformer("first"));
   // A Telegram 429 (retry_after) or 5xx is waited out and retried instead of losing the reply, but a
   // flood wait longer than INTAKE.maxFloodWaitSeconds gives the reply up: it would hold its chat's lane.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: INTAKE.maxFloodWaitSeconds }));

@@ -5,7 +5,8 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { createGatewayMetrics, startMetricsServer } from "@notesbot/shared/metrics";
-import { createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
+import { askKeys, createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
+import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { registerCommandMenus } from "./commands.js";
@@ -62,7 +63,16 @@ const metrics = createGatewayMetrics(
   () => inbox.oldestUnhandledSeconds(),
 );
 const effects = createEffects(inbox, logger);
-const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects });
+const keys = askKeys(config.redis.queuePrefix);
+const budget = config.telegram.budget
+  ? createTelegramBudget({
+      redis,
+      keys: { all: keys.telegramBudget, chat: keys.telegramBudgetChat },
+      metrics: metrics.telegramBudget,
+      logger,
+    })
+  : undefined;
+const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget });
 const dispatcher = createDispatcher({
   bot,
   inbox,

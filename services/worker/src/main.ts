@@ -5,8 +5,9 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
-import { askKeys, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
+import { askKeys, createProducerConnection, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { countUnavailableModels } from "@notesbot/shared/registry";
+import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createUsageStore } from "@notesbot/shared/usage";
 import { Api } from "grammy";
@@ -18,7 +19,7 @@ import { createModelBreakers } from "./ask/model-breakers.js";
 import { createOutcomeReporter } from "./ask/outcome.js";
 import { AskFailedError, createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
-import { telegramErrorFields } from "./ask/telegram.js";
+import { type ChatMoves, telegramErrorFields } from "./ask/telegram.js";
 import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
 import { createAdminNotice } from "./maintenance/admins.js";
@@ -36,12 +37,33 @@ const db = createPool(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs,
 db.on("error", (error) => logger.warn({ err: error }, "idle database connection lost"));
 const metrics = createWorkerMetrics(() => countUnavailableModels(db));
 
+// The Telegram budget shared with the gateway and the other workers; its own connection fails at once
+// while Redis is down (the call then goes without it), where the worker's would wait for Redis.
+// (TELEGRAM_BUDGET=false: none, every call goes at once.)
+const budgetConnection = config.telegram.budget ? createProducerConnection(config.redis.url) : undefined;
+budgetConnection?.on("error", (error) => logger.warn({ err: error }, "redis connection error (budget)"));
+const keys = askKeys(config.redis.queuePrefix);
+const budget =
+  budgetConnection &&
+  createTelegramBudget({
+    redis: budgetConnection,
+    keys: { all: keys.telegramBudget, chat: keys.telegramBudgetChat },
+    metrics: metrics.telegramBudget,
+    logger,
+  });
+
 const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
 // Telegram's 429 (retry_after up to 10 s) and 5xx (three tries, 3 + 6 + 12 s apart) are waited out
 // here; longer waits and network errors go back to the processor, which runs the job again later
-// within the ask's bound. Installed first, so it runs inside auto-retry and counts every error answer.
+// within the ask's bound. Installed first, so it runs inside auto-retry and counts every error answer;
+// then every attempt waits for its turn in the budget (placeholders' edits and answers come first).
 api.config.use(countTelegramErrors(metrics.telegramErrors));
+if (budget) api.config.use(budget.transformer("first"));
 api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true }));
+// Streamed previews: what the budget has left, or skipped (a frame lost, the next shows all); never retried.
+const previewApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+previewApi.config.use(countTelegramErrors(metrics.telegramErrors));
+if (budget) previewApi.config.use(budget.transformer("spare"));
 
 const openrouter = createOpenRouterClient({
   apiKey: config.openrouter.apiKey,
@@ -72,15 +94,17 @@ connection.on("error", (error) => logger.warn({ err: error }, "redis connection 
 const subscriber = connection.duplicate();
 subscriber.on("error", (error) => logger.warn({ err: error }, "redis subscriber error"));
 const asks = userAsks(connection, config.redis.queuePrefix);
-const keys = askKeys(config.redis.queuePrefix);
 const conversations = createConversationStore(db, config.memory);
 // A group upgraded to a supergroup while its answer was on the way: the answer goes on there, its memory follows.
-const messages = chatMessagesOf(api, new Map(), (fromChatId, toChatId) => {
+const moves: ChatMoves = new Map();
+const onMoved = (fromChatId: number, toChatId: number) => {
   logger.info({ fromChatId, toChatId }, "group upgraded to a supergroup; its answers go to the new chat");
   conversations.moveChat(fromChatId, toChatId).catch((error: unknown) => {
     logger.warn({ fromChatId, toChatId, code: (error as { code?: string }).code }, "chat memory not moved");
   });
-});
+};
+const messages = chatMessagesOf(api, moves, onMoved);
+const previewMessages = chatMessagesOf(previewApi, moves, onMoved);
 // OPENROUTER_RPM: one set of request slots for the whole worker (first requests and fallbacks).
 const requests = createRequestLimit(connection, keys.requests, config.openrouter.requestsPerMinute);
 const retry = {
@@ -121,6 +145,7 @@ const processor = createAskProcessor({
   }),
   recordUsage: createUsageRecorder(createUsageStore(db), logger),
   messages,
+  previewMessages,
   conversations,
   userAsks: asks,
   requests,
@@ -183,6 +208,7 @@ onShutdownSignal(
     await metricsServer.close();
     subscriber.disconnect();
     await connection.quit();
+    budgetConnection?.disconnect();
     await db.end();
   },
   config.shutdownGraceMs + 10_000,

@@ -37,6 +37,10 @@ const envSchema = z.object({
     .trim()
     .regex(/^\d+:[\w-]+$/, "must look like 123456:ABC-DEF (the token from @BotFather)"),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_BUDGET: z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default("true")
+    .transform((v) => ["true", "1", "yes"].includes(v)),
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_BASE_URL: z.url().default("https://openrouter.ai/api/v1"),
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/notesbot"),
@@ -113,7 +117,8 @@ const configSchema = envSchema.superRefine((env, ctx) => {
 type Env = z.infer<typeof envSchema>;
 
 export interface Config {
-  telegram: { token: string; apiRoot: string };
+  /** `budget` (TELEGRAM_BUDGET): Bot API calls share Telegram's limits through Redis (shared/src/telegram-budget). */
+  telegram: { token: string; apiRoot: string; budget: boolean };
   openrouter: { apiKey: string | undefined; baseUrl: string; requestsPerMinute: number };
   databaseUrl: string;
   /** DATABASE_TIMEOUT_MS: a statement, and the wait for a connection, fail after this (see createPool). */
@@ -166,7 +171,11 @@ function parseWith<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const e = parseWith(configSchema, env);
   return {
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, "") },
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+      budget: e.TELEGRAM_BUDGET,
+    },
     openrouter: {
       apiKey: e.OPENROUTER_API_KEY,
       baseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ""),

@@ -20,6 +20,34 @@ const telegramErrors = (registry: Registry) =>
     registers: [registry],
   });
 
+/** The shared Telegram budget as one process sees it (shared/src/telegram-budget). */
+const telegramBudget = (registry: Registry) => ({
+  waited: new Histogram({
+    name: "telegram_budget_wait_seconds",
+    help: "How long Bot API calls waited for their turn in the shared Telegram budget (calls that waited)",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  }),
+  skipped: new Counter({
+    name: "telegram_budget_skipped_total",
+    help: "Spare Bot API calls (streamed previews) skipped because the Telegram budget had no room, by method",
+    labelNames: ["method"] as const,
+    registers: [registry],
+  }),
+  slowdowns: new Counter({
+    name: "telegram_budget_slowdowns_total",
+    help: "Telegram 429 answers the budget learnt from (the rate in all cut, the chat held for retry_after)",
+    registers: [registry],
+  }),
+  bypassed: new Counter({
+    name: "telegram_budget_bypassed_total",
+    help: "Bot API calls made without the Telegram budget because Redis did not answer in time",
+    registers: [registry],
+  }),
+});
+
+export type TelegramBudgetMetrics = ReturnType<typeof telegramBudget>;
+
 /** Entries of OpenRouter's model list a sync could not read and skipped (the rest was used). */
 const registryEntriesSkipped = (registry: Registry) =>
   new Counter({
@@ -94,6 +122,7 @@ export function createGatewayMetrics(
       },
     }),
     telegramErrors: telegramErrors(registry),
+    telegramBudget: telegramBudget(registry),
     floodGivenUp: new Counter({
       name: "telegram_flood_waits_given_up_total",
       help: "Bot API calls given up on a 429 whose retry_after was longer than the gateway waits (or retried too often)",
@@ -229,6 +258,7 @@ export function createWorkerMetrics(unavailableModels: () => Promise<number> = a
       },
     }),
     telegramErrors: telegramErrors(registry),
+    telegramBudget: telegramBudget(registry),
   };
 }
 

@@ -144,7 +144,7 @@ export function askJobOptions(jobId: string, queuedBehind: number) {
   };
 }
 
-/** Every Redis key and channel of the ask path besides BullMQ's own, under the queue prefix. */
+/** Every Redis key and channel of the ask path (and the Telegram budget) besides BullMQ's own, under the queue prefix. */
 export function askKeys(prefix: string) {
   return {
     /** Sorted set: the user's unanswered asks (job ids, scored by expiry). */
@@ -157,6 +157,10 @@ export function askKeys(prefix: string) {
     userLimit: (userId: number, minute: number) => `${prefix}:ask-limit:${userId}:${minute}`,
     /** Sorted set: OpenRouter requests of the last minute, across all workers. */
     requests: `${prefix}:ask-openrouter-requests`,
+    /** Hash: the bot's Telegram budget in all (next free time, rate, last cut), shared by every process. */
+    telegramBudget: `${prefix}:tg-budget:all`,
+    /** The next free time of one chat's Telegram budget. */
+    telegramBudgetChat: (chatId: number | string) => `${prefix}:tg-budget:chat:${chatId}`,
     /** Pub/sub: job ids of cancelled asks, for the worker running them. */
     cancelChannel: `${prefix}:ask-cancel`,
   };

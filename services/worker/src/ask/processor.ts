@@ -143,7 +143,8 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       );
     const preview = deps.streaming.enabled
       ? createStreamPreview({
-          messages: deps.messages(ask),
+          messages: deps.previewMessages(ask),
+          opener: deps.messages(ask),
           chatId: ask.chatId,
           messageIds: previewMessageIds,
           drafts: deps.drafts,
@@ -311,6 +312,8 @@ export interface AskProcessorDeps {
   delivery: Delivery;
   report: OutcomeReporter;
   messages: (target: ChatTarget) => ChatMessages;
+  /** The same chats' messages for streamed previews: spare calls of the Telegram budget, skipped when short. */
+  previewMessages: (target: ChatTarget) => ChatMessages;
   conversations: ConversationStore;
   userAsks: UserAsks;
   /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */

@@ -1,5 +1,6 @@
 import type { Logger } from "@notesbot/shared/logging";
 import { cutBeforePair, TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
+import { TelegramBudgetShort } from "@notesbot/shared/telegram-budget";
 import { GrammyError } from "grammy";
 import { type ChatMessages, classifyTelegramFailure, telegramErrorFields } from "./telegram.js";
 
@@ -13,7 +14,13 @@ export interface DraftSupport {
 }
 
 export interface StreamPreviewOptions {
+  /** The preview's drafts and edits: spare calls of the Telegram budget (skipped when it is short). */
   messages: ChatMessages;
+  /**
+   * Opens the next message of a long answer: a first call of the budget, since the answer needs that
+   * message anyway (the final answer edits it). Omitted: `messages`.
+   */
+  opener?: ChatMessages;
   chatId: number;
   /** Messages showing the preview, in order: the placeholder, then any a previous run opened (reused). */
   messageIds: readonly number[];
@@ -41,6 +48,8 @@ const isMethodUnavailable = (error: unknown): error is GrammyError =>
  * Shows a streamed answer growing — in a private chat as a message draft where Telegram offers drafts,
  * otherwise by editing the placeholder with the text so far, at most once per interval and one call at
  * a time, so a slow or rate-limited edit never loses text — the next edit shows everything received.
+ * Its drafts and edits are the Telegram budget's spare calls: a frame the budget has no room for is
+ * skipped.
  * Past one message's worth the text continues in a new message. The preview is plain text; the final
  * answer, with its formatting, replaces it. A failed call never escapes: it costs a frame, or (the
  * chat is gone) stops the preview and tells the ask.
@@ -50,8 +59,11 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   const messageIds = [...options.messageIds];
   const starts = [0];
   let text = "";
-  // The first preview waits one interval too: an answer complete by then is sent once, with no preview edit.
-  let lastEditAt = Date.now();
+  // In a private chat, once Telegram is known to take drafts, the first words go out as a draft as soon
+  // as they come. Elsewhere the first preview waits one interval too (in a group, the group's pace): an
+  // answer complete by then is sent once, with no preview edit. Later frames keep to the interval.
+  const draftFirst = chatId > 0 && options.drafts?.available === true;
+  let lastEditAt = draftFirst ? 0 : Date.now();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -104,7 +116,9 @@ export function createStreamPreview(options: StreamPreviewOptions) {
   const show = async (index: number, shown: string) => {
     const existing = messageIds[index];
     const shownIn =
-      existing === undefined ? await messages.send(shown) : await messages.edit(existing, shown);
+      existing === undefined
+        ? await (options.opener ?? messages).send(shown)
+        : await messages.edit(existing, shown);
     if (shownIn === existing) return;
     // A new message (or one in place of a message the user deleted): recorded, so a re-run finds it.
     messageIds[index] = shownIn;
@@ -129,6 +143,8 @@ export function createStreamPreview(options: StreamPreviewOptions) {
     try {
       await render();
     } catch (error) {
+      // The Telegram budget had no room for a preview: this frame is skipped (counted), not queued.
+      if (error instanceof TelegramBudgetShort) return;
       const failure = classifyTelegramFailure(error);
       if (failure?.kind === "undeliverable") {
         stopped = true;
