@@ -1,4 +1,4 @@
-import { type AskProducer, QueueUnavailableError } from "@notesbot/shared/queue";
+import { type AskProducer, type NewAskJob, QueueUnavailableError } from "@notesbot/shared/queue";
 import type { ModelView, NoteView } from "@notesbot/shared/texts";
 import type { BotContext } from "../../context.js";
 import type { ModelsRepository } from "../models/repository.js";
@@ -49,50 +49,14 @@ export function createSubmit(deps: SubmitDeps) {
       queue.assertConnected();
       // Its job exists: the update was handled up to the enqueue before, and the worker answers it.
       if (!ctx.firstHandling && (await queue.has(updateId))) return;
-      // Admitted and sent once per update, saying where the ask waits; null: over the per-user limit.
-      placeholder = await ctx.remembered("placeholder", async (): Promise<Placeholder | null> => {
-        const queuedBehind = await queue.admit(userId, updateId);
-        if (queuedBehind === undefined) return null;
-        const text = queuedBehind > 0 ? ctx.texts.ask.queued(queuedBehind) : ctx.texts.ask.placeholder;
-        const sent = await ctx
-          .reply(text, {
-            reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-          })
-          .catch(async (error: unknown) => {
-            await queue.withdraw(userId, updateId);
-            throw error;
-          });
-        return { messageId: sent.message_id, queuedBehind };
-      });
+      placeholder = await admitted(ctx, userId, updateId);
     } catch (error) {
       return replyUnavailable(ctx, error);
     }
     if (placeholder === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
 
     try {
-      await queue.enqueue(updateId, {
-        chatId: ctx.chat.id,
-        // A question in a forum topic is answered there (grammY's ctx.reply does so for the placeholder).
-        ...(ctx.msg.is_topic_message && ctx.msg.message_thread_id !== undefined
-          ? { threadId: ctx.msg.message_thread_id }
-          : {}),
-        placeholderMessageId: placeholder.messageId,
-        userId,
-        question: ask.question,
-        modelKey: route.modelKey,
-        fallbackModelKeys: route.fallbackModelKeys,
-        queuedBehind: placeholder.queuedBehind,
-        ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }),
-        enqueuedAt: Date.now(),
-        locale: ctx.locale,
-        kind: ask.kind ?? "ask",
-        notes: (ask.notes ?? []).map((n) => ({
-          id: n.id,
-          text: n.text,
-          createdAt: n.createdAt.toISOString(),
-        })),
-        ...(ask.digest ? { digest: ask.digest } : {}),
-      });
+      await queue.enqueue(updateId, jobOf(ctx, userId, ask, route, placeholder));
       deps.enqueued.inc();
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
@@ -101,6 +65,27 @@ export function createSubmit(deps: SubmitDeps) {
       await queue.withdraw(userId, updateId);
     }
   };
+
+  /**
+   * Admits the ask and sends its placeholder, saying where the ask waits, once per update (handled
+   * again, the update finds the same); null: over the per-user limit. A placeholder that cannot be
+   * sent withdraws the ask.
+   */
+  const admitted = (ctx: AskContext, userId: number, updateId: number) =>
+    ctx.remembered("placeholder", async (): Promise<Placeholder | null> => {
+      const queuedBehind = await queue.admit(userId, updateId);
+      if (queuedBehind === undefined) return null;
+      const text = queuedBehind > 0 ? ctx.texts.ask.queued(queuedBehind) : ctx.texts.ask.placeholder;
+      const sent = await ctx
+        .reply(text, {
+          reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+        })
+        .catch(async (error: unknown) => {
+          await queue.withdraw(userId, updateId);
+          throw error;
+        });
+      return { messageId: sent.message_id, queuedBehind };
+    });
 
   /**
    * The placeholder of an ask that will not be answered says so; if it cannot be edited, it goes and
@@ -119,6 +104,42 @@ export function createSubmit(deps: SubmitDeps) {
 
   return submit;
 }
+
+/** The job of an admitted ask, for the model it is routed to. */
+function jobOf(
+  ctx: AskContext,
+  userId: number,
+  ask: Submission,
+  route: Route,
+  placeholder: Placeholder,
+): NewAskJob {
+  return {
+    chatId: ctx.chat.id,
+    // A question in a forum topic is answered there (grammY's ctx.reply does so for the placeholder).
+    ...(ctx.msg.is_topic_message && ctx.msg.message_thread_id !== undefined
+      ? { threadId: ctx.msg.message_thread_id }
+      : {}),
+    placeholderMessageId: placeholder.messageId,
+    userId,
+    question: ask.question,
+    modelKey: route.modelKey,
+    fallbackModelKeys: route.fallbackModelKeys,
+    queuedBehind: placeholder.queuedBehind,
+    ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }),
+    enqueuedAt: Date.now(),
+    locale: ctx.locale,
+    kind: ask.kind ?? "ask",
+    notes: (ask.notes ?? []).map((n) => ({
+      id: n.id,
+      text: n.text,
+      createdAt: n.createdAt.toISOString(),
+    })),
+    ...(ask.digest ? { digest: ask.digest } : {}),
+  };
+}
+
+/** Where an ask goes: its model and fallbacks (see ModelsRepository.route). */
+type Route = Extract<Awaited<ReturnType<ModelsRepository["route"]>>, { ok: true }>;
 
 export type AskContext = BotContext & {
   chat: { id: number };
