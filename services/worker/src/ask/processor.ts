@@ -39,7 +39,12 @@ export function createAskProcessor(deps: AskProcessorDeps) {
   const { localizer, logger, userAsks, delivery, report } = deps;
 
   /** The answer stage with the preview, then delivery (or the job put back). */
-  const run = async (job: Job<AskJob>, ask: AskJob, previewMessageIds: number[], signal: AbortSignal) => {
+  const run = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    previewMessageIds: number[],
+    signal: AbortSignal,
+  ): Promise<Step> => {
     const jobId = job.id as string;
     const local = new AbortController();
     const stop = AbortSignal.any([signal, local.signal]);
@@ -101,25 +106,29 @@ export function createAskProcessor(deps: AskProcessorDeps) {
   };
 
   /**
-   * What comes next after a stage: an ended ask is reported (an ask that ended without its answer is
-   * a failed job, ask_queue_jobs{state="failed"}); a deferred delivery runs again later as long as the
-   * ask's bound allows, else it is given up on and reported.
+   * What comes next after a stage: an ended ask is reported; a deferred delivery runs again later as
+   * long as the ask's bound allows, else it is given up on and reported.
    */
   const settle = async (job: Job<AskJob>, ask: AskJob, step: Step): Promise<Next> => {
     const jobId = job.id as string;
-    let ending: Ending;
-    if (step.kind === "ended") ending = step.ending;
-    else if (step.kind !== "deferred") return step;
-    else {
-      await userAsks.stopRunning(ask.userId, jobId);
-      if (Date.now() + step.delayMs < askBoundAt(deps.retry, ask.enqueuedAt)) {
-        logger.warn({ jobId, reason: step.reason, delayMs: step.delayMs }, "ask delivery will be retried");
-        return { kind: "defer", delayMs: step.delayMs };
-      }
-      await userAsks.finish(ask.userId, jobId);
-      logger.warn({ jobId, reason: step.reason }, "ask delivery given up: past its bound");
-      ending = step.ending ?? { modelKey: ask.modelKey, outcome: "error", failure: step.reason };
+    if (step.kind === "ended") return reported(jobId, ask, step.ending);
+    if (step.kind !== "deferred") return step;
+    await userAsks.stopRunning(ask.userId, jobId);
+    if (Date.now() + step.delayMs < askBoundAt(deps.retry, ask.enqueuedAt)) {
+      logger.warn({ jobId, reason: step.reason, delayMs: step.delayMs }, "ask delivery will be retried");
+      return { kind: "defer", delayMs: step.delayMs };
     }
+    await userAsks.finish(ask.userId, jobId);
+    logger.warn({ jobId, reason: step.reason }, "ask delivery given up: past its bound");
+    return reported(
+      jobId,
+      ask,
+      step.ending ?? { modelKey: ask.modelKey, outcome: "error", failure: step.reason },
+    );
+  };
+
+  /** Reports how the ask ended; one that ended without its answer is a failed job (ask_queue_jobs{state="failed"}). */
+  const reported = (jobId: string, ask: AskJob, ending: Ending): Next => {
     report(jobId, ask.enqueuedAt, ending);
     const answered = ending.outcome === "ok" || ending.failure === "interrupted";
     if (ending.outcome === "cancelled" || answered) return { kind: "done" };
