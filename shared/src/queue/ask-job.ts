@@ -76,11 +76,6 @@ export const askProgressSchema = z.object({
 
 export type AskProgress = z.infer<typeof askProgressSchema>;
 
-/** Progress of a run still streaming: the messages its preview opened, the placeholder first. */
-export const askPreviewProgressSchema = z.object({
-  previewMessageIds: z.array(z.number().int()).min(1),
-});
-
 /** The callback data of the "save as note" button under an answer: `save:<jobId>` (Telegram allows 64 bytes). */
 export const SAVE_CALLBACK_PREFIX = "save:";
 export const CALLBACK_DATA_MAX_BYTES = 64;
