@@ -17,7 +17,7 @@ import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createOutcomeReporter } from "./ask/outcome.js";
-import { AskFailedError, createAskProcessor } from "./ask/processor.js";
+import { createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { type ChatMoves, telegramErrorFields } from "./ask/telegram.js";
 import { createUsageRecorder } from "./ask/usage.js";
@@ -163,13 +163,7 @@ const ask = createAskWorker(processor.process, {
   lockMs: config.worker.lockMs,
 });
 ask.worker.on("error", (error) => logger.warn({ ...telegramErrorFields(error) }, "worker error"));
-ask.worker.on("failed", (job, error) => {
-  if (!job || error instanceof AskFailedError) return;
-  if (job.attemptsMade < (job.opts.attempts ?? 1) && error.name !== "UnrecoverableError") return;
-  void processor.failedForGood(job, error).catch((failure: unknown) => {
-    logger.error({ jobId: job.id, ...telegramErrorFields(failure) }, "could not report a failed ask");
-  });
-});
+ask.worker.on("failed", processor.failed);
 // The gateway publishes the id of every ask the user cancels; the worker running it aborts it.
 subscriber.on("message", (_channel: string, jobId: string) => ask.cancel(jobId));
 await subscriber.subscribe(keys.cancelChannel);

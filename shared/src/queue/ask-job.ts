@@ -3,7 +3,7 @@ import { LOCALES } from "../domain/index.js";
 
 /**
  * The ask queue's contract between the gateway (producer) and the LLM workers (consumers), in one
- * place: the queue, the job and its progress, the job id and options, the backoff, and every Redis
+ * place: the queue, the job and its progress, the job id and options, the backoff's name, and every Redis
  * key and channel the two sides share.
  */
 
@@ -76,11 +76,6 @@ export const askProgressSchema = z.object({
 
 export type AskProgress = z.infer<typeof askProgressSchema>;
 
-/** Progress of a run still streaming: the messages its preview opened, the placeholder first. */
-export const askPreviewProgressSchema = z.object({
-  previewMessageIds: z.array(z.number().int()).min(1),
-});
-
 /** The callback data of the "save as note" button under an answer: `save:<jobId>` (Telegram allows 64 bytes). */
 export const SAVE_CALLBACK_PREFIX = "save:";
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -104,31 +99,8 @@ export const askJobId = (updateId: number) => `tg-update-${updateId}`;
 /** Runs of a job BullMQ allows at most; the worker's ASK_MAX_ATTEMPTS (at most 10) decides below it. */
 export const ASK_JOB_ATTEMPTS = 10;
 
-/** The backoff type every ask job names; the worker registers the strategy. */
+/** The backoff type every ask job names; the worker registers the strategy (services/worker/src/ask/next.ts). */
 export const ASK_BACKOFF = "openrouter";
-
-/** How long a job waits before its next run when the failure carried no delay of its own. */
-const DEFAULT_BACKOFF_MS = 1_000;
-
-/**
- * Thrown by the worker when an attempt failed and the job is to run again after `delayMs`, using its
- * next attempt (read by `askBackoffStrategy`). Not to be confused with the worker's DeliveryDeferredError,
- * which puts a job back without using an attempt.
- */
-export class RetryNextAttemptError extends Error {
-  override name = "RetryNextAttemptError";
-  constructor(
-    readonly delayMs: number,
-    reason: string,
-  ) {
-    super(`retry in ${delayMs} ms after ${reason}`);
-  }
-}
-
-/** The worker's backoff strategy for ASK_BACKOFF: the delay the processor decided. */
-export function askBackoffStrategy(_attemptsMade: number, _type?: string, error?: Error): number {
-  return error instanceof RetryNextAttemptError ? error.delayMs : DEFAULT_BACKOFF_MS;
-}
 
 /** BullMQ options of a new ask job. */
 export function askJobOptions(jobId: string, queuedBehind: number) {

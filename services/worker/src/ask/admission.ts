@@ -2,12 +2,12 @@ import {
   type AskJob,
   type AskProgress,
   askJobSchema,
-  askPreviewProgressSchema,
   askProgressSchema,
   type UserAsks,
 } from "@notesbot/shared/queue";
 import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
+import { z } from "zod";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 
 /**
@@ -43,6 +43,14 @@ export function createAdmission(deps: AdmissionDeps) {
     return { kind: "run", ask, previewMessageIds };
   };
 }
+
+/**
+ * Progress of a run still streaming (the worker's own, unlike the shared askProgressSchema): the
+ * messages its preview opened, the placeholder first.
+ */
+const askPreviewProgressSchema = z.object({
+  previewMessageIds: z.array(z.number().int()).min(1),
+});
 
 /** The messages a previous run's preview opened, the placeholder first (reused, or removed if not needed). */
 export function previewMessages(job: Job<AskJob>, ask: AskJob): number[] {

@@ -132,7 +132,7 @@ export function createAnswerStage(deps: AnswerStageDeps) {
     } catch (error) {
       // Only a fallback's request slot can throw (Redis): the job runs again later.
       logger.warn({ jobId: input.jobId, err: error }, "request slot unavailable");
-      return { kind: "later", delayMs: 1_000 };
+      return { kind: "defer", delayMs: 1_000 };
     } finally {
       deadline.clear();
     }
@@ -161,7 +161,7 @@ export type AnswerResult =
   /** Ask the same model again after `delayMs` (the job's next attempt). */
   | { kind: "retry"; delayMs: number; failure: AskFailure }
   /** Redis failed while a request slot was reserved: run the job again after `delayMs`, no attempt used. */
-  | { kind: "later"; delayMs: number }
+  | { kind: "defer"; delayMs: number }
   | { kind: "stopped"; why: Exclude<StopReason, "deadline"> };
 
 export interface AnswerInput {

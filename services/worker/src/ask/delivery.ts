@@ -32,7 +32,7 @@ import {
  * the chat in place of the placeholder and the preview's messages, then remembers the turn. What is
  * recorded makes every step safe to run again: a re-run resumes where the last run stopped, and never
  * asks the model again. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing
- * for now throws a DeliveryDeferredError, and the job runs again later.
+ * for now makes it "deferred", and the job runs again later.
  */
 export function createDelivery(deps: DeliveryDeps) {
   const { localizer, logger, userAsks } = deps;
@@ -48,54 +48,10 @@ export function createDelivery(deps: DeliveryDeps) {
   };
 
   /**
-   * Puts parts from `progress.sent` on into the chat, then removes preview messages not needed. An
-   * edit is safe to repeat (a re-run finds the text already shown), so only a part that went out as
-   * a new message is recorded, with its id, so that a re-run edits it instead of sending it again.
-   */
-  const sendParts = async (
-    job: Job<AskJob>,
-    messages: ChatMessages,
-    start: AskProgress,
-  ): Promise<AskProgress> => {
-    let progress = start;
-    const button = saveButton(job, progress);
-    for (let index = progress.sent; index < progress.parts.length; index++) {
-      const html = progress.parts[index] as string;
-      const messageId = progress.messageIds[index];
-      const markup = index === progress.parts.length - 1 ? button : undefined;
-      const put = (text: string, asHtml: boolean) =>
-        messageId === undefined
-          ? messages.send(text, asHtml, markup)
-          : messages.edit(messageId, text, asHtml, markup);
-      let shownIn: number;
-      try {
-        shownIn = await put(html, true);
-      } catch (error) {
-        if (!isParseError(error)) throw error;
-        shownIn = await put(htmlToPlainText(html), false);
-      }
-      if (shownIn === messageId) continue;
-      const messageIds = [...progress.messageIds];
-      messageIds[index] = shownIn;
-      progress = { ...progress, messageIds, sent: index + 1 };
-      await job.updateProgress(progress);
-    }
-    await messages.remove(progress.messageIds.slice(progress.parts.length));
-    return { ...progress, sent: progress.parts.length };
-  };
-
-  /** The "save as note" button under an answer's last part, when the progress has one. */
-  const saveButton = (job: Job<AskJob>, progress: AskProgress): InlineKeyboardMarkup | undefined => {
-    const data = saveCallbackData(job.id as string);
-    if (progress.saveButton === undefined || data === undefined) return undefined;
-    return { inline_keyboard: [[{ text: progress.saveButton, callback_data: data }]] };
-  };
-
-  /**
    * Delivers recorded progress: sends what is left, then remembers the turn if not yet, and reports
    * how it ended. The user gets the answer first: PostgreSQL slow or unreachable never holds it up.
    */
-  const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Ending> => {
+  const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Delivered> => {
     let progress = recorded;
     const ending: Ending = {
       outcome: progress.outcome,
@@ -108,25 +64,25 @@ export function createDelivery(deps: DeliveryDeps) {
     } catch (error) {
       const failure = classifyTelegramFailure(error);
       if (failure === undefined) throw error;
-      if (failure.kind === "transient") {
-        throw new DeliveryDeferredError(failure.delayMs, `telegram ${failure.code}`);
-      }
+      if (failure.kind === "transient")
+        return { kind: "deferred", delayMs: failure.delayMs, reason: `telegram ${failure.code}` };
       const outcome = failure.kind === "undeliverable" ? "undeliverable" : "error";
-      return { ...ending, outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" };
+      const failed = { outcome, telegramCode: failure.code, failure: ending.failure ?? "telegram" } as const;
+      return { kind: "ended", ending: { ...ending, ...failed } };
     }
 
     if (!progress.remembered && progress.answer !== undefined) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
       if (!(await remember(job, ask, progress.answer))) {
         await job.updateProgress(progress);
-        throw new DeliveryDeferredError(2_000, "memory", ending);
+        return { kind: "deferred", delayMs: 2_000, reason: "memory", ending };
       }
     }
-    return ending;
+    return { kind: "ended", ending };
   };
 
   /** Records what the chat is to show (no longer pending: a later /cancel finds nothing), then delivers it. */
-  const deliver = async (job: Job<AskJob>, ask: AskJob, progress: AskProgress): Promise<Ending> => {
+  const deliver = async (job: Job<AskJob>, ask: AskJob, progress: AskProgress): Promise<Delivered> => {
     await job.updateProgress(progress);
     return resume(job, ask, progress);
   };
@@ -138,7 +94,7 @@ export function createDelivery(deps: DeliveryDeps) {
     text: string,
     messageIds: readonly number[],
     ending: { outcome: "error" | "cancelled"; failure?: string },
-  ): Promise<Ending> => {
+  ): Promise<Delivered> => {
     const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
     const texts = localizer.of(ask.locale);
     const ids = [ask.placeholderMessageId, ...messageIds.filter((id) => id !== ask.placeholderMessageId)];
@@ -166,7 +122,7 @@ export function createDelivery(deps: DeliveryDeps) {
       ask: AskJob,
       answer: { content: string; modelKey: string; notesSent: number; interrupted?: string; cut?: string },
       messageIds: number[],
-    ): Promise<Ending> {
+    ): Promise<Delivered> {
       const texts = localizer.of(ask.locale);
       if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
         return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
@@ -215,19 +171,53 @@ export function createDelivery(deps: DeliveryDeps) {
 }
 
 /**
- * Thrown when Telegram or PostgreSQL failed for now: the delivery runs again after `delayMs`, no attempt
- * used (unlike the queue contract's RetryNextAttemptError). `ending` is how the ask ended if it is given up on now (the user may have the answer already).
+ * Puts parts from `progress.sent` on into the chat, then removes preview messages not needed. An
+ * edit is safe to repeat (a re-run finds the text already shown), so only a part that went out as
+ * a new message is recorded, with its id, so that a re-run edits it instead of sending it again.
  */
-export class DeliveryDeferredError extends Error {
-  override name = "DeliveryDeferredError";
-  constructor(
-    readonly delayMs: number,
-    readonly reason: string,
-    readonly ending?: Ending,
-  ) {
-    super(`try again in ${delayMs} ms: ${reason}`);
+async function sendParts(job: Job<AskJob>, messages: ChatMessages, start: AskProgress): Promise<AskProgress> {
+  let progress = start;
+  const button = saveButton(job, progress);
+  for (let index = progress.sent; index < progress.parts.length; index++) {
+    const html = progress.parts[index] as string;
+    const messageId = progress.messageIds[index];
+    const markup = index === progress.parts.length - 1 ? button : undefined;
+    const put = (text: string, asHtml: boolean) =>
+      messageId === undefined
+        ? messages.send(text, asHtml, markup)
+        : messages.edit(messageId, text, asHtml, markup);
+    let shownIn: number;
+    try {
+      shownIn = await put(html, true);
+    } catch (error) {
+      if (!isParseError(error)) throw error;
+      shownIn = await put(htmlToPlainText(html), false);
+    }
+    if (shownIn === messageId) continue;
+    const messageIds = [...progress.messageIds];
+    messageIds[index] = shownIn;
+    progress = { ...progress, messageIds, sent: index + 1 };
+    await job.updateProgress(progress);
   }
+  await messages.remove(progress.messageIds.slice(progress.parts.length));
+  return { ...progress, sent: progress.parts.length };
 }
+
+/** The "save as note" button under an answer's last part, when the progress has one. */
+function saveButton(job: Job<AskJob>, progress: AskProgress): InlineKeyboardMarkup | undefined {
+  const data = saveCallbackData(job.id as string);
+  if (progress.saveButton === undefined || data === undefined) return undefined;
+  return { inline_keyboard: [[{ text: progress.saveButton, callback_data: data }]] };
+}
+
+/**
+ * How a delivery went: the ask ended, or Telegram or PostgreSQL failed for now and the delivery is to
+ * run again after `delayMs`, no attempt used; `ending` is then how the ask ended if it is given up on
+ * now (the user may have the answer already).
+ */
+export type Delivered =
+  | { kind: "ended"; ending: Ending }
+  | { kind: "deferred"; delayMs: number; reason: string; ending?: Ending };
 
 export interface DeliveryDeps {
   messages: (target: ChatTarget) => ChatMessages;

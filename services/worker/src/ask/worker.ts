@@ -1,6 +1,7 @@
-import { ASK_QUEUE, type AskJob, askBackoffStrategy } from "@notesbot/shared/queue";
+import { ASK_QUEUE, type AskJob } from "@notesbot/shared/queue";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { askBackoffStrategy } from "./next.js";
 import { STOP } from "./stop.js";
 
 export interface AskWorkerOptions {

@@ -1,0 +1,163 @@
+import type { ModelView, NoteView } from "@notesbot/shared/domain";
+import { type AskProducer, type NewAskJob, QueueUnavailableError } from "@notesbot/shared/queue";
+import type { BotContext } from "../../context.js";
+import type { ModelsRepository } from "../models/repository.js";
+
+/**
+ * The submit protocol of an ask, apart from the commands that ask (composer.ts): the model's route,
+ * admission against the per-user limit, the placeholder (sent once per update, reused when the update
+ * is handled again), the job whose id comes from the update, and the compensation when the queue
+ * fails between them (the ask withdrawn, no "⏳" left waiting).
+ */
+
+export interface SubmitDeps {
+  queue: AskProducer;
+  models: ModelsRepository;
+  /** Shown in the "too many asks" reply. */
+  perUserPerMinute: number;
+  /** Counts jobs added (ask_jobs_enqueued_total). */
+  enqueued: { inc(): void };
+}
+
+/** Replies that the queue is unavailable when `error` says so; any other error is thrown on. */
+export async function replyUnavailable(ctx: BotContext, error: unknown): Promise<void> {
+  if (!(error instanceof QueueUnavailableError)) throw error;
+  await ctx.reply(ctx.texts.ask.unavailable);
+}
+
+export function createSubmit(deps: SubmitDeps) {
+  const { queue, models } = deps;
+
+  /**
+   * Puts one ask on the queue for this update: a placeholder at once (sent once per update, reused when
+   * the update is handled again), then the job, whose id comes from the update.
+   */
+  const submit = async (ctx: AskContext, ask: Submission) => {
+    const userId = ctx.from?.id;
+    if (userId === undefined) return;
+    // The model asked for (or the active one), or the first available fallback when it is unavailable.
+    const route = await models.route(ask.model);
+    if (!route.ok) {
+      return void (await ctx.reply(
+        route.reason === "no_active" ? ctx.texts.noActiveModel : ctx.texts.noAvailableModel(route.model),
+      ));
+    }
+
+    const updateId = ctx.update.update_id;
+    let placeholder: Placeholder | null;
+    try {
+      queue.assertConnected();
+      // Its job exists: the update was handled up to the enqueue before, and the worker answers it.
+      if (!ctx.firstHandling && (await queue.has(updateId))) return;
+      placeholder = await admitted(ctx, userId, updateId);
+    } catch (error) {
+      return replyUnavailable(ctx, error);
+    }
+    if (placeholder === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
+
+    try {
+      await queue.enqueue(updateId, jobOf(ctx, userId, ask, route, placeholder));
+      deps.enqueued.inc();
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      // Not added: no "⏳" is left waiting for it (told first), and it no longer counts as pending.
+      await replaceWithUnavailable(ctx, placeholder.messageId);
+      await queue.withdraw(userId, updateId);
+    }
+  };
+
+  /**
+   * Admits the ask and sends its placeholder, saying where the ask waits, once per update (handled
+   * again, the update finds the same); null: over the per-user limit. A placeholder that cannot be
+   * sent withdraws the ask.
+   */
+  const admitted = (ctx: AskContext, userId: number, updateId: number) =>
+    ctx.remembered("placeholder", async (): Promise<Placeholder | null> => {
+      const queuedBehind = await queue.admit(userId, updateId);
+      if (queuedBehind === undefined) return null;
+      const text = queuedBehind > 0 ? ctx.texts.ask.queued(queuedBehind) : ctx.texts.ask.placeholder;
+      const sent = await ctx
+        .reply(text, {
+          reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+        })
+        .catch(async (error: unknown) => {
+          await queue.withdraw(userId, updateId);
+          throw error;
+        });
+      return { messageId: sent.message_id, queuedBehind };
+    });
+
+  /**
+   * The placeholder of an ask that will not be answered says so; if it cannot be edited, it goes and
+   * a new message says so instead.
+   */
+  const replaceWithUnavailable = async (ctx: AskContext, messageId: number) => {
+    const text = ctx.texts.ask.unavailable;
+    const edited = await ctx.api.editMessageText(ctx.chat.id, messageId, text).then(
+      () => true,
+      () => false,
+    );
+    if (edited) return;
+    await ctx.api.deleteMessage(ctx.chat.id, messageId).catch(() => {});
+    await ctx.reply(text);
+  };
+
+  return submit;
+}
+
+/** The job of an admitted ask, for the model it is routed to. */
+function jobOf(
+  ctx: AskContext,
+  userId: number,
+  ask: Submission,
+  route: Route,
+  placeholder: Placeholder,
+): NewAskJob {
+  return {
+    chatId: ctx.chat.id,
+    // A question in a forum topic is answered there (grammY's ctx.reply does so for the placeholder).
+    ...(ctx.msg.is_topic_message && ctx.msg.message_thread_id !== undefined
+      ? { threadId: ctx.msg.message_thread_id }
+      : {}),
+    placeholderMessageId: placeholder.messageId,
+    userId,
+    question: ask.question,
+    modelKey: route.modelKey,
+    fallbackModelKeys: route.fallbackModelKeys,
+    queuedBehind: placeholder.queuedBehind,
+    ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }),
+    enqueuedAt: Date.now(),
+    locale: ctx.locale,
+    kind: ask.kind ?? "ask",
+    notes: (ask.notes ?? []).map((n) => ({
+      id: n.id,
+      text: n.text,
+      createdAt: n.createdAt.toISOString(),
+    })),
+    ...(ask.digest ? { digest: ask.digest } : {}),
+  };
+}
+
+/** Where an ask goes: its model and fallbacks (see ModelsRepository.route). */
+type Route = Extract<Awaited<ReturnType<ModelsRepository["route"]>>, { ok: true }>;
+
+export type AskContext = BotContext & {
+  chat: { id: number };
+  msg: { message_id: number; is_topic_message?: boolean; message_thread_id?: number };
+};
+
+export interface Submission {
+  question: string;
+  kind?: "ask" | "notes" | "digest";
+  notes?: readonly NoteView[];
+  digest?: { days: number; total: number };
+  /** Another model than the active one (/retry <id>). */
+  model?: ModelView;
+}
+
+/** The placeholder of an admitted ask, as its update remembers it. */
+type Placeholder = {
+  messageId: number;
+  /** The user's asks pending before this one. */
+  queuedBehind: number;
+};
