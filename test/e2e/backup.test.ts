@@ -66,7 +66,11 @@ class Script {
         this.events.emit("output");
       });
     running.add(this.child);
-    this.exited = once(this.child, "close").then(([code]) => {
+    // The script's exit, then its output read to the end; a child of it still holding the pipes (a
+    // `sleep` it had no time to kill) must not keep the test waiting, so the output gets 2 s at most.
+    const closed = once(this.child, "close");
+    this.exited = once(this.child, "exit").then(async ([code]) => {
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       running.delete(this.child);
       return code as number | null;
     });
@@ -93,9 +97,21 @@ class Script {
     }
   }
 
+  /** Sends `signal`; resolves with the exit code, or rejects (with the output) if it does not end in 30 s. */
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
     this.child.kill(signal);
-    return this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`backup.sh did not end on ${signal}:\n${this.output}`)),
+        30_000,
+      );
+    });
+    try {
+      return await Promise.race([this.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
