@@ -290,7 +290,7 @@ describe("backups with infra/backup/backup.sh", () => {
     await first.waitFor(/next dump at 03:00 UTC, in \d+ s/);
     expect(first.output).toContain(`every day at 03:00 UTC into ${dir}, the newest 7 kept`);
     expect(dumps(dir)).toHaveLength(1);
-    expect(await first.stop("SIGINT")).toBe(0);
+    expect(await first.stop("SIGTERM")).toBe(0);
 
     // A dump less than a day old: none at start-up, one at BACKUP_AT (the next whole minute at least
     // 10 s away, in UTC, chosen once the start-up dump is behind us so that it cannot be missed).
