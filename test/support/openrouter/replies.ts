@@ -19,6 +19,11 @@ export interface Reply {
 /** Gives each completion its own generation id (`gen-fake-N`). */
 export type NextId = () => string;
 
+/** The fields every completion and stream chunk of one generation share. */
+export function generationOf(id: string, model: string | undefined, object: string) {
+  return { id, provider: "Fake", object, created: Math.floor(Date.now() / 1000), model: model ?? "unknown" };
+}
+
 function completion(
   id: string,
   model: string | undefined,
@@ -26,11 +31,7 @@ function completion(
   usage: FakeUsage = USAGE,
 ): Record<string, unknown> {
   return {
-    id,
-    provider: "Fake",
-    object: "chat.completion",
-    created: Math.floor(Date.now() / 1000),
-    model: model ?? "unknown",
+    ...generationOf(id, model, "chat.completion"),
     choices: [{ index: 0, logprobs: null, native_finish_reason: choice.finish_reason, ...choice }],
     usage,
   };

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { type Behaviour, USAGE } from "./behaviours.js";
-import { answerText, choiceErrorOf, errorIn200, type NextId } from "./replies.js";
+import { answerText, choiceErrorOf, errorIn200, generationOf, type NextId } from "./replies.js";
 import type { RecordedRequest } from "./requests.js";
 
 /** How many chunks a plain answer is cut into when it is streamed. */
@@ -32,11 +32,7 @@ export type StreamingBehaviour = Exclude<Behaviour, { kind: "error" | "hang" | "
 /** One `data:` chunk of a streamed answer, in OpenAI's chunk format. */
 function chunk(id: string, model: string | undefined, choice: Record<string, unknown>) {
   return {
-    id,
-    provider: "Fake",
-    object: "chat.completion.chunk",
-    created: Math.floor(Date.now() / 1000),
-    model: model ?? "unknown",
+    ...generationOf(id, model, "chat.completion.chunk"),
     choices: [{ index: 0, delta: { content: "" }, finish_reason: null, ...choice }],
   };
 }
