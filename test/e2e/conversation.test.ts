@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLocalizer } from "../../shared/src/texts/index.js";
 import { ask } from "../support/ask.js";
 import { Stack } from "../support/stack.js";
 
 let stack: Stack;
+const texts = createLocalizer().of("ru");
 
 beforeAll(async () => {
   stack = await Stack.start({ workers: 1 });
@@ -39,7 +41,7 @@ describe("conversation memory", () => {
     await (await ask(stack, user, "И последний вопрос")).answer();
     expect(roles(third)).toHaveLength(6);
 
-    expect(await stack.say(user, "/reset")).toEqual(["Начинаем заново: прошлый разговор с моделью забыт."]);
+    expect(await stack.say(user, "/reset")).toEqual([texts.ask.memoryReset]);
     const fourth = stack.openrouter.requests.length;
     await (await ask(stack, user, "С чистого листа")).answer();
     expect(roles(fourth)).toEqual([expect.stringMatching(/^system: /), "user: С чистого листа"]);
@@ -78,7 +80,7 @@ describe("conversation memory", () => {
       "SELECT id, text FROM notes WHERE user_id = $1",
       [user.id],
     );
-    expect(String(pressed.payload.text)).toBe(`Сохранено как заметка #${rows[0]?.id}.`);
+    expect(String(pressed.payload.text)).toBe(texts.save.done(String(rows[0]?.id)));
     expect(rows.map((r) => r.text)).toEqual(["❓ вопрос с \uFFFD внутри\n\nответ с \uFFFD внутри"]);
   });
 
@@ -97,7 +99,7 @@ describe("questions without /ask", () => {
     const before = stack.telegram.sentTo(user.id).length;
     stack.telegram.sendText(user, "Как дела?");
     const [placeholder] = await stack.telegram.repliesTo(user.id, 1, before);
-    expect(placeholder?.payload.text).toBe("⏳ Думаю над ответом…");
+    expect(placeholder?.payload.text).toBe(texts.ask.placeholder);
     expect(
       await stack.telegram.waitForText(user.id, placeholder?.messageId as number, (t) => !t.startsWith("⏳")),
     ).toMatch(/^Ответ: Как дела\?\n\n/);
@@ -112,14 +114,14 @@ describe("questions without /ask", () => {
 
     // Ordinary group chatter: no reply at all (the next command's reply comes first).
     stack.telegram.sendText(user, "просто болтаем", group);
-    expect(await stack.say(user, "/note_count", { chat: group })).toEqual(["У вас пока нет заметок."]);
+    expect(await stack.say(user, "/note_count", { chat: group })).toEqual([texts.noteCount(0)]);
     expect(stack.openrouter.requests.length).toBe(requests);
 
     // A reply to the bot's answer is a follow-up question.
     const before = stack.telegram.sentTo(group.id).length;
     stack.telegram.sendReply(user, "а подробнее?", group, first.messageId);
     const [placeholder] = await stack.telegram.repliesTo(group.id, 1, before);
-    expect(placeholder?.payload.text).toBe("⏳ Думаю над ответом…");
+    expect(placeholder?.payload.text).toBe(texts.ask.placeholder);
     await stack.telegram.waitForText(group.id, placeholder?.messageId as number, (t) => !t.startsWith("⏳"));
     expect(roles(requests)?.at(-1)).toBe("user: а подробнее?");
     expect(roles(requests)).toHaveLength(4);
@@ -136,14 +138,14 @@ describe("questions without /ask", () => {
 
     // "Thanks" under the bot's list: no placeholder, no model request (the next command's reply comes first).
     stack.telegram.sendReply(user, "спасибо", group, list);
-    expect(await stack.say(user, "/note_count", { chat: group })).toEqual(["У вас 1 заметка."]);
+    expect(await stack.say(user, "/note_count", { chat: group })).toEqual([texts.noteCount(1)]);
     expect(stack.openrouter.requests.length).toBe(requests);
 
     // A mention of the bot is a question, without the mention.
     const mentioned = stack.telegram.sentTo(group.id).length;
     stack.telegram.sendText(user, "@NotesTestBot как дела?", group);
     const [placeholder] = await stack.telegram.repliesTo(group.id, 1, mentioned);
-    expect(placeholder?.payload.text).toBe("⏳ Думаю над ответом…");
+    expect(placeholder?.payload.text).toBe(texts.ask.placeholder);
     await stack.telegram.waitForText(group.id, placeholder?.messageId as number, (t) => !t.startsWith("⏳"));
     expect(roles(requests)?.at(-1)).toBe("user: как дела?");
   });

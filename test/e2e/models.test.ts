@@ -1,11 +1,13 @@
 import type { User } from "grammy/types";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLocalizer } from "../../shared/src/texts/index.js";
 import { ask } from "../support/ask.js";
 import { waitForJob } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
+const texts = createLocalizer().of("ru");
 // Switching the model is for admins; these users are (fixed ids: the gateway reads them at start-up,
 // far from newUser()'s range).
 const ADMINS: User[] = Array.from({ length: 200 }, (_, i) => ({
@@ -51,9 +53,10 @@ describe("the model registry", () => {
       /^Активная модель: ★ Llama 3\.3 70B Instruct .*id 3\./,
     );
     for (const bad of ["999", "abc", "-1", "0", "99999999999999999999", "3 4"]) {
-      expect((await bot.say(user, `/model ${bad}`))[0], bad).toMatch(/Модели с id .* нет|не id модели/);
+      const [reply] = await bot.say(user, `/model ${bad}`);
+      expect([texts.modelNotFound(bad), texts.invalidModelId(bad)], bad).toContain(reply);
     }
-    expect((await bot.say(user, "/models лишнее"))[0]).toMatch(/без аргументов/);
+    expect((await bot.say(user, "/models лишнее"))[0]).toBe(texts.noArguments("models"));
     expect(await activeRows()).toEqual([3]);
   });
 
@@ -141,9 +144,7 @@ describe("access control", () => {
 
   it("refuses users outside ALLOWED_USER_IDS politely and stores nothing of theirs", async () => {
     const outsider = restricted.telegram.newUser();
-    expect(await restricted.say(outsider, "/note_add чужая заметка")).toEqual([
-      "Извините, этот бот доступен только приглашённым пользователям.",
-    ]);
+    expect(await restricted.say(outsider, "/note_add чужая заметка")).toEqual([texts.accessDenied]);
     const { rows } = await restricted.db.query("SELECT count(*)::int AS n FROM notes");
     expect(rows[0].n).toBe(0);
     expect((await restricted.say(allowed, "/note_count"))[0]).toMatch(/^У вас/);
@@ -158,7 +159,7 @@ describe("access control", () => {
     const [before] = await activeRows(restricted.db);
     const target = before === 2 ? 5 : 2;
     expect(await restricted.say(allowed, `/model ${target}`)).toEqual([
-      `Менять модель могут только администраторы бота. Ничего не изменено.\nВаш Telegram id: ${allowed.id}. Чтобы сделать вас администратором, владелец бота добавляет его в переменную ADMIN_USER_IDS.`,
+      texts.modelSwitchForbidden(allowed.id),
     ]);
     expect(await activeRows(restricted.db)).toEqual([before]);
     expect((await restricted.say(allowed, "/model"))[0]).toMatch(/^Активная модель/);

@@ -5,12 +5,14 @@
  */
 import type { User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLocalizer } from "../../shared/src/texts/index.js";
 import { ask, isFinal } from "../support/ask.js";
 import type { RecordedRequest } from "../support/fake-openrouter.js";
 import { eventually } from "../support/queue.js";
 import { Stack } from "../support/stack.js";
 
 let bot: Stack;
+const texts = createLocalizer().of("ru");
 
 beforeAll(async () => {
   bot = await Stack.start({ workers: 1 });
@@ -98,24 +100,18 @@ describe("/ask_notes", () => {
     await addNote(user, "купил молоко в пятницу");
     const requests = bot.openrouter.requests.length;
     for (const question of ["расписание поездов", "'; DROP TABLE notes; --", '100% "кефир"']) {
-      expect(await bot.say(user, `/ask_notes ${question}`)).toEqual([
-        "В ваших заметках не нашлось ничего по этому вопросу, так что модель я не спрашивал. Попробуйте другие слова или /note_find.",
-      ]);
+      expect(await bot.say(user, `/ask_notes ${question}`)).toEqual([texts.notesAsk.nothing]);
     }
     expect(bot.openrouter.requests.length).toBe(requests);
-    expect(await bot.say(user, "/note_count")).toEqual(["У вас 1 заметка."]);
-    expect(await bot.say(user, "/ask_notes")).toEqual([
-      "Напишите вопрос после команды: /ask_notes <вопрос>. Я отвечу по вашим заметкам и сошлюсь на них как #id.",
-    ]);
+    expect(await bot.say(user, "/note_count")).toEqual([texts.noteCount(1)]);
+    expect(await bot.say(user, "/ask_notes")).toEqual([texts.notesAsk.usage]);
   });
 });
 
 describe("/note_digest", () => {
   it("says there is nothing to sum up on no notes, covers one note, and cuts 500 to the budget saying so", async () => {
     const user = bot.telegram.newUser();
-    expect(await bot.say(user, "/note_digest")).toEqual([
-      "За последние 7 дней заметок нет — сводить нечего.",
-    ]);
+    expect(await bot.say(user, "/note_digest")).toEqual([texts.digest.nothing(7)]);
 
     const id = await addNote(user, "встреча с врачом во вторник");
     const one = await askFor(user, "/note_digest 3");
@@ -152,7 +148,7 @@ describe("the save button", () => {
       inline_keyboard: { text: string; callback_data: string }[][];
     };
     const button = markup.inline_keyboard[0]?.[0];
-    expect(button?.text).toBe("📝 В заметки");
+    expect(button?.text).toBe(texts.ask.saveButton);
     const chat = { id: user.id, type: "private" as const, first_name: user.first_name };
 
     const pressedBy = async (presser: User) => {
@@ -164,13 +160,13 @@ describe("the save button", () => {
     const notesOf = async (userId: number) =>
       (await bot.db.query("SELECT id, text FROM notes WHERE user_id = $1", [userId])).rows;
 
-    expect(await pressedBy(other)).toBe("Эта кнопка — для того, кто задал вопрос.");
+    expect(await pressedBy(other)).toBe(texts.save.notYours);
     expect(await notesOf(other.id)).toEqual([]);
     expect(await notesOf(user.id)).toEqual([]);
 
     const saved = await pressedBy(user);
     const [note] = await notesOf(user.id);
-    expect(saved).toBe(`Сохранено как заметка #${note?.id}.`);
+    expect(saved).toBe(texts.save.done(String(note?.id)));
     expect(note?.text).toContain("сколько планет в солнечной системе?");
     expect(note?.text).toContain("Ответ: сколько планет в солнечной системе?");
     expect(answer).toContain("Ответ: сколько планет");
@@ -182,9 +178,7 @@ describe("the save button", () => {
 describe("/retry", () => {
   it("asks the chat's last question again, with the active model or the one named", async () => {
     const user = bot.telegram.newUser();
-    expect(await bot.say(user, "/retry")).toEqual([
-      "Повторять нечего: в этом чате ещё не было вопросов (или разговор начат заново через /reset).",
-    ]);
+    expect(await bot.say(user, "/retry")).toEqual([texts.retry.nothing]);
     await (await ask(bot, user, "вопрос для повтора")).answer();
     // The answer is shown before its turn is written: /retry finds the question once it is.
     const turns = () => bot.db.query("SELECT 1 FROM conversation_turns WHERE chat_id = $1", [user.id]);
@@ -195,12 +189,8 @@ describe("/retry", () => {
     const other = await askFor(user, "/retry 3");
     expect(other.requests()[0]?.model).toBe("meta-llama/llama-3.3-70b-instruct:free");
     expect(other.answer).toContain("модель: meta-llama/llama-3.3-70b-instruct:free");
-    expect(await bot.say(user, "/retry 999")).toEqual([
-      "Модели с id 999 нет. Ничего не изменено. Список: /models",
-    ]);
-    expect(await bot.say(user, "/retry x")).toEqual([
-      "Использование: /retry — задать последний вопрос ещё раз; /retry <id> — другой моделью (список: /models).",
-    ]);
+    expect(await bot.say(user, "/retry 999")).toEqual([texts.modelNotFound("999")]);
+    expect(await bot.say(user, "/retry x")).toEqual([texts.retry.usage]);
   });
 });
 

@@ -5,6 +5,8 @@
  */
 import type { User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ModelView } from "../../shared/src/domain/index.js";
+import { createLocalizer } from "../../shared/src/texts/index.js";
 import { ask } from "../support/ask.js";
 import { type FakeCatalogModel, SEEDED_MODELS } from "../support/fake-openrouter.js";
 import { sample, scrape } from "../support/metrics.js";
@@ -22,8 +24,17 @@ const [active, removed, madePaid, firstFallback] = SEEDED_MODELS.map((m) => m.ke
   string,
   string,
 ];
-const ADMINS_ONLY = `Эта команда — только для администраторов бота. Ничего не изменено.
-Ваш Telegram id: ${user.id}. Чтобы сделать вас администратором, владелец бота добавляет его в переменную ADMIN_USER_IDS.`;
+const texts = createLocalizer().of("ru");
+const ADMINS_ONLY = texts.adminsOnly(user.id);
+/** A model as the replies name it (by its label and key). */
+const named = (id: number, label: string, key: string): ModelView => ({
+  id,
+  key,
+  label,
+  active: false,
+  available: false,
+  contextLength: null,
+});
 const NEW_MODEL = { key: "acme/new-model:free", name: "Acme New", contextLength: 8_192 };
 
 beforeAll(async () => {
@@ -98,14 +109,14 @@ describe("the registry follows OpenRouter's list", () => {
     expect((await reply(admin, "/models_sync")).split("\n")[0]).toBe(
       "Сверка с OpenRouter: доступно 10 из 12.",
     );
-    expect(await reply(admin, "/models_sync лишнее")).toMatch(/без аргументов/);
+    expect(await reply(admin, "/models_sync лишнее")).toBe(texts.noArguments("models_sync"));
   });
 
   it("an unavailable model cannot be made active, with a clear reply", async () => {
     bot.openrouter.setCatalog({ models: changedList });
     await reply(admin, "/models_sync");
     expect(await reply(admin, "/model 2")).toBe(
-      `Модель DeepSeek R1 0528 (${removed}) сейчас недоступна в OpenRouter (нет или больше не бесплатная) — её нельзя сделать активной. Список: /models`,
+      texts.modelUnavailable(named(2, "DeepSeek R1 0528", removed)),
     );
     expect((await registry()).filter((m) => m.active).map((m) => m.id)).toEqual([1]);
     expect(await reply(admin, "/model 4")).toMatch(/^Готово\. Активная модель: ★ Qwen3 235B/);
@@ -127,7 +138,9 @@ describe("the registry follows OpenRouter's list", () => {
         ).rows.length > 0;
       expect(await eventually(waitingForLock, (waiting) => waiting)).toBe(true);
       await sync.query("COMMIT");
-      expect(await refused).toMatch(/^Модель Qwen3 Coder 480B \(qwen\/qwen3-coder:free\) сейчас недоступна/);
+      expect(await refused).toBe(
+        texts.modelUnavailable(named(5, "Qwen3 Coder 480B", "qwen/qwen3-coder:free")),
+      );
     } finally {
       sync.release();
     }
@@ -139,16 +152,14 @@ describe("the registry follows OpenRouter's list", () => {
   it("an admin adds a new free model from the list, once; a paid, unknown or malformed key is refused", async () => {
     bot.openrouter.setCatalog({ models: changedList });
     expect(await reply(user, `/model_add ${NEW_MODEL.key}`)).toBe(ADMINS_ONLY);
-    expect(await reply(admin, "/model_add")).toMatch(/^Использование: \/model_add <key>/);
+    expect(await reply(admin, "/model_add")).toBe(texts.modelAdd.usage);
     for (const key of ["acme/paid-model", "acme/nothing:free", "не ключ"]) {
-      expect(await reply(admin, `/model_add ${key}`), key).toBe(
-        `Модели ${key} нет среди бесплатных моделей OpenRouter. Ничего не добавлено.`,
-      );
+      expect(await reply(admin, `/model_add ${key}`), key).toBe(texts.modelAdd.notListed(key));
     }
     expect(await registry()).toHaveLength(12);
 
     expect(await reply(admin, `/model_add ${NEW_MODEL.key}`)).toBe(
-      `Модель Acme New (${NEW_MODEL.key}) добавлена, id 13. Сделать активной: /model 13`,
+      texts.modelAdd.added({ id: 13, key: NEW_MODEL.key, label: "Acme New" }),
     );
     expect((await registry()).at(-1)).toEqual({
       id: 13,
@@ -158,16 +169,14 @@ describe("the registry follows OpenRouter's list", () => {
       available: true,
       context_length: 8_192,
     });
-    expect(await reply(admin, `/model_add ${NEW_MODEL.key}`)).toBe(
-      `Модель ${NEW_MODEL.key} уже есть в реестре (id 13).`,
-    );
-    expect(await reply(admin, `/model_add ${removed}`)).toBe(`Модель ${removed} уже есть в реестре (id 2).`);
+    expect(await reply(admin, `/model_add ${NEW_MODEL.key}`)).toBe(texts.modelAdd.exists(NEW_MODEL.key, 13));
+    expect(await reply(admin, `/model_add ${removed}`)).toBe(texts.modelAdd.exists(removed, 2));
     expect(await registry()).toHaveLength(13);
     expect((await reply(user, "/models")).split("\n")).toContain(
       `   13. Acme New — ${NEW_MODEL.key}, контекст 8192`,
     );
     // No longer new.
-    expect(await reply(admin, "/models_sync")).toContain("Новых бесплатных моделей нет.");
+    expect(await reply(admin, "/models_sync")).toContain(texts.sync.noneNew);
   });
 
   it("a list that fails (500, not JSON, a wrong shape) changes nothing and says so", async () => {
@@ -178,20 +187,12 @@ describe("the registry follows OpenRouter's list", () => {
     expect(failedBefore).toBe(0);
     // Everything would go unavailable if a failure were taken for an empty list.
     bot.openrouter.setCatalog({ status: 500, body: { error: { code: 500, message: "Internal" } } });
-    expect(await reply(admin, "/models_sync")).toBe(
-      "Сверка с OpenRouter не удалась (HTTP 500): ничего не изменено.",
-    );
-    expect(await reply(admin, "/model_add acme/other:free")).toBe(
-      "Сверка с OpenRouter не удалась (HTTP 500): ничего не изменено.",
-    );
+    expect(await reply(admin, "/models_sync")).toBe(texts.sync.failed("HTTP 500"));
+    expect(await reply(admin, "/model_add acme/other:free")).toBe(texts.sync.failed("HTTP 500"));
     bot.openrouter.setCatalog({ status: 200, raw: "<html>not json" });
-    expect(await reply(admin, "/models_sync")).toBe(
-      "Сверка с OpenRouter не удалась (malformed): ничего не изменено.",
-    );
+    expect(await reply(admin, "/models_sync")).toBe(texts.sync.failed("malformed"));
     bot.openrouter.setCatalog({ status: 200, body: { data: [{ id: active }] } });
-    expect(await reply(admin, "/models_sync")).toBe(
-      "Сверка с OpenRouter не удалась (malformed): ничего не изменено.",
-    );
+    expect(await reply(admin, "/models_sync")).toBe(texts.sync.failed("malformed"));
     expect(await registry()).toEqual(before);
     expect(await gatewayMetric("failed")).toBe(3);
   });
@@ -228,7 +229,7 @@ describe("the registry follows OpenRouter's list", () => {
     await reply(admin, "/models_sync");
     const sent = bot.openrouter.requests.length;
     expect(await reply(user, "/ask и теперь?")).toBe(
-      `Активная модель DeepSeek V3.1 (${active}) сейчас недоступна в OpenRouter, а доступной запасной нет. Попросите администратора выбрать другую: /models`,
+      texts.noAvailableModel(named(1, "DeepSeek V3.1", active)),
     );
     expect(bot.openrouter.requests.length).toBe(sent);
 

@@ -24,6 +24,8 @@ import { FakeTelegram } from "./fake-telegram.js";
 export interface GatewayOptions {
   /** Wraps the inbox the dispatcher uses (e.g. to look at the moment it marks an update handled). */
   inbox?: (inbox: Inbox) => Inbox;
+  /** ASK_USER_LIMIT_PER_MINUTE (default: no limit). */
+  asksPerMinute?: number;
 }
 
 export async function startGatewayInProcess(options: GatewayOptions = {}) {
@@ -35,6 +37,9 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     REDIS_URL: inject("redisUrl"),
     QUEUE_PREFIX: createQueuePrefix(),
     OPENROUTER_API_KEY: "test-openrouter-key",
+    ...(options.asksPerMinute === undefined
+      ? {}
+      : { ASK_USER_LIMIT_PER_MINUTE: String(options.asksPerMinute) }),
   });
   const lines: string[] = [];
   const logger = createLogger(
@@ -46,7 +51,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
   const askQueue = createAskProducer({
     connection: redis,
     prefix: config.redis.queuePrefix,
-    perUserPerMinute: 0,
+    perUserPerMinute: options.asksPerMinute ?? 0,
   });
   const inbox = createInbox(db, db, { owner: "gateway-in-process", ...INTAKE });
   const metrics = createGatewayMetrics(
@@ -73,6 +78,8 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     telegram,
     db,
     inbox,
+    /** The BullMQ prefix of its ask queue (QUEUE_PREFIX). */
+    queuePrefix: config.redis.queuePrefix,
     /** Every line the gateway logged so far (JSON). */
     logs: () => lines.join(""),
     /** Records `update` (as polling does) and handles it; resolves once it is marked handled. */

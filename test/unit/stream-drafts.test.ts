@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStreamPreview, type DraftSupport } from "../../services/worker/src/ask/stream-preview.js";
 import { createChatMessages } from "../../services/worker/src/ask/telegram.js";
 import { createLogger } from "../../shared/src/logging/index.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { TELEGRAM_MESSAGE_LIMIT } from "../../shared/src/telegram/index.js";
+import { type ApiCall, FakeTelegram } from "../support/fake-telegram.js";
 
 let telegram: FakeTelegram;
 let api: Api;
@@ -120,5 +121,84 @@ describe("first words", () => {
     preview.push("Первые слова");
     await preview.stop();
     expect(methodsFor(group)).toEqual([]);
+  });
+});
+
+const CURSOR = " ▌";
+
+/** A preview of a fresh user's placeholder, editing at most once per `intervalMs`, without drafts. */
+async function previewIn(intervalMs: number) {
+  const chatId = telegram.newUser().id;
+  const placeholder = await api.sendMessage(chatId, "⏳");
+  const opened: number[][] = [];
+  const preview = createStreamPreview({
+    messages: createChatMessages(api, { chatId }),
+    chatId,
+    messageIds: [placeholder.message_id],
+    intervalMs,
+    logger,
+    onOpened: async (ids) => void opened.push(ids),
+    onUndeliverable: () => {},
+  });
+  const calls = (method: string) =>
+    telegram.calls.filter(
+      (c): c is ApiCall => c.method === method && c.ok === true && Number(c.payload.chat_id) === chatId,
+    );
+  const shownText = (text: string) =>
+    calls("editMessageText").some((c) => String(c.payload.text) === `${text}${CURSOR}`);
+  return { chatId, placeholderId: placeholder.message_id, preview, opened, calls, shownText };
+}
+
+describe("stream preview", () => {
+  it("pieces arriving within one interval are shown together in one edit, and edits are an interval apart", async () => {
+    const intervalMs = 300;
+    const { preview, calls, shownText } = await previewIn(intervalMs);
+    for (const piece of ["Первые ", "слова ", "ответа"]) preview.push(piece);
+    await telegram.until(
+      () => shownText("Первые слова ответа"),
+      10_000,
+      () => "no first frame",
+    );
+    preview.push(" и ещё");
+    await telegram.until(
+      () => shownText("Первые слова ответа и ещё"),
+      10_000,
+      () => "no second frame",
+    );
+    await preview.stop();
+
+    const edits = calls("editMessageText");
+    // No frame showed only part of the first three pieces.
+    expect(edits.map((c) => c.payload.text)).toEqual([
+      `Первые слова ответа${CURSOR}`,
+      `Первые слова ответа и ещё${CURSOR}`,
+    ]);
+    // Telegram allows about one edit a second per chat: never two within the interval.
+    expect((edits[1] as ApiCall).at - (edits[0] as ApiCall).at).toBeGreaterThanOrEqual(intervalMs - 20);
+  });
+
+  it("text past one message's worth continues in a new message, which is recorded for a re-run", async () => {
+    const { chatId, placeholderId, preview, calls, opened } = await previewIn(10);
+    const text = Array.from({ length: 700 }, (_, i) => `слово${i}`).join(" ");
+    expect(text.length).toBeGreaterThan(TELEGRAM_MESSAGE_LIMIT);
+    preview.push(text);
+    // The placeholder was the first message sent to the chat.
+    await telegram.until(
+      () => calls("sendMessage").length >= 2,
+      10_000,
+      () => "no second message",
+    );
+    const ids = await preview.stop();
+
+    const second = (calls("sendMessage")[1] as ApiCall).messageId as number;
+    expect(ids).toEqual([placeholderId, second]);
+    expect(opened).toEqual([[placeholderId, second]]);
+    const first = telegram.textOf(chatId, placeholderId) ?? "";
+    const rest = telegram.textOf(chatId, second) ?? "";
+    expect(first.length).toBeLessThanOrEqual(TELEGRAM_MESSAGE_LIMIT);
+    // The first message is full and final; the cursor moves on to the second; no text is lost or repeated.
+    expect(first.endsWith(CURSOR)).toBe(false);
+    expect(rest.endsWith(CURSOR)).toBe(true);
+    expect(`${first}${rest.slice(0, -CURSOR.length)}`).toBe(text);
   });
 });
