@@ -37,7 +37,11 @@ export async function burst(env: BenchEnv, options: BurstOptions): Promise<Burst
   const fakes = await Fakes.start();
   try {
     fakes.streamAnswers(options.stream);
-    const target = await Target.ours(env, fakes, { workers: 1, concurrency: options.asks });
+    const target = await Target.ours(env, fakes, {
+      workers: 1,
+      concurrency: options.asks,
+      telegramBudget: true,
+    });
     try {
       // Warm-up without flood control, from other users (connections, JIT; drafts found unavailable).
       for (let i = 0; i < 10; i++) fakes.tracker.send(USER_BASE + options.asks + i, `/ask разминка ${i}`);

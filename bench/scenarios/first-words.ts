@@ -36,7 +36,7 @@ export async function firstWords(env: BenchEnv, options: FirstWordsOptions): Pro
   try {
     fakes.streamAnswers(options.stream);
     fakes.telegram.drafts = true;
-    const target = await Target.ours(env, fakes, { workers: 1, concurrency: 64 });
+    const target = await Target.ours(env, fakes, { workers: 1, concurrency: 64, telegramBudget: true });
     try {
       // Warm-up (connections, JIT; drafts found available), from other users and groups.
       for (let i = 0; i < 6; i++) {

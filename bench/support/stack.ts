@@ -105,7 +105,14 @@ export class Target {
   static async ours(
     env: BenchEnv,
     fakes: Fakes,
-    options: { workers: number; concurrency: number; databaseUrl?: string; before?: CodeBefore },
+    options: {
+      workers: number;
+      concurrency: number;
+      databaseUrl?: string;
+      before?: CodeBefore;
+      /** The shared Telegram budget (on in production): only where the fake enforces flood limits (S6, S7). */
+      telegramBudget?: boolean;
+    },
   ): Promise<Target> {
     const { before } = options;
     const vars = {
@@ -123,6 +130,8 @@ export class Target {
       // Per-user ask limits out of the way (their bookkeeping still runs): the load is many asks per user.
       ASK_USER_LIMIT_PER_MINUTE: "1000",
       ASK_USER_MAX_IN_FLIGHT: "1000",
+      // Off where the fake Telegram has no limits: those scenarios measure the bot, not Telegram's pace.
+      TELEGRAM_BUDGET: String(options.telegramBudget ?? false),
     };
     const service = (name: "gateway" | "worker") => Proc.service(name, vars, before?.code);
     const target = new Target(
