@@ -10,6 +10,21 @@ export const NOTE_FIND_MAX = 50;
 export const STATS_DAYS_DEFAULT = 7;
 export const STATS_DAYS_MAX = 365;
 export const QUESTION_MAX_LENGTH = 3000;
+/** A reminder's text: a note's length, so the ⏰ button of any note can remind of it whole. */
+export const REMINDER_TEXT_MAX = NOTE_MAX_LENGTH;
+/** Reminders one user may have pending at once (the /reminders list shows them all, a cancel button each). */
+export const REMINDERS_PENDING_MAX = 50;
+/** How far ahead a reminder may be set. */
+export const REMINDER_AHEAD_MAX_DAYS = 366;
+/**
+ * The ready-made times of the ⏰ buttons (a note's, a fired reminder's snooze): in an hour, or
+ * tomorrow at this hour of the user's time zone.
+ */
+export const REMINDER_CHOICES = ["hour", "tomorrow"] as const;
+export type ReminderChoice = (typeof REMINDER_CHOICES)[number];
+export const REMINDER_TOMORROW_HOUR = 9;
+/** The time zone of a user who set none with /tz. */
+export const DEFAULT_TIME_ZONE = "UTC";
 
 export interface NoteView {
   id: string;
@@ -93,5 +108,8 @@ export const COMMANDS = [
   "model_add",
   "usage",
   "lang",
+  "remind",
+  "reminders",
+  "tz",
 ] as const;
 export type Command = (typeof COMMANDS)[number];

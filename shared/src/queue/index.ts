@@ -3,3 +3,5 @@ export * from "./maintenance.js";
 export * from "./producer.js";
 export * from "./redis.js";
 export * from "./user-asks.js";
+export * from "./reminder-job.js";
+export * from "./reminders.js";
