@@ -16,7 +16,11 @@ import { INTAKE } from "../../services/gateway/src/intake/limits.js";
 import { parseConfig } from "../../shared/src/config/index.js";
 import { createLogger } from "../../shared/src/logging/index.js";
 import { createGatewayMetrics } from "../../shared/src/metrics/index.js";
-import { createAskProducer, createProducerConnection } from "../../shared/src/queue/index.js";
+import {
+  createAskProducer,
+  createProducerConnection,
+  createReminderScheduler,
+} from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 import { createQueuePrefix, createTestDatabase } from "./database.js";
 import { FakeTelegram } from "./fake-telegram.js";
@@ -53,6 +57,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     prefix: config.redis.queuePrefix,
     perUserPerMinute: options.asksPerMinute ?? 0,
   });
+  const reminderScheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
   const inbox = createInbox(db, db, { owner: "gateway-in-process", ...INTAKE });
   const metrics = createGatewayMetrics(
     () => askQueue.counts(),
@@ -61,7 +66,17 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
   const effects = createEffects(inbox, logger);
   const localizer = createLocalizer();
   // No Telegram budget: the in-process gateway talks to the fake alone (the budget has its own tests).
-  const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget: undefined });
+  const bot = createBot({
+    config,
+    db,
+    logger,
+    localizer,
+    askQueue,
+    reminderScheduler,
+    metrics,
+    effects,
+    budget: undefined,
+  });
   const dispatcher = createDispatcher({
     bot,
     inbox: options.inbox?.(inbox) ?? inbox,
@@ -97,6 +112,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     async close(): Promise<void> {
       await dispatcher.idle();
       await askQueue.close();
+      await reminderScheduler.close();
       redis.disconnect();
       await Promise.all([db.end(), telegram.close()]);
     },

@@ -55,6 +55,17 @@ function everyText(texts: Texts): string[] {
     activeLost: ["k", "L"],
     modelLost: ["k", "L"],
     freeCapUnknown: [3, { freeTier: 50, withCredits: 1000, creditsThreshold: 10 }],
+    unreadable: ["x", "UTC"],
+    past: ["2026-01-01 09:00", "UTC"],
+    tooFar: ["2028-01-01 09:00", "UTC"],
+    set: ["1", "2026-01-01 09:00", "UTC"],
+    header: [3, "UTC"],
+    line: ["1", "2026-01-01 09:00", "x"],
+    fired: ["1", "x"],
+    snoozed: ["1", "2026-01-01 09:00", "UTC"],
+    current: ["UTC", "2026-01-01 09:00"],
+    noteButton: ["tomorrow"],
+    snoozeButton: ["hour"],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {

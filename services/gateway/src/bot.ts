@@ -6,7 +6,7 @@ import type { Db } from "@notesbot/shared/db";
 import { COMMANDS } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import { countFloodGiveUps, countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
-import type { AskProducer } from "@notesbot/shared/queue";
+import type { AskProducer, ReminderScheduler } from "@notesbot/shared/queue";
 import type { TelegramBudget } from "@notesbot/shared/telegram-budget";
 import type { Localizer } from "@notesbot/shared/texts";
 import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
@@ -21,6 +21,8 @@ import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { createNotesRetrieval } from "./features/notes/retrieval.js";
+import { createRemindersComposer } from "./features/reminders/composer.js";
+import { createRemindersRepository } from "./features/reminders/repository.js";
 import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
@@ -38,6 +40,8 @@ export interface BotDeps {
   logger: Logger;
   localizer: Localizer;
   askQueue: AskProducer;
+  /** Adds and removes reminders' delayed jobs (the worker fires them). */
+  reminderScheduler: ReminderScheduler;
   metrics: GatewayMetrics;
   effects: Effects;
   /** Telegram's limits, shared with the workers: every reply takes its turn in it (none: TELEGRAM_BUDGET off). */
@@ -50,6 +54,7 @@ export function createBot({
   logger,
   localizer,
   askQueue,
+  reminderScheduler,
   metrics,
   effects,
   budget,
@@ -128,6 +133,14 @@ export function createBot({
     }),
   );
   features.use(createSaveComposer({ queue: askQueue, notes }));
+  features.use(
+    createRemindersComposer({
+      reminders: createRemindersRepository(db),
+      settings,
+      scheduler: reminderScheduler,
+      logger,
+    }),
+  );
   features.use(createFallbackComposer());
 
   bot.catch(createErrorHandler(logger, fallbackTexts));

@@ -5,7 +5,12 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { createGatewayMetrics, startMetricsServer } from "@notesbot/shared/metrics";
-import { askKeys, createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
+import {
+  askKeys,
+  createAskProducer,
+  createProducerConnection,
+  createReminderScheduler,
+} from "@notesbot/shared/queue";
 import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
@@ -54,6 +59,7 @@ const askQueue = createAskProducer({
   prefix: config.redis.queuePrefix,
   perUserPerMinute: config.ask.perUserPerMinute,
 });
+const reminderScheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
 const inbox = createInbox(db, bookkeeping, {
   owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   ...INTAKE,
@@ -72,7 +78,17 @@ const budget = config.telegram.budget
       logger,
     })
   : undefined;
-const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget });
+const bot = createBot({
+  config,
+  db,
+  logger,
+  localizer,
+  askQueue,
+  reminderScheduler,
+  metrics,
+  effects,
+  budget,
+});
 const dispatcher = createDispatcher({
   bot,
   inbox,
@@ -120,6 +136,7 @@ onShutdownSignal(
     await dispatcher.idle();
     await metricsServer.close();
     await askQueue.close();
+    await reminderScheduler.close();
     redis.disconnect();
     await Promise.all([db.end(), bookkeeping.end()]);
   },

@@ -27,6 +27,14 @@ import { createModelGoneHandler } from "./maintenance/model-gone.js";
 import { createRegistrySync } from "./maintenance/registry-sync.js";
 import { startMaintenance } from "./maintenance/worker.js";
 import { createOpenRouterClient } from "./openrouter/index.js";
+import { createReminderFiring } from "./reminders/fire.js";
+import { createReminderWorker } from "./reminders/worker.js";
+
+/**
+ * Reminders fired at once per worker: each holds one of the pool's connections while it sends, so
+ * asks keep the rest.
+ */
+const REMINDER_CONCURRENCY = 2;
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "worker", secrets: secretsOf(config) });
@@ -191,13 +199,31 @@ const maintenance = await startMaintenance({
   }),
 });
 maintenance.worker.on("error", (error) => logger.warn({ err: error }, "maintenance worker error"));
+// Reminders go out through the same Bot API client as answers: the shared budget, 429s waited out.
+const reminders = createReminderWorker(
+  createReminderFiring({
+    db,
+    api,
+    localizer,
+    logger,
+    count: (outcome) => metrics.remindersFired.inc({ outcome }),
+  }),
+  { connection, prefix: config.redis.queuePrefix, concurrency: REMINDER_CONCURRENCY },
+);
+reminders.worker.on("error", (error) => logger.warn({ err: error }, "reminders worker error"));
+reminders.worker.on("failed", (job, error) =>
+  logger.warn(
+    { jobId: job?.id, attempts: job?.attemptsMade, ...telegramErrorFields(error) },
+    "reminder job failed",
+  ),
+);
 await ask.worker.waitUntilReady();
 logger.info({ concurrency: config.worker.concurrency }, "worker started");
 
 onShutdownSignal(
   logger,
   async () => {
-    await Promise.all([ask.stop(config.shutdownGraceMs), maintenance.stop()]);
+    await Promise.all([ask.stop(config.shutdownGraceMs), maintenance.stop(), reminders.stop()]);
     llm.shutdown();
     await metricsServer.close();
     subscriber.disconnect();

@@ -38,6 +38,9 @@ command-list =
     /cancel — cancel your questions that have no answer yet
     /reset — start the conversation with the model afresh
     /usage — your questions and tokens
+    /remind <when> <text> — a reminder: “tomorrow 9am call mom”, “in 2 hours …” (your /tz)
+    /reminders — your pending reminders, each with a cancel button
+    /tz <zone> — your time zone (an IANA name such as Europe/Berlin; default UTC)
     /lang ru|en — the bot's language
     /help — this help
     /start — greeting
@@ -68,3 +71,6 @@ lang-switched = Done: I will speak English with you now.
 
 cmd-models_sync = Check the models against OpenRouter
 cmd-model_add = Add a free model
+cmd-remind = Set a reminder
+cmd-reminders = My reminders
+cmd-tz = My time zone

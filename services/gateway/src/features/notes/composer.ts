@@ -18,6 +18,7 @@ import {
   parseNoteText,
   splitFirstWord,
 } from "../arguments.js";
+import { noteReminderKeyboard } from "../reminders/keyboards.js";
 import { replyInParts } from "../reply.js";
 import { exportParts } from "./export.js";
 import { formatStats } from "./format.js";
@@ -48,7 +49,8 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.texts, ctx.match, text.error)));
     const chatId = ctx.chat.id;
     const noteId = await ctx.once("note", async (tx) => (await notes.add(userId, chatId, text.value, tx)).id);
-    await ctx.reply(ctx.texts.noteAdded(noteId));
+    // ⏰: a reminder of the note at a ready-made time (features/reminders handles the press).
+    await ctx.reply(ctx.texts.noteAdded(noteId), { reply_markup: noteReminderKeyboard(ctx.texts, noteId) });
   });
 
   fromUsers.command("note_list", async (ctx) => {

@@ -5,10 +5,10 @@
  * change is read again with the offset of that day.
  */
 import {
-  REMINDER_AHEAD_MAX_DAYS,
   type Locale,
-  type ReminderChoice,
+  REMINDER_AHEAD_MAX_DAYS,
   REMINDER_TOMORROW_HOUR,
+  type ReminderChoice,
 } from "@notesbot/shared/domain";
 import * as chrono from "chrono-node";
 import { offsetMinutes } from "./zone.js";
