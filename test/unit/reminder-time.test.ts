@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { instantOfChoice, parseReminder } from "../../services/gateway/src/features/reminders/when.js";
 import { canonicalZone, formatInZone } from "../../services/gateway/src/features/reminders/zone.js";
+import { LOCALES } from "../../shared/src/domain/index.js";
 import { reminderActionOf, reminderCallbackData } from "../../shared/src/queue/index.js";
+import { createLocalizer } from "../../shared/src/texts/index.js";
 
 // Monday 2026-12-07, 10:30 UTC (13:30 in Moscow, 05:30 in New York).
 const now = new Date("2026-12-07T10:30:00Z");
@@ -65,6 +67,21 @@ describe("reminder times", () => {
     expect(read("blah blah", "UTC", "en")).toEqual({ ok: false, error: "unreadable" });
     expect(read("завтра в 9")).toEqual({ ok: false, error: "no_text" });
     expect(read("2030-01-01 10:00 x", "UTC", "en")).toMatchObject({ ok: false, error: "too_far" });
+  });
+
+  it("every example the bot gives of what works does work, in both languages", () => {
+    for (const locale of LOCALES) {
+      const examples = createLocalizer()
+        .of(locale)
+        .remind.usage("UTC")
+        .split("\n")
+        .filter((line) => line.startsWith("/remind "));
+      expect(examples.length, locale).toBeGreaterThanOrEqual(4);
+      for (const example of examples)
+        expect(parseReminder(example.slice("/remind ".length), "UTC", locale, now), example).toMatchObject({
+          ok: true,
+        });
+    }
   });
 
   it("gives the ready-made choices on the user's clock", () => {
