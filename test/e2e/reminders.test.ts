@@ -20,12 +20,11 @@ const texts = createLocalizer().of("ru");
 /** The stack's reminders queue, and its events (to wait for a job to finish). */
 async function queueOf(stack: Stack) {
   const connection = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
-  const options = { connection, prefix: stack.env.QUEUE_PREFIX };
+  const prefix = String(stack.env.QUEUE_PREFIX);
+  const options = { connection, prefix };
   const queue = new Queue(REMINDER_QUEUE, options);
-  const events = new QueueEvents(REMINDER_QUEUE, {
-    connection: connection.duplicate(),
-    prefix: stack.env.QUEUE_PREFIX,
-  });
+  const blocking = connection.duplicate();
+  const events = new QueueEvents(REMINDER_QUEUE, { connection: blocking, prefix });
   await events.waitUntilReady();
   return {
     queue,
@@ -39,6 +38,7 @@ async function queueOf(stack: Stack) {
     async close() {
       await events.close();
       await queue.close();
+      blocking.disconnect();
       connection.disconnect();
     },
   };
