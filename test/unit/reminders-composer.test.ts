@@ -41,6 +41,8 @@ async function press(user: User, owner: User, messageId: number, data: string) {
   const since = gateway.telegram.calls.length;
   await gateway.receive(gateway.telegram.pressButton(user, chatOf(owner), messageId, data));
   const answer = gateway.telegram.calls.slice(since).find((c) => c.method === "answerCallbackQuery");
+  // Telegram shows at most 200 characters of a callback's answer.
+  expect(String(answer?.payload.text).length).toBeLessThanOrEqual(200);
   return answer?.payload.text;
 }
 
@@ -157,6 +159,27 @@ describe("/reminders", () => {
     );
     // Pressed again: nothing left to cancel.
     expect(await press(user, user, listId, cancelFirst)).toBe(texts.reminders.notFound(ids[0] as string));
+  });
+
+  it("a full list of long, multi-line texts fits one message with its buttons", async () => {
+    const user = gateway.telegram.newUser();
+    await gateway.db.query(
+      `INSERT INTO reminders (user_id, chat_id, text, locale, due_at)
+       SELECT $1, $1, repeat('🙂 строка' || chr(10), 300), 'ru', now() + n * interval '1 second' + interval '1 day'
+       FROM generate_series(1, $2) n`,
+      [user.id, REMINDERS_PENDING_MAX],
+    );
+
+    const replies = await say(user, "/reminders");
+
+    expect(replies).toHaveLength(1);
+    const lines = String(replies[0]?.payload.text).split("\n");
+    expect(lines).toHaveLength(REMINDERS_PENDING_MAX + 1);
+    expect(lines[1]).toMatch(/^#\d+ · \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? — 🙂 строка 🙂 строка .*…$/);
+    const buttons = (
+      replies[0]?.payload.reply_markup as { inline_keyboard: unknown[][] }
+    ).inline_keyboard.flat();
+    expect(buttons).toHaveLength(REMINDERS_PENDING_MAX);
   });
 
   it("says so when nothing is pending", async () => {

@@ -44,7 +44,7 @@ command-list =
     /lang ru|en — the bot's language
     /help — this help
     /start — greeting
-help-footer = A note may be up to { $noteMax } characters long. Dates are in UTC.
+help-footer = A note may be up to { $noteMax } characters long. Dates of notes are in UTC; reminders go by your time zone (/tz).
 start = { $name ->
         [none] Hello!
        *[other] Hello, { $name }!

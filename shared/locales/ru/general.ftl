@@ -44,7 +44,7 @@ command-list =
     /lang ru|en — язык бота
     /help — эта справка
     /start — приветствие
-help-footer = Длина заметки — до { $noteMax } символов. Даты — по UTC.
+help-footer = Длина заметки — до { $noteMax } символов. Даты заметок — по UTC; напоминания — по вашему часовому поясу (/tz).
 start = { $name ->
         [none] Здравствуйте!
        *[other] Здравствуйте, { $name }!

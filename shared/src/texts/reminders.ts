@@ -6,7 +6,18 @@ import {
   REMINDERS_PENDING_MAX,
   type ReminderChoice,
 } from "../domain/index.js";
+import { cutBeforePair } from "../telegram/split.js";
 import { echo, id, type Translate } from "./translate.js";
+
+/**
+ * A reminder's text in one line of the /reminders list: on one line, at most this many UTF-16 units, so
+ * that a full list (REMINDERS_PENDING_MAX lines) fits one message with its cancel buttons.
+ */
+const LIST_TEXT_MAX = 40;
+const listText = (text: string) => {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= LIST_TEXT_MAX ? line : `${line.slice(0, cutBeforePair(line, LIST_TEXT_MAX))}…`;
+};
 
 export const remindersTexts = (t: Translate) => {
   const choice = (c: ReminderChoice) =>
@@ -34,7 +45,7 @@ export const remindersTexts = (t: Translate) => {
       empty: t("reminders-empty"),
       header: (count: number, zone: string) => t("reminders-header", { count: id(count), zone }),
       /** One line of the list: `#id · time — text` (the text shortened). */
-      line: (reminderId: string, at: string, text: string) => `#${reminderId} · ${at} — ${echo(text, 80)}`,
+      line: (reminderId: string, at: string, text: string) => `#${reminderId} · ${at} — ${listText(text)}`,
       cancelButton: (reminderId: string) => t("reminder-cancel-button", { id: reminderId }),
       cancelled: (reminderId: string) => t("reminder-cancelled", { id: reminderId }),
       notFound: (reminderId: string) => t("reminder-not-found", { id: reminderId }),
