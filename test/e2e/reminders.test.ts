@@ -11,7 +11,13 @@ import { Queue, QueueEvents } from "bullmq";
 import type { User } from "grammy/types";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { REMINDER_QUEUE, reminderCallbackData, reminderJobId } from "../../shared/src/queue/index.js";
+import {
+  MAINTENANCE_QUEUE,
+  REMINDER_QUEUE,
+  REMINDERS_SWEEP_JOB,
+  reminderCallbackData,
+  reminderJobId,
+} from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 import { Stack } from "../support/stack.js";
 
@@ -165,6 +171,35 @@ describe("reminders with two workers", () => {
     const logs = stack.workers.map((w) => w.output).join("");
     expect(logs).toMatch(new RegExp(`"reminderId":"${id}"[^\\n]*"code":403[^\\n]*"msg":"reminder dropped`));
     expect(logs).not.toContain("никто не прочтёт");
+  });
+
+  it("the sweep fires an overdue pending reminder whose job is gone (Redis lost it), once", async () => {
+    const connection = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+    const prefix = String(stack.env.QUEUE_PREFIX);
+    const maintenance = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+    const events = new QueueEvents(MAINTENANCE_QUEUE, { connection: connection.duplicate(), prefix });
+    try {
+      await events.waitUntilReady();
+      const user = stack.telegram.newUser();
+      const { rows } = await stack.db.query<{ id: string }>(
+        `INSERT INTO reminders (user_id, chat_id, text, locale, due_at)
+         VALUES ($1, $1, 'потерянное', 'ru', now() - interval '5 minutes') RETURNING id`,
+        [user.id],
+      );
+      const id = String(rows[0]?.id);
+
+      // The minutely schedule would run it within a minute; the test runs it now, twice.
+      for (let run = 0; run < 2; run++)
+        await (await maintenance.add(REMINDERS_SWEEP_JOB, {})).waitUntilFinished(events, 15_000);
+
+      expect(firings(stack, user, id).map((c) => c.payload.text)).toEqual([
+        texts.reminder.fired(id, "потерянное"),
+      ]);
+      expect(await stateOf(stack, id)).toMatchObject({ state: "fired" });
+    } finally {
+      await Promise.all([maintenance.close(), events.close()]);
+      connection.disconnect();
+    }
   });
 });
 

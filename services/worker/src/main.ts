@@ -28,6 +28,7 @@ import { createRegistrySync } from "./maintenance/registry-sync.js";
 import { startMaintenance } from "./maintenance/worker.js";
 import { createOpenRouterClient } from "./openrouter/index.js";
 import { createReminderFiring } from "./reminders/fire.js";
+import { createReminderSweep } from "./reminders/sweep.js";
 import { createReminderWorker } from "./reminders/worker.js";
 
 /**
@@ -182,6 +183,33 @@ const metricsServer = await startMetricsServer({
   readiness: { redis: () => connection.ping(), postgres: () => db.query("SELECT 1") },
   logger,
 });
+// Reminders go out through the same Bot API client as answers: the shared budget, 429s waited out.
+const fireReminder = createReminderFiring({
+  db,
+  api,
+  localizer,
+  logger,
+  count: (outcome) => metrics.remindersFired.inc({ outcome }),
+});
+const reminders = createReminderWorker(fireReminder, {
+  connection,
+  prefix: config.redis.queuePrefix,
+  concurrency: REMINDER_CONCURRENCY,
+});
+reminders.worker.on("error", (error) => logger.warn({ err: error }, "reminders worker error"));
+reminders.worker.on("failed", (job, error) =>
+  logger.warn(
+    { jobId: job?.id, attempts: job?.attemptsMade, ...telegramErrorFields(error) },
+    "reminder job failed",
+  ),
+);
+const reminderSweep = createReminderSweep({
+  db,
+  connection,
+  prefix: config.redis.queuePrefix,
+  fire: fireReminder,
+  logger,
+});
 const maintenance = await startMaintenance({
   connection,
   prefix: config.redis.queuePrefix,
@@ -197,26 +225,9 @@ const maintenance = await startMaintenance({
     count: (result) => metrics.registrySync.inc({ result }),
     countSkipped: (entries) => metrics.registryEntriesSkipped.inc(entries),
   }),
+  sweepReminders: reminderSweep.sweep,
 });
 maintenance.worker.on("error", (error) => logger.warn({ err: error }, "maintenance worker error"));
-// Reminders go out through the same Bot API client as answers: the shared budget, 429s waited out.
-const reminders = createReminderWorker(
-  createReminderFiring({
-    db,
-    api,
-    localizer,
-    logger,
-    count: (outcome) => metrics.remindersFired.inc({ outcome }),
-  }),
-  { connection, prefix: config.redis.queuePrefix, concurrency: REMINDER_CONCURRENCY },
-);
-reminders.worker.on("error", (error) => logger.warn({ err: error }, "reminders worker error"));
-reminders.worker.on("failed", (job, error) =>
-  logger.warn(
-    { jobId: job?.id, attempts: job?.attemptsMade, ...telegramErrorFields(error) },
-    "reminder job failed",
-  ),
-);
 await ask.worker.waitUntilReady();
 logger.info({ concurrency: config.worker.concurrency }, "worker started");
 
@@ -224,6 +235,7 @@ onShutdownSignal(
   logger,
   async () => {
     await Promise.all([ask.stop(config.shutdownGraceMs), maintenance.stop(), reminders.stop()]);
+    await reminderSweep.close();
     llm.shutdown();
     await metricsServer.close();
     subscriber.disconnect();

@@ -1,8 +1,9 @@
 /**
  * Reminders: `/remind <when> <text>`, `/reminders` (the pending list with a cancel button each), `/tz`,
  * and the buttons: a saved note's ⏰ choices, a fired reminder's ✅ and 💤, the list's ✖. Every change
- * is an effect done once per update (`ctx.once`); a reminder's job is added inside that transaction,
- * so a reminder is set only when both PostgreSQL and the queue took it. The worker fires it.
+ * is an effect done once per update (`ctx.once`); a reminder's job is added once its row is committed,
+ * and a row whose job the queue refused is put back, so a reminder is set only when both PostgreSQL
+ * and the queue took it. The worker fires it.
  */
 
 import { REMINDER_TEXT_MAX } from "@notesbot/shared/domain";
@@ -27,12 +28,7 @@ interface Deps {
   logger: Logger;
 }
 
-/** The queue did not take a reminder's job: the transaction that set it rolls back. */
-class QueueRefused extends Error {
-  override name = "QueueRefused";
-}
-
-type Set = { id: string; dueAt: string } | { error: "too_many" | "missing" };
+type Set = { id: string; dueAt: string } | { error: "too_many" | "missing" | "unavailable" };
 
 export function createRemindersComposer({
   reminders,
@@ -43,39 +39,50 @@ export function createRemindersComposer({
   const composer = new Composer<BotContext>();
   const fromUsers = composer.filter((ctx): ctx is BotContext & { from: User } => ctx.from !== undefined);
 
-  const schedule = async (id: string, version: number, dueAt: Date) => {
+  /**
+   * Adds the job of reminder `id` at `version`, after its row is committed (so a job never runs before
+   * its row can be read); a repeated handling of the update adds the same job id, which changes
+   * nothing. When the queue refuses, `undo` puts the row back as it was and false is returned.
+   */
+  const scheduleOrUndo = async (
+    ctx: BotContext,
+    id: string,
+    version: number,
+    dueAt: Date,
+    undo: () => Promise<unknown>,
+  ): Promise<boolean> => {
     try {
       await scheduler.schedule(id, version, dueAt);
+      return true;
     } catch (error) {
-      throw new QueueRefused("the reminder's job was not added", { cause: error });
+      logger.warn(
+        { updateId: ctx.update.update_id, reminderId: id, err: error },
+        "reminder not scheduled: the queue refused; its row is put back",
+      );
+      await undo();
+      return false;
     }
   };
 
-  /** Sets a reminder (of a text, or of a note) once for this update, with its job; undefined when the queue refused. */
+  /** Sets a reminder (of a text, or of a note) once for this update, then its job. */
   const set = async (
-    ctx: BotContext,
+    ctx: BotContext & { from: User },
     step: string,
     add: (tx: pg.PoolClient) => Promise<{ id: string } | "too_many" | undefined>,
     dueAt: Date,
-  ): Promise<Set | undefined> => {
-    try {
-      return await ctx.once<Set>(step, async (tx) => {
-        const added = await add(tx);
-        if (added === undefined) return { error: "missing" };
-        if (added === "too_many") return { error: "too_many" };
-        await schedule(added.id, 1, dueAt);
-        return { id: added.id, dueAt: dueAt.toISOString() };
-      });
-    } catch (error) {
-      if (error instanceof QueueRefused) {
-        logger.warn(
-          { updateId: ctx.update.update_id, err: error.cause },
-          "reminder not set: the queue refused",
-        );
-        return undefined;
-      }
-      throw error;
-    }
+  ): Promise<Set> => {
+    const outcome = await ctx.once<Set>(step, async (tx) => {
+      const added = await add(tx);
+      if (added === undefined) return { error: "missing" };
+      if (added === "too_many") return { error: "too_many" };
+      return { id: added.id, dueAt: dueAt.toISOString() };
+    });
+    if ("error" in outcome) return outcome;
+    const userId = ctx.from.id;
+    const scheduled = await scheduleOrUndo(ctx, outcome.id, 1, new Date(outcome.dueAt), () =>
+      reminders.withdraw(userId, outcome.id),
+    );
+    return scheduled ? outcome : { error: "unavailable" };
   };
 
   const where = (ctx: BotContext & { from: User }, dueAt: Date): NewReminder => ({
@@ -170,9 +177,9 @@ export function createRemindersComposer({
         (tx) => reminders.addOfNote(tx, where(ctx, dueAt), action.id),
         dueAt,
       );
-      if (outcome && "error" in outcome && outcome.error === "missing")
+      if ("error" in outcome && outcome.error === "missing")
         return void (await answer(texts.noteNotFound(action.id)));
-      return void (await answer(told(texts, outcome, zone), outcome === undefined || "error" in outcome));
+      return void (await answer(told(texts, outcome, zone), "error" in outcome));
     }
 
     if (action.action === "cancel") {
@@ -196,18 +203,12 @@ export function createRemindersComposer({
 
     const zone = await settings.timeZone(userId);
     const dueAt = instantOfChoice(action.choice, zone);
-    let moved: Moved;
-    try {
-      moved = await ctx.once<Moved>("snooze", async (tx) => {
-        const snoozed = await reminders.snooze(tx, userId, action.id, dueAt);
-        if (snoozed.ok) await schedule(action.id, snoozed.version, dueAt);
-        return snoozed;
-      });
-    } catch (error) {
-      if (!(error instanceof QueueRefused)) throw error;
-      return void (await answer(texts.remind.unavailable, true));
-    }
+    const moved = await ctx.once<Moved>("snooze", (tx) => reminders.snooze(tx, userId, action.id, dueAt));
     if (!moved.ok) return void (await answer(closedOrMissing(texts, action.id, moved.error)));
+    const scheduled = await scheduleOrUndo(ctx, action.id, moved.version, dueAt, () =>
+      reminders.unsnooze(userId, action.id, moved.version),
+    );
+    if (!scheduled) return void (await answer(texts.remind.unavailable, true));
     await closeWith(ctx, texts.reminder.snoozed(action.id, formatInZone(dueAt, zone), zone));
   };
 
@@ -215,8 +216,7 @@ export function createRemindersComposer({
 }
 
 /** The reply to a reminder set (or not): its time in the user's zone, or why not. */
-function told(texts: Texts, outcome: Set | undefined, zone: string): string {
-  if (outcome === undefined) return texts.remind.unavailable;
+function told(texts: Texts, outcome: Set, zone: string): string {
   if ("error" in outcome)
     return outcome.error === "too_many" ? texts.remind.tooMany : texts.remind.unavailable;
   return texts.remind.set(outcome.id, formatInZone(new Date(outcome.dueAt), zone), zone);

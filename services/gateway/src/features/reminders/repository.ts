@@ -93,6 +93,24 @@ export function createRemindersRepository(db: Db) {
       return rows.map((r) => ({ id: r.id, text: r.text, dueAt: r.due_at }));
     },
 
+    /** Cancels a new reminder whose job the queue refused (it never was scheduled). */
+    async withdraw(userId: number, id: string): Promise<void> {
+      await db.query(
+        `UPDATE reminders SET state = 'cancelled', updated_at = now()
+         WHERE id = $1 AND user_id = $2 AND state = 'pending' AND version = 1`,
+        [id, userId],
+      );
+    },
+
+    /** Puts a snoozed reminder back as fired when the queue refused its next job. */
+    async unsnooze(userId: number, id: string, version: number): Promise<void> {
+      await db.query(
+        `UPDATE reminders SET state = 'fired', updated_at = now()
+         WHERE id = $1 AND user_id = $2 AND state = 'pending' AND version = $3`,
+        [id, userId, version],
+      );
+    },
+
     /** Cancels a pending reminder; its version names the job to remove. */
     cancel: (tx: Queryable, userId: number, id: string) =>
       move(
