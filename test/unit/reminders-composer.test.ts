@@ -176,9 +176,8 @@ describe("/reminders", () => {
     const lines = String(replies[0]?.payload.text).split("\n");
     expect(lines).toHaveLength(REMINDERS_PENDING_MAX + 1);
     expect(lines[1]).toMatch(/^#\d+ · \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? — 🙂 строка 🙂 строка .*…$/);
-    const buttons = (
-      replies[0]?.payload.reply_markup as { inline_keyboard: unknown[][] }
-    ).inline_keyboard.flat();
+    const markup = replies[0]?.payload.reply_markup as { inline_keyboard: unknown[][] } | undefined;
+    const buttons = markup?.inline_keyboard.flat();
     expect(buttons).toHaveLength(REMINDERS_PENDING_MAX);
   });
 
