@@ -20,6 +20,7 @@ import {
   createAskProducer,
   createProducerConnection,
   createReminderScheduler,
+  type ReminderScheduler,
 } from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 import { createQueuePrefix, createTestDatabase } from "./database.js";
@@ -28,6 +29,8 @@ import { FakeTelegram } from "./fake-telegram.js";
 export interface GatewayOptions {
   /** Wraps the inbox the dispatcher uses (e.g. to look at the moment it marks an update handled). */
   inbox?: (inbox: Inbox) => Inbox;
+  /** Wraps the reminders' scheduler (e.g. to refuse jobs as Redis would when it is down). */
+  reminderScheduler?: (scheduler: ReminderScheduler) => ReminderScheduler;
   /** ASK_USER_LIMIT_PER_MINUTE (default: no limit). */
   asksPerMinute?: number;
 }
@@ -57,7 +60,8 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     prefix: config.redis.queuePrefix,
     perUserPerMinute: options.asksPerMinute ?? 0,
   });
-  const reminderScheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
+  const scheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
+  const reminderScheduler = options.reminderScheduler?.(scheduler) ?? scheduler;
   const inbox = createInbox(db, db, { owner: "gateway-in-process", ...INTAKE });
   const metrics = createGatewayMetrics(
     () => askQueue.counts(),
@@ -112,7 +116,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     async close(): Promise<void> {
       await dispatcher.idle();
       await askQueue.close();
-      await reminderScheduler.close();
+      await scheduler.close();
       redis.disconnect();
       await Promise.all([db.end(), telegram.close()]);
     },

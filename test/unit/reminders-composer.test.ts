@@ -14,9 +14,17 @@ import { type GatewayInProcess, startGatewayInProcess } from "../support/gateway
 const texts = createLocalizer().of("ru");
 let gateway: GatewayInProcess;
 let redis: Redis;
+/** While true, the queue refuses reminders' jobs (as when Redis is down). */
+let queueDown = false;
 
 beforeAll(async () => {
-  gateway = await startGatewayInProcess();
+  gateway = await startGatewayInProcess({
+    reminderScheduler: (scheduler) => ({
+      ...scheduler,
+      schedule: (...args) =>
+        queueDown ? Promise.reject(new Error("Redis did not answer in time")) : scheduler.schedule(...args),
+    }),
+  });
   redis = new Redis(inject("redisUrl"));
 });
 
@@ -118,6 +126,20 @@ describe("/remind", () => {
 
     expect(textsOf(await say(user, "/remind завтра в 9 ещё одно"))).toEqual([texts.remind.tooMany]);
     expect(await rowsOf(user.id)).toHaveLength(REMINDERS_PENDING_MAX);
+  });
+
+  it("when the queue refuses the job, the user is told to try again and nothing stays pending", async () => {
+    const user = gateway.telegram.newUser();
+    queueDown = true;
+    try {
+      expect(textsOf(await say(user, "/remind завтра в 9 не поставится"))).toEqual([
+        texts.remind.unavailable,
+      ]);
+    } finally {
+      queueDown = false;
+    }
+    expect((await rowsOf(user.id)).map((r) => r.state)).toEqual(["cancelled"]);
+    expect(textsOf(await say(user, "/reminders"))).toEqual([texts.reminders.empty]);
   });
 });
 
