@@ -121,8 +121,9 @@ describe("/mymodel", () => {
     for (const { update } of asks) {
       const job = await jobOf(update);
       expect(job, JSON.stringify(update.message?.text)).toMatchObject({ modelKey: mine.key });
-      expect((job?.fallbackModelKeys as string[])[0]).toBe(fallback.key);
-      expect(job?.fallbackModelKeys).not.toContain(mine.key);
+      const fallbacks = (job?.fallbackModelKeys ?? []) as string[];
+      expect(fallbacks[0]).toBe(fallback.key);
+      expect(fallbacks).not.toContain(mine.key);
     }
     // /retry with an id still asks that model.
     expect(await jobOf((await say(user, "/retry 5")).update)).toMatchObject({
