@@ -3,13 +3,13 @@ import { type AskProducer, type NewAskJob, QueueUnavailableError } from "@notesb
 import type { BotContext } from "../../context.js";
 import type { ModelsRepository } from "../models/repository.js";
 import type { OwnModelRepository } from "../own-model/repository.js";
-import { personaPrompt } from "../persona/composer.js";
-import type { Persona, PersonaRepository } from "../persona/repository.js";
+import { type Persona, type PersonaRepository, personaPrompt } from "../persona/repository.js";
 
 /**
  * The submit protocol of an ask, apart from the commands that ask (composer.ts): the model's route
- * (the one asked for, else the sender's own, else the bot's default), the chat's persona, admission against the per-user limit, the placeholder (sent once per update, reused when the update
- * is handled again), the job whose id comes from the update, and the compensation when the queue
+ * (the one asked for, else the sender's own, else the bot's default), the chat's persona, admission
+ * against the per-user limit, the placeholder (sent once per update, reused when the update is handled
+ * again), the job whose id comes from the update, and the compensation when the queue
  * fails between them (the ask withdrawn, no "⏳" left waiting).
  */
 

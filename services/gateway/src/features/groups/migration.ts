@@ -5,8 +5,8 @@ import type { PersonaRepository } from "../persona/repository.js";
 
 /**
  * A group upgraded to a supergroup: Telegram tells both chats (`migrate_to_chat_id` in the old one,
- * `migrate_from_chat_id` in the new one), and either moves the chat's memory and persona to the new id, once per
- * update; asks still pending under the old id find it there (the worker answers them in the new chat).
+ * `migrate_from_chat_id` in the new one), and either moves the chat's memory and persona to the new
+ * id, once per update; asks still pending under the old id find it there (the worker answers them in the new chat).
  * Whoever upgraded the group, the move is the chat's: it happens before the access check.
  */
 export function createMigrationComposer(

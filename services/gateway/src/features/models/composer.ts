@@ -1,7 +1,8 @@
 /**
  * The model registry's commands: `/models` (the list, with context lengths and unavailable models
- * marked, the default ★ and the sender's own 👤), `/model [id]` (show or switch), and for admins `/models_sync` (compare the registry with
- * OpenRouter's list now) and `/model_add <key>` (add a free model of that list).
+ * marked, the default ★ and the sender's own 👤), `/model [id]` (show or switch), and for admins
+ * `/models_sync` (compare the registry with OpenRouter's list now) and `/model_add <key>` (add a free
+ * model of that list).
  */
 
 import type { Db } from "@notesbot/shared/db";

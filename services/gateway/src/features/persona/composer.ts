@@ -7,15 +7,11 @@
  * nothing. Anyone in the chat may see it.
  */
 import { LOCALES, PERSONA_MAX_LENGTH, PERSONA_PRESETS, type PersonaPreset } from "@notesbot/shared/domain";
-import type { Localizer, Texts } from "@notesbot/shared/texts";
+import type { Localizer } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { characterCount, hasUnstorableCharacters } from "../arguments.js";
 import type { Persona, PersonaRepository } from "./repository.js";
-
-/** What the model is told of `persona`, in the asker's language (a preset's text, or the chat's own). */
-export const personaPrompt = (texts: Texts, persona: Persona): string =>
-  "preset" in persona ? texts.persona.presetText(persona.preset) : persona.text;
 
 export function createPersonaComposer(deps: {
   personas: PersonaRepository;

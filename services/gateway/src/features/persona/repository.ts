@@ -4,8 +4,13 @@
  */
 import type { Db, Queryable } from "@notesbot/shared/db";
 import { isPersonaPreset, type PersonaPreset } from "@notesbot/shared/domain";
+import type { Texts } from "@notesbot/shared/texts";
 
 export type Persona = { preset: PersonaPreset } | { text: string };
+
+/** What the model is told of `persona`, in the asker's language (a preset's text, or the chat's own). */
+export const personaPrompt = (texts: Texts, persona: Persona): string =>
+  "preset" in persona ? texts.persona.presetText(persona.preset) : persona.text;
 
 export function createPersonaRepository(db: Db) {
   return {
