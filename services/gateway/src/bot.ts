@@ -21,6 +21,10 @@ import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { createNotesRetrieval } from "./features/notes/retrieval.js";
+import { createOwnModelComposer } from "./features/own-model/composer.js";
+import { createOwnModelRepository } from "./features/own-model/repository.js";
+import { createPersonaComposer } from "./features/persona/composer.js";
+import { createPersonaRepository } from "./features/persona/repository.js";
 import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
@@ -77,7 +81,8 @@ export function createBot({
   bot.use(onlyPeople(localizer));
   const settings = createSettingsRepository(db);
   const conversations = createConversationStore(db, config.memory);
-  bot.use(createMigrationComposer(conversations));
+  const personas = createPersonaRepository(db);
+  bot.use(createMigrationComposer(conversations, personas));
   // ctx.texts: the sender's language (their /lang, else Telegram's language_code).
   bot.use(useSendersLocale(settings, localizer));
   bot.use(restrictTo(config.access.allowedUserIds));
@@ -88,6 +93,7 @@ export function createBot({
   features.use(createGeneralComposer());
   features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
+  const ownModels = createOwnModelRepository(db);
   const notes = createNotesRepository(db);
   features.use(createNotesComposer({ notes }));
   const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
@@ -96,6 +102,7 @@ export function createBot({
     createModelsComposer({
       db,
       models,
+      ownModels,
       adminUserIds: config.access.adminUserIds,
       catalog: { ...openrouter, apiKey },
       syncs: metrics.registrySync,
@@ -103,6 +110,8 @@ export function createBot({
       logger,
     }),
   );
+  features.use(createOwnModelComposer({ models, ownModels }));
+  features.use(createPersonaComposer({ personas, localizer }));
   features.use(
     createUsageComposer({
       usage: createUsageStore(db),
@@ -118,6 +127,8 @@ export function createBot({
     createAskComposer({
       queue: askQueue,
       models,
+      ownModels,
+      personas,
       notes,
       retrieval: createNotesRetrieval(db),
       settings,

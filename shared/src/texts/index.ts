@@ -10,6 +10,7 @@ import { askTexts } from "./ask.js";
 import { generalTexts } from "./general.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
+import { personaTexts } from "./persona.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
@@ -44,7 +45,14 @@ export type Localizer = ReturnType<typeof createLocalizer>;
 
 /** Every feature's texts in one locale; each feature's live in a file of its own beside this one. */
 function createTexts(t: Translate) {
-  return { ...generalTexts(t), ...notesTexts(t), ...modelsTexts(t), ...usageTexts(t), ...askTexts(t) };
+  return {
+    ...generalTexts(t),
+    ...notesTexts(t),
+    ...modelsTexts(t),
+    ...usageTexts(t),
+    ...askTexts(t),
+    ...personaTexts(t),
+  };
 }
 
 export type Texts = ReturnType<typeof createTexts>;
