@@ -27,7 +27,7 @@ import { createPersonaComposer } from "./features/persona/composer.js";
 import { createPersonaRepository } from "./features/persona/repository.js";
 import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
-import { createSettingsRepository } from "./features/settings/repository.js";
+import type { SettingsRepository } from "./features/settings/repository.js";
 import { createUsageComposer } from "./features/usage/composer.js";
 import type { Effects } from "./intake/effects.js";
 import { INTAKE } from "./intake/limits.js";
@@ -44,6 +44,8 @@ export interface BotDeps {
   askQueue: AskProducer;
   metrics: GatewayMetrics;
   effects: Effects;
+  /** Per-user settings (the sender's language), shared with the inbox, whose record reads it first. */
+  settings: SettingsRepository;
   /** Telegram's limits, shared with the workers: every reply takes its turn in it (none: TELEGRAM_BUDGET off). */
   budget: TelegramBudget | undefined;
 }
@@ -56,6 +58,7 @@ export function createBot({
   askQueue,
   metrics,
   effects,
+  settings,
   budget,
 }: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
@@ -79,7 +82,6 @@ export function createBot({
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // Updates sent on behalf of a chat or by Telegram's service accounts stop here: data belongs to people.
   bot.use(onlyPeople(localizer));
-  const settings = createSettingsRepository(db);
   const conversations = createConversationStore(db, config.memory);
   const personas = createPersonaRepository(db);
   bot.use(createMigrationComposer(conversations, personas));
