@@ -63,7 +63,7 @@ async function remindIn(stack: Stack, user: User, seconds: number, text: string)
   );
   const id = String(rows[0]?.id);
   const shown = `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 19).replace(/:00$/, "")}`;
-  expect(reply).toBe(texts.remind.set(id, shown, "UTC"));
+  expect(reply).toBe(texts.remind.scheduled(id, shown, "UTC"));
   return id;
 }
 

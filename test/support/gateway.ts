@@ -8,6 +8,7 @@ import type { Update } from "grammy/types";
 import pg from "pg";
 import { inject } from "vitest";
 import { createBot } from "../../services/gateway/src/bot.js";
+import { createSettingsRepository } from "../../services/gateway/src/features/settings/repository.js";
 import { createDispatcher } from "../../services/gateway/src/intake/dispatcher.js";
 import { createEffects } from "../../services/gateway/src/intake/effects.js";
 import { createInbox, type Inbox } from "../../services/gateway/src/intake/inbox.js";
@@ -62,7 +63,12 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
   });
   const scheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
   const reminderScheduler = options.reminderScheduler?.(scheduler) ?? scheduler;
-  const inbox = createInbox(db, db, { owner: "gateway-in-process", ...INTAKE });
+  const settings = createSettingsRepository(db);
+  const inbox = createInbox(db, db, {
+    owner: "gateway-in-process",
+    ...INTAKE,
+    senderLocale: settings.prime,
+  });
   const metrics = createGatewayMetrics(
     () => askQueue.counts(),
     () => inbox.oldestUnhandledSeconds(),
@@ -79,6 +85,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     reminderScheduler,
     metrics,
     effects,
+    settings,
     budget: undefined,
   });
   const dispatcher = createDispatcher({

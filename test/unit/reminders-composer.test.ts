@@ -88,7 +88,7 @@ describe("/remind", () => {
     expect(dueAt.getTime() - before).toBeGreaterThanOrEqual(2 * 3600_000 - 1000);
     expect(dueAt.getTime() - before).toBeLessThan(2 * 3600_000 + 5000);
     expect(textsOf(replies)).toEqual([
-      texts.remind.set(String(row?.id), formatInZone(dueAt, "Asia/Tokyo"), "Asia/Tokyo"),
+      texts.remind.scheduled(String(row?.id), formatInZone(dueAt, "Asia/Tokyo"), "Asia/Tokyo"),
     ]);
     const job = await jobOf(String(row?.id));
     expect(job?.delayed).toBe(true);
@@ -221,7 +221,9 @@ describe("/tz", () => {
     const before = formatInZone(new Date(), "Europe/Moscow");
     const [set] = textsOf(await say(user, "/tz europe/moscow"));
     const after = formatInZone(new Date(), "Europe/Moscow");
-    expect([texts.tz.set("Europe/Moscow", before), texts.tz.set("Europe/Moscow", after)]).toContain(set);
+    expect([texts.tz.changed("Europe/Moscow", before), texts.tz.changed("Europe/Moscow", after)]).toContain(
+      set,
+    );
     const { rows } = await gateway.db.query("SELECT time_zone FROM user_settings WHERE user_id = $1", [
       user.id,
     ]);
@@ -253,7 +255,7 @@ describe("the ⏰ buttons of a saved note", () => {
     expect(row).toMatchObject({ text: "позвонить в банк", state: "pending" });
     const dueAt = row?.due_at ?? new Date(0);
     expect(Math.abs(dueAt.getTime() - before - 3600_000)).toBeLessThan(5000);
-    expect(answer).toBe(texts.remind.set(String(row?.id), formatInZone(dueAt, "UTC"), "UTC"));
+    expect(answer).toBe(texts.remind.scheduled(String(row?.id), formatInZone(dueAt, "UTC"), "UTC"));
     expect(await jobOf(String(row?.id))).toBeDefined();
   });
 });

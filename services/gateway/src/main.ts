@@ -15,6 +15,7 @@ import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { registerCommandMenus } from "./commands.js";
+import { createSettingsRepository } from "./features/settings/repository.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
 import { createInbox } from "./intake/inbox.js";
@@ -60,9 +61,11 @@ const askQueue = createAskProducer({
   perUserPerMinute: config.ask.perUserPerMinute,
 });
 const reminderScheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
+const settings = createSettingsRepository(db);
 const inbox = createInbox(db, bookkeeping, {
   owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   ...INTAKE,
+  senderLocale: settings.prime,
 });
 const metrics = createGatewayMetrics(
   () => askQueue.counts(),
@@ -87,6 +90,7 @@ const bot = createBot({
   reminderScheduler,
   metrics,
   effects,
+  settings,
   budget,
 });
 const dispatcher = createDispatcher({

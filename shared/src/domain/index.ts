@@ -25,6 +25,13 @@ export type ReminderChoice = (typeof REMINDER_CHOICES)[number];
 export const REMINDER_TOMORROW_HOUR = 9;
 /** The time zone of a user who set none with /tz. */
 export const DEFAULT_TIME_ZONE = "UTC";
+/** A chat's own persona text (/persona <text>), in characters as Telegram counts them. */
+export const PERSONA_MAX_LENGTH = 1000;
+/** The personas /persona offers by name (each has a name and a text in every locale: persona-<id>-…). */
+export const PERSONA_PRESETS = ["concise", "teacher", "translator", "editor"] as const;
+export type PersonaPreset = (typeof PERSONA_PRESETS)[number];
+export const isPersonaPreset = (value: string): value is PersonaPreset =>
+  (PERSONA_PRESETS as readonly string[]).includes(value);
 
 export interface NoteView {
   id: string;
@@ -104,6 +111,8 @@ export const COMMANDS = [
   "reset",
   "models",
   "model",
+  "mymodel",
+  "persona",
   "models_sync",
   "model_add",
   "usage",

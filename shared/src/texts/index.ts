@@ -10,6 +10,7 @@ import { askTexts } from "./ask.js";
 import { generalTexts } from "./general.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
+import { personaTexts } from "./persona.js";
 import { remindersTexts } from "./reminders.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
@@ -52,6 +53,7 @@ function createTexts(t: Translate) {
     ...usageTexts(t),
     ...askTexts(t),
     ...remindersTexts(t),
+    ...personaTexts(t),
   };
 }
 

@@ -38,7 +38,8 @@ export const remindersTexts = (t: Translate) => {
       tooLong: (length: number) =>
         t("remind-too-long", { length: id(length), textMax: id(REMINDER_TEXT_MAX) }),
       tooMany: t("remind-too-many", { max: id(REMINDERS_PENDING_MAX) }),
-      set: (reminderId: string, at: string, zone: string) => t("remind-set", { id: reminderId, at, zone }),
+      scheduled: (reminderId: string, at: string, zone: string) =>
+        t("remind-set", { id: reminderId, at, zone }),
       unavailable: t("remind-unavailable"),
     },
     reminders: {
@@ -62,7 +63,7 @@ export const remindersTexts = (t: Translate) => {
     },
     tz: {
       current: (zone: string, now: string) => t("tz-current", { zone, now }),
-      set: (zone: string, now: string) => t("tz-set", { zone, now }),
+      changed: (zone: string, now: string) => t("tz-set", { zone, now }),
       invalid: (raw: string) => t("tz-invalid", { raw: echo(raw) }),
     },
   };

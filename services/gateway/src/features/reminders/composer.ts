@@ -140,7 +140,7 @@ export function createRemindersComposer({
       await settings.setTimeZone(userId, zone, tx);
       return zone;
     });
-    await ctx.reply(ctx.texts.tz.set(zone, formatInZone(new Date(), zone)));
+    await ctx.reply(ctx.texts.tz.changed(zone, formatInZone(new Date(), zone)));
   });
 
   /** The /reminders message: the pending list, times in the user's zone, a cancel button each. */
@@ -219,7 +219,7 @@ export function createRemindersComposer({
 function told(texts: Texts, outcome: Set, zone: string): string {
   if ("error" in outcome)
     return outcome.error === "too_many" ? texts.remind.tooMany : texts.remind.unavailable;
-  return texts.remind.set(outcome.id, formatInZone(new Date(outcome.dueAt), zone), zone);
+  return texts.remind.scheduled(outcome.id, formatInZone(new Date(outcome.dueAt), zone), zone);
 }
 
 const closedOrMissing = (texts: Texts, id: string, error: "missing" | "closed") =>
