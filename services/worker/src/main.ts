@@ -15,11 +15,13 @@ import { createAdmission } from "./ask/admission.js";
 import { createAnswerStage } from "./ask/answer.js";
 import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
+import { createMediaStage } from "./ask/media.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createOutcomeReporter } from "./ask/outcome.js";
 import { createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { type ChatMoves, telegramErrorFields } from "./ask/telegram.js";
+import { createFileDownload } from "./ask/telegram-file.js";
 import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
 import { createAdminNotice } from "./maintenance/admins.js";
@@ -147,6 +149,11 @@ const processor = createAskProcessor({
   messages,
   previewMessages,
   conversations,
+  mediaInput: createMediaStage({
+    download: createFileDownload({ api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
+    logger,
+    deadlineMs: config.ask.deadlineMs,
+  }),
   userAsks: asks,
   requests,
   localizer,

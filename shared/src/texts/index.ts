@@ -8,6 +8,7 @@ import { I18n } from "@grammyjs/i18n";
 import type { Locale } from "../domain/index.js";
 import { askTexts } from "./ask.js";
 import { generalTexts } from "./general.js";
+import { mediaTexts } from "./media.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
 import type { Translate } from "./translate.js";
@@ -44,7 +45,14 @@ export type Localizer = ReturnType<typeof createLocalizer>;
 
 /** Every feature's texts in one locale; each feature's live in a file of its own beside this one. */
 function createTexts(t: Translate) {
-  return { ...generalTexts(t), ...notesTexts(t), ...modelsTexts(t), ...usageTexts(t), ...askTexts(t) };
+  return {
+    ...generalTexts(t),
+    ...notesTexts(t),
+    ...modelsTexts(t),
+    ...usageTexts(t),
+    ...askTexts(t),
+    ...mediaTexts(t),
+  };
 }
 
 export type Texts = ReturnType<typeof createTexts>;

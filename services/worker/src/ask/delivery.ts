@@ -4,6 +4,7 @@ import {
   type AskJob,
   type AskProgress,
   askProgressSchema,
+  rememberedQuestion,
   saveCallbackData,
   type UserAsks,
 } from "@notesbot/shared/queue";
@@ -37,9 +38,11 @@ import {
 export function createDelivery(deps: DeliveryDeps) {
   const { localizer, logger, userAsks } = deps;
 
-  const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
+  /** The turn into the memory: a question about a medium with its marker (`[image] …`), never the file. */
+  const remember = async (job: Job<AskJob>, ask: AskJob, progress: AskProgress, answer: string) => {
+    const question = progress.question ?? rememberedQuestion(ask);
     try {
-      await deps.conversations.append(ask.chatId, ask.question, answer, job.id, ask.enqueuedAt);
+      await deps.conversations.append(ask.chatId, question, answer, job.id, ask.enqueuedAt);
       return true;
     } catch (error) {
       logger.warn({ jobId: job.id, code: (error as { code?: string }).code }, "turn not remembered yet");
@@ -73,7 +76,7 @@ export function createDelivery(deps: DeliveryDeps) {
 
     if (!progress.remembered && progress.answer !== undefined) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
-      if (!(await remember(job, ask, progress.answer))) {
+      if (!(await remember(job, ask, progress, progress.answer))) {
         await job.updateProgress(progress);
         return { kind: "deferred", delayMs: 2_000, reason: "memory", ending };
       }
@@ -120,7 +123,17 @@ export function createDelivery(deps: DeliveryDeps) {
     async answer(
       job: Job<AskJob>,
       ask: AskJob,
-      answer: { content: string; modelKey: string; notesSent: number; interrupted?: string; cut?: string },
+      answer: {
+        content: string;
+        modelKey: string;
+        notesSent: number;
+        interrupted?: string;
+        cut?: string;
+        /** Shown above the answer, not part of it (a voice message's transcript). */
+        lead?: string;
+        /** The question as remembered and saved, when the job's own is not it (a voice message's transcript). */
+        question?: string;
+      },
       messageIds: number[],
     ): Promise<Delivered> {
       const texts = localizer.of(ask.locale);
@@ -143,7 +156,9 @@ export function createDelivery(deps: DeliveryDeps) {
       // made of the notes themselves, and a broken-off or cut answer may not.
       const savable = note === undefined && ask.kind !== "digest";
       return deliver(job, ask, {
-        parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
+        parts: splitTelegramHtml(
+          `${answer.lead === undefined ? "" : `${escapeHtml(answer.lead)}\n\n`}${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`,
+        ),
         messageIds,
         sent: 0,
         // Kept after delivery (the job is kept a day): the save button's note is question and answer.
@@ -151,6 +166,7 @@ export function createDelivery(deps: DeliveryDeps) {
         // Only questions with memory add to it: a question about notes or a digest is a turn of its own.
         remembered: ask.kind !== "ask",
         modelKey: answer.modelKey,
+        ...(answer.question === undefined ? {} : { question: answer.question }),
         ...(savable ? { saveButton: texts.ask.saveButton } : {}),
         ...(answer.interrupted === undefined
           ? { outcome: "ok" as const }

@@ -1,22 +1,27 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ConversationStore, Turn } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
-import type { AskJob, UserAsks } from "@notesbot/shared/queue";
+import { type AskJob, rememberedQuestion, type UserAsks } from "@notesbot/shared/queue";
 import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
-import type { TokenUsage } from "../openrouter/index.js";
+import type { ContentPart, TokenUsage } from "../openrouter/index.js";
 import type { Admission, createAdmission } from "./admission.js";
 import type { AnswerResult, createAnswerStage } from "./answer.js";
 import type { Delivered, Delivery } from "./delivery.js";
 import { createFailedForGood } from "./failed-for-good.js";
 import { failureLabel, failureText } from "./failure.js";
+import type { MediaStage } from "./media.js";
 import { applyNext, type Next } from "./next.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
 import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
 import type { RequestLimit, RequestSlot } from "./request-limit.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
-import { STOP, stopAfter } from "./stop.js";
+import { STOP, stopAfter, stopReason } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
 import type { ChatMessages, ChatTarget } from "./telegram.js";
+
+/** Characters of a voice message's transcript the placeholder shows while its answer comes. */
+const STATUS_TRANSCRIPT_CHARS = 3_500;
 
 /** How long a job waits when its user already has the most asks running. */
 const IN_FLIGHT_WAIT_MS = 500;
@@ -51,7 +56,38 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     let undeliverableCode: number | undefined;
     const turn = await takeTurn(deps, job, ask, previewMessageIds);
     if (turn !== "go") return turn;
-    const prompt = await promptFor(deps, jobId, ask);
+    // A photo, voice or document: downloaded and made into the request's parts, or why it cannot be.
+    const texts = deps.localizer.of(ask.locale);
+    const input = await deps.mediaInput(jobId, ask, texts, stop);
+    if (!input.ok) {
+      const result: AnswerResult =
+        "stopped" in input
+          ? { kind: "stopped", why: input.stopped }
+          : { kind: "failure", failure: input.failure };
+      return deliverAnswer(deps, job, ask, result, {
+        notesSent: 0,
+        messageIds: previewMessageIds,
+        undeliverableCode,
+      });
+    }
+    let asked = input.question === undefined ? ask : { ...ask, question: input.question };
+    let attached = input.attached;
+    let voice: { lead: string; question: string } | undefined;
+    if (ask.media?.kind === "audio") {
+      // A voice message is transcribed first; the transcript is shown, then answered as the question.
+      const heard = await transcribe(deps, job, ask, attached, stop);
+      if (heard.kind !== "transcript") return heard.step;
+      voice = {
+        lead: texts.media.transcript(heard.transcript),
+        question: rememberedQuestion({ ...ask, question: heard.transcript }),
+      };
+      asked = { ...ask, question: `${ask.question}\n\n${heard.transcript}` };
+      attached = [];
+      // Shown while the answer comes (cut to stay within one message; the answer shows it whole).
+      const shown = Array.from(voice.lead).slice(0, STATUS_TRANSCRIPT_CHARS).join("");
+      await deps.delivery.status(ask, `${shown}\n\n${texts.ask.placeholder}`);
+    }
+    const prompt = await promptFor(deps, jobId, asked, attached);
     const preview = deps.streaming.enabled
       ? createStreamPreview({
           messages: deps.previewMessages(ask),
@@ -71,7 +107,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
 
     const result: AnswerResult = await deps.answer({
       jobId,
-      ask,
+      ask: asked,
       messages: prompt.messages,
       maxTokens: answerTokens(deps.maxTokens, ask.contextLength, prompt.messages),
       attempt: job.attemptsMade + 1,
@@ -83,6 +119,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       notesSent: prompt.notesSent,
       messageIds,
       undeliverableCode,
+      ...(voice === undefined ? {} : { voice }),
     });
   };
 
@@ -200,6 +237,69 @@ async function takeTurn(
 }
 
 /**
+ * A voice message's transcript, from its transcribing models (TRANSCRIBE_MODEL, then the registry's
+ * models that take audio) through the answer stage: their breakers, retries and fallbacks, within the
+ * ask's deadline. Then the request slot (OPENROUTER_RPM) of the answer to it, like a fallback's. Else
+ * how the run ends: a failure (no words heard, or the models failed) told in the placeholder, or the job
+ * put back (a retry, a shutdown, a slot to wait for).
+ */
+async function transcribe(
+  deps: AskProcessorDeps,
+  job: Job<AskJob>,
+  ask: AskJob,
+  attached: readonly ContentPart[],
+  stop: AbortSignal,
+): Promise<{ kind: "transcript"; transcript: string } | { kind: "step"; step: Step }> {
+  const jobId = job.id as string;
+  const texts = deps.localizer.of(ask.locale);
+  const [modelKey = ask.modelKey, ...fallbackModelKeys] = ask.media?.transcribeModelKeys ?? [];
+  const hearing: AskJob = { ...ask, modelKey, fallbackModelKeys };
+  const run = { notesSent: 0, messageIds: [], undeliverableCode: undefined };
+  const result = await deps.answer({
+    jobId,
+    ask: hearing,
+    messages: [
+      { role: "user", content: [{ type: "text", text: texts.media.transcribePrompt }, ...attached] },
+    ],
+    maxTokens: deps.maxTokens,
+    attempt: job.attemptsMade + 1,
+    stop,
+  });
+  if (result.kind !== "answer")
+    return { kind: "step", step: await deliverAnswer(deps, job, hearing, result, run) };
+  const transcript = result.content.trim();
+  if (transcript === "") {
+    const failure = { kind: "media", problem: { label: "no_speech" } } as const;
+    return { kind: "step", step: await deliverAnswer(deps, job, hearing, { kind: "failure", failure }, run) };
+  }
+  deps.logger.info({ jobId, modelKey: result.modelKey, chars: transcript.length }, "voice transcribed");
+  const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
+  let slot: RequestSlot;
+  try {
+    slot = await deps.requests.reserve(`${jobId}:${job.attemptsMade + 1}:answer`, deadlineAt);
+  } catch (error) {
+    deps.logger.warn({ jobId, err: error }, "request slot unavailable");
+    return {
+      kind: "step",
+      step: await deliverAnswer(deps, job, ask, { kind: "defer", delayMs: 1_000 }, run),
+    };
+  }
+  if (slot.kind === "none") {
+    const failure = { kind: "queue_full", limitMs: deps.retry.deadlineMs } as const;
+    return { kind: "step", step: await deliverAnswer(deps, job, ask, { kind: "failure", failure }, run) };
+  }
+  if (slot.kind === "wait") await sleep(slot.waitMs, undefined, { signal: stop }).catch(() => {});
+  const stopped = stopReason(stop);
+  if (stopped !== undefined && stopped !== "deadline") {
+    return {
+      kind: "step",
+      step: await deliverAnswer(deps, job, ask, { kind: "stopped", why: stopped }, run),
+    };
+  }
+  return { kind: "transcript", transcript };
+}
+
+/**
  * The chat's recent turns, or none when PostgreSQL fails, or does not answer before the ask's
  * deadline (which counts from the question, so the read is within it like everything else).
  */
@@ -227,7 +327,12 @@ async function memoryOf(deps: AskProcessorDeps, jobId: string, ask: AskJob): Pro
  * The request for the ask's kind (see prompt.ts): a question goes with the chat's recent turns, or
  * without them when PostgreSQL does not answer; questions about notes and digests go without memory.
  */
-async function promptFor(deps: AskProcessorDeps, jobId: string, ask: AskJob): Promise<Prompt> {
+async function promptFor(
+  deps: AskProcessorDeps,
+  jobId: string,
+  ask: AskJob,
+  attached: readonly ContentPart[] = [],
+): Promise<Prompt> {
   const { logger } = deps;
   const texts = deps.localizer.of(ask.locale);
   if (ask.kind !== "ask") {
@@ -240,7 +345,7 @@ async function promptFor(deps: AskProcessorDeps, jobId: string, ask: AskJob): Pr
     return prompt;
   }
   const history = await memoryOf(deps, jobId, ask);
-  const prompt = buildPrompt(texts, ask, history);
+  const prompt = buildPrompt(texts, ask, history, attached);
   const dropped = history.length + 2 - prompt.messages.length;
   if (dropped > 0)
     logger.info({ jobId, dropped, contextLength: ask.contextLength }, "memory trimmed to fit the context");
@@ -253,7 +358,13 @@ async function deliverAnswer(
   job: Job<AskJob>,
   ask: AskJob,
   result: AnswerResult,
-  run: { notesSent: number; messageIds: number[]; undeliverableCode: number | undefined },
+  run: {
+    notesSent: number;
+    messageIds: number[];
+    undeliverableCode: number | undefined;
+    /** A voice message's transcript, shown above the answer, and its question as remembered. */
+    voice?: { lead: string; question: string };
+  },
 ): Promise<Step> {
   const { delivery, logger, userAsks } = deps;
   const jobId = job.id as string;
@@ -274,6 +385,7 @@ async function deliverAnswer(
           notesSent: run.notesSent,
           ...(interrupted ? { interrupted } : {}),
           ...(cut ? { cut } : {}),
+          ...(run.voice ?? {}),
         },
         messageIds,
       );
@@ -320,6 +432,8 @@ export interface AskProcessorDeps {
   /** The same chats' messages for streamed previews: spare calls of the Telegram budget, skipped when short. */
   previewMessages: (target: ChatTarget) => ChatMessages;
   conversations: ConversationStore;
+  /** A photo's, voice's or document's download and content parts (media.ts). */
+  mediaInput: MediaStage;
   userAsks: UserAsks;
   /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */
   requests: RequestLimit;
