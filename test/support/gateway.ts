@@ -26,6 +26,8 @@ export interface GatewayOptions {
   inbox?: (inbox: Inbox) => Inbox;
   /** ASK_USER_LIMIT_PER_MINUTE (default: no limit). */
   asksPerMinute?: number;
+  /** More environment (e.g. VISION_MODEL, TRANSCRIBE_MODEL). */
+  env?: Record<string, string>;
 }
 
 export async function startGatewayInProcess(options: GatewayOptions = {}) {
@@ -40,6 +42,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     ...(options.asksPerMinute === undefined
       ? {}
       : { ASK_USER_LIMIT_PER_MINUTE: String(options.asksPerMinute) }),
+    ...options.env,
   });
   const lines: string[] = [];
   const logger = createLogger(
