@@ -55,6 +55,8 @@ function everyText(texts: Texts): string[] {
     activeLost: ["k", "L"],
     modelLost: ["k", "L"],
     freeCapUnknown: [3, { freeTier: 50, withCredits: 1000, creditsThreshold: 10 }],
+    tooBig: ["image", 6_000_000, 5_242_880],
+    fileTooLong: ["notes.txt", "k", 5_000, 4_096],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {

@@ -20,7 +20,7 @@ export const mediaTexts = (t: Translate) => ({
     noHearing: t("media-no-hearing"),
     downloadFailed: (reason: string) => t("media-download-failed", { reason }),
     unreadable: (fileName: string) => t("media-unreadable", { name: echo(fileName) }),
-    tooLong: (fileName: string, modelKey: string, tokens: number, context: number) =>
+    fileTooLong: (fileName: string, modelKey: string, tokens: number, context: number) =>
       t("media-too-long", { name: echo(fileName), modelKey, tokens: id(tokens), context: id(context) }),
     noSpeech: t("media-no-speech"),
     transcript: (transcript: string) => t("media-transcript", { transcript }),

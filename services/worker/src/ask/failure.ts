@@ -149,7 +149,7 @@ function mediaExplanation(texts: Texts, problem: MediaProblem, modelKey: string)
     case "unreadable":
       return t.unreadable(problem.fileName);
     case "too_long":
-      return t.tooLong(problem.fileName, modelKey, problem.tokens, problem.context);
+      return t.fileTooLong(problem.fileName, modelKey, problem.tokens, problem.context);
     case "no_speech":
       return t.noSpeech;
   }
