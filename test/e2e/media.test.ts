@@ -37,18 +37,26 @@ const completions = () => stack.openrouter.requests.filter((r) => r.path.endsWit
 const partsOf = (request: RecordedRequest | undefined) =>
   (request?.messages.at(-1)?.content ?? []) as { type: string; [key: string]: unknown }[];
 
+type Media = Pick<Message, "photo" | "voice" | "document">;
+
 /** Sends a medium as `user` (private chat) and returns the final text of the bot's reply to it. */
-async function sendAndRead(
-  user: User,
-  media: Pick<Message, "photo" | "voice" | "document">,
-  caption?: string,
-) {
+async function sendAndRead(user: User, media: Media, caption?: string) {
+  return (await sendAndWait(user, media, caption)).text;
+}
+
+/** sendAndRead, with the id of the message that shows the answer. */
+async function sendAndWait(user: User, media: Media, caption?: string) {
   const before = stack.telegram.sentTo(user.id).length;
   stack.telegram.sendMedia(user, media, caption === undefined ? {} : { caption });
   const [reply] = await stack.telegram.repliesTo(user.id, 1, before);
   const messageId = reply?.messageId as number;
   // A voice message's transcript is shown above "⏳" while its answer comes: not final yet.
-  return stack.telegram.waitForText(user.id, messageId, (text) => isFinal(text) && !text.includes("⏳"));
+  const text = await stack.telegram.waitForText(
+    user.id,
+    messageId,
+    (shown) => isFinal(shown) && !shown.includes("⏳"),
+  );
+  return { text, messageId };
 }
 
 /** The questions of the chat's memory, once its turn is written (just after the answer is shown). */
@@ -149,7 +157,7 @@ describe("a voice message", () => {
       file_size: ogg.byteLength,
     };
 
-    const answer = await sendAndRead(user, { voice });
+    const { text: answer, messageId } = await sendAndWait(user, { voice });
 
     expect(answer).toMatch(
       new RegExp(
@@ -165,6 +173,21 @@ describe("a voice message", () => {
     expect(answering?.model).toBe(active);
     expect(answering?.messages.at(-1)?.content).toBe(`${texts.media.voiceQuestion}\n\n${transcript}`);
     expect(await questionsRemembered(user.id)).toEqual([`[voice] ${transcript}`]);
+
+    // The save button keeps the transcript as the question.
+    const button = (
+      stack.telegram.markupOf(user.id, messageId) as { inline_keyboard: { callback_data: string }[][] }
+    ).inline_keyboard[0]?.[0];
+    const chat = { id: user.id, type: "private" as const, first_name: user.first_name };
+    const since = stack.telegram.calls.length;
+    stack.telegram.pressButton(user, chat, messageId, button?.callback_data as string);
+    await stack.telegram.waitForCall((c) => c.method === "answerCallbackQuery", 15_000, since);
+    const { rows } = await stack.db.query<{ text: string }>("SELECT text FROM notes WHERE user_id = $1", [
+      user.id,
+    ]);
+    expect(rows.map((r) => r.text)).toEqual([
+      `❓ [voice] ${transcript}\n\nОтвет: ${texts.media.voiceQuestion}\n\n${transcript}`,
+    ]);
   });
 });
 
