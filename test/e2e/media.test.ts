@@ -28,8 +28,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // No request ever carried the bot token (the fake refuses and counts them).
+  // No request ever carried the bot token (the fake refuses and counts them), and no log line a file URL,
+  // a file's name or its contents.
   expect(stack.openrouter.leaks).toEqual([]);
+  const logs = [stack.gateway.output, ...stack.workers.map((w) => w.output)].join("");
+  for (const secret of [stack.telegram.token, "/file/bot", "cities.csv", "Москва,13000000", "report.pdf"]) {
+    expect(logs).not.toContain(secret);
+  }
   expect(await stack.stop()).toEqual([0, 0]);
 });
 
