@@ -194,6 +194,47 @@ describe("a voice message", () => {
       `❓ [voice] ${transcript}\n\nОтвет: ${texts.media.voiceQuestion}\n\n${transcript}`,
     ]);
   });
+
+  it("/note_add as a reply to it saves its transcript as a note, once, and asks no model anything else", async () => {
+    const user = stack.telegram.newUser();
+    const group = stack.telegram.newGroup();
+    const ogg = Uint8Array.from(Buffer.from("OggS another voice"));
+    const file = stack.telegram.files.add(ogg, { folder: "voice", extension: "oga" });
+    const transcript = "Купить хлеб и молоко";
+    stack.openrouter.enqueueFor(TRANSCRIBER, { kind: "answer", content: transcript });
+    const voice = {
+      file_id: file.fileId,
+      file_unique_id: file.fileUniqueId,
+      duration: 2,
+      mime_type: "audio/ogg",
+    };
+    // In a group a voice message alone is chatter; /note_add as a reply to it is for the bot.
+    const sent = stack.telegram.sendMedia(user, { voice }, { chat: group });
+    const start = completions().length;
+    const before = stack.telegram.sentTo(group.id).length;
+
+    stack.telegram.sendReply(user, "/note_add", group, (sent.message as Message).message_id, {
+      entities: [{ type: "bot_command", offset: 0, length: 9 }],
+    });
+    const [placeholder] = await stack.telegram.repliesTo(group.id, 1, before);
+    const shown = await stack.telegram.waitForText(
+      group.id,
+      placeholder?.messageId as number,
+      (t) => !t.startsWith("⏳"),
+    );
+
+    const { rows } = await stack.db.query<{ id: string; text: string }>(
+      "SELECT id, text FROM notes WHERE user_id = $1",
+      [user.id],
+    );
+    expect(rows.map((r) => r.text)).toEqual([transcript]);
+    expect(shown).toBe(`${texts.media.transcript(transcript)}\n\n${texts.noteAdded(String(rows[0]?.id))}`);
+    expect(
+      completions()
+        .slice(start)
+        .map((r) => r.model),
+    ).toEqual([TRANSCRIBER]);
+  });
 });
 
 describe("a document", () => {

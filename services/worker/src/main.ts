@@ -3,6 +3,7 @@ import { loadConfigOrExit, secretsOf } from "@notesbot/shared/config";
 import { createConversationStore } from "@notesbot/shared/conversations";
 import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
+import { addNoteOnce } from "@notesbot/shared/notes";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
 import { askKeys, createProducerConnection, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
@@ -154,6 +155,7 @@ const processor = createAskProcessor({
     logger,
     deadlineMs: config.ask.deadlineMs,
   }),
+  saveNote: (note) => addNoteOnce(db, note),
   userAsks: asks,
   requests,
   localizer,

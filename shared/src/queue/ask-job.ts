@@ -28,6 +28,8 @@ export const askMediaSchema = z.object({
   format: z.string().max(16).optional(),
   /** audio: the models that transcribe it, in order (TRANSCRIBE_MODEL, then registry models that take audio). */
   transcribeModelKeys: z.array(z.string().min(1)).default([]),
+  /** audio: the transcript is saved as the asker's note, not answered (`/note_add` as a reply to a voice message). */
+  asNote: z.literal(true).optional(),
 });
 
 export type AskMedia = z.infer<typeof askMediaSchema>;

@@ -90,13 +90,16 @@ export function createDelivery(deps: DeliveryDeps) {
     return resume(job, ask, progress);
   };
 
-  /** A final status text (a failure, a cancellation) in the placeholder; the preview's other messages go. */
+  /**
+   * A final text that is no model's answer — a failure, a cancellation, a voice message saved as a note
+   * ("ok") — in the placeholder, remembered by no memory; the preview's other messages go.
+   */
   const end = async (
     job: Job<AskJob>,
     ask: AskJob,
     text: string,
     messageIds: readonly number[],
-    ending: { outcome: "error" | "cancelled"; failure?: string },
+    ending: { outcome: "ok" | "error" | "cancelled"; failure?: string },
   ): Promise<Delivered> => {
     const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
     const texts = localizer.of(ask.locale);

@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { storableText } from "@notesbot/shared/db";
+import { NOTE_MAX_LENGTH } from "@notesbot/shared/domain";
 import type { ConversationStore, Turn } from "@notesbot/shared/conversations";
 import type { Logger } from "@notesbot/shared/logging";
 import { type AskJob, rememberedQuestion, type UserAsks } from "@notesbot/shared/queue";
+import { cutBeforePair } from "@notesbot/shared/telegram";
 import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
 import type { ContentPart, TokenUsage } from "../openrouter/index.js";
@@ -77,6 +80,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       // A voice message is transcribed first; the transcript is shown, then answered as the question.
       const heard = await transcribe(deps, job, ask, attached, stop);
       if (heard.kind !== "transcript") return heard.step;
+      if (ask.media.asNote) return savedAsNote(deps, job, ask, heard.transcript, previewMessageIds);
       voice = {
         lead: texts.media.transcript(heard.transcript),
         question: rememberedQuestion({ ...ask, question: heard.transcript }),
@@ -239,7 +243,8 @@ async function takeTurn(
 /**
  * A voice message's transcript, from its transcribing models (TRANSCRIBE_MODEL, then the registry's
  * models that take audio) through the answer stage: their breakers, retries and fallbacks, within the
- * ask's deadline. Then the request slot (OPENROUTER_RPM) of the answer to it, like a fallback's. Else
+ * ask's deadline. Then the request slot (OPENROUTER_RPM) of the answer to it, like a fallback's (none
+ * when the transcript is to be saved as a note). Else
  * how the run ends: a failure (no words heard, or the models failed) told in the placeholder, or the job
  * put back (a retry, a shutdown, a slot to wait for).
  */
@@ -273,6 +278,8 @@ async function transcribe(
     return { kind: "step", step: await deliverAnswer(deps, job, hearing, { kind: "failure", failure }, run) };
   }
   deps.logger.info({ jobId, modelKey: result.modelKey, chars: transcript.length }, "voice transcribed");
+  // Saved as a note: no answer, so no request of it.
+  if (ask.media?.asNote) return { kind: "transcript", transcript };
   const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
   let slot: RequestSlot;
   try {
@@ -297,6 +304,40 @@ async function transcribe(
     };
   }
   return { kind: "transcript", transcript };
+}
+
+/**
+ * A voice message's transcript stored as the asker's note (`/note_add` as a reply to it), once per job
+ * (a re-run finds the same note), cut to a note's length; the placeholder shows it and the note's id.
+ * PostgreSQL failing puts the job back (the transcription is asked again on the next run).
+ */
+async function savedAsNote(
+  deps: AskProcessorDeps,
+  job: Job<AskJob>,
+  ask: AskJob,
+  transcript: string,
+  previewMessageIds: number[],
+): Promise<Step> {
+  const jobId = job.id as string;
+  const texts = deps.localizer.of(ask.locale);
+  const text = noteText(transcript);
+  let noteId: string;
+  try {
+    noteId = await deps.saveNote({ userId: ask.userId, chatId: ask.chatId, origin: jobId, text });
+  } catch (error) {
+    deps.logger.warn({ jobId, code: (error as { code?: string }).code }, "transcript not saved yet");
+    await deps.userAsks.stopRunning(ask.userId, jobId);
+    return { kind: "defer", delayMs: 2_000 };
+  }
+  const shown = `${texts.media.transcript(text)}\n\n${texts.noteAdded(noteId)}`;
+  return deps.delivery.end(job, ask, shown, previewMessageIds, { outcome: "ok" });
+}
+
+/** A transcript as a note: storable, and cut to a note's length (never inside a surrogate pair). */
+function noteText(transcript: string): string {
+  const text = storableText(transcript);
+  if (text.length <= NOTE_MAX_LENGTH) return text;
+  return `${text.slice(0, cutBeforePair(text, NOTE_MAX_LENGTH - 1)).trimEnd()}…`;
 }
 
 /**
@@ -434,6 +475,8 @@ export interface AskProcessorDeps {
   conversations: ConversationStore;
   /** A photo's, voice's or document's download and content parts (media.ts). */
   mediaInput: MediaStage;
+  /** Stores a note once per origin (a voice message's transcript, `/note_add`ed): its id. */
+  saveNote: (note: { userId: number; chatId: number; origin: string; text: string }) => Promise<string>;
   userAsks: UserAsks;
   /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */
   requests: RequestLimit;

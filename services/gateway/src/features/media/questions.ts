@@ -3,8 +3,9 @@
  * alone is a question (its caption the question; a photo or voice without one gets a default, a
  * document needs one); in groups one whose caption mentions the bot or that replies to one of the
  * bot's answers. `/ask` (or a mention, or in a private chat plain text) as a reply to a medium asks
- * about it too: the ask composer calls `ask` with what `attached` finds. A medium that is too large or
- * of a type the bot cannot read is refused with a message, and nothing is queued.
+ * about it too: the ask composer calls `ask` with what `attached` finds; `/note_add` alone as a reply to
+ * a voice message saves its transcript as a note. A medium that is too large or of a type the bot cannot
+ * read is refused with a message, and nothing is queued.
  */
 import { QUESTION_MAX_LENGTH } from "@notesbot/shared/domain";
 import { Composer } from "grammy";
@@ -49,6 +50,13 @@ export function createMediaQuestions(submit: ReturnType<typeof createSubmit>) {
   const composer = new Composer<BotContext>();
   // A command in a caption (`/ask …` under a photo) is the commands' to handle.
   const isCommand = (caption: string | undefined) => caption?.startsWith("/") === true;
+
+  // `/note_add` (nothing else) as a reply to a voice message or audio: its transcript becomes a note.
+  composer.command("note_add", async (ctx, next) => {
+    const check = ctx.match.trim() === "" ? mediaOf(ctx.msg.reply_to_message) : undefined;
+    if (check?.ok !== true || check.media.kind !== "audio") return next();
+    await submit(ctx, { question: ctx.texts.media.voiceQuestion, media: { ...check.media, asNote: true } });
+  });
 
   composer.chatType("private").on(MEDIA_MESSAGES, async (ctx, next) => {
     const check = mediaOf(ctx.msg);
