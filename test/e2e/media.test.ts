@@ -195,7 +195,7 @@ describe("a voice message", () => {
     ]);
   });
 
-  it("/note_add as a reply to it saves its transcript as a note, once, and asks no model anything else", async () => {
+  it("/note_add as a reply to it saves its transcript as a note and asks no model anything else", async () => {
     const user = stack.telegram.newUser();
     const group = stack.telegram.newGroup();
     const ogg = Uint8Array.from(Buffer.from("OggS another voice"));
