@@ -103,6 +103,29 @@ describe("delivery", () => {
       inline_keyboard: [[{ text: texts.ask.saveButton, callback_data: saveCallbackData(job.id as string) }]],
     });
     expect(await turnsOf(chatId)).toEqual([{ role: "user" }, { role: "assistant" }]);
+    // What the chat shows is recorded on the job as BullMQ reads it back (a re-run resumes from it; the
+    // finish script writes BullMQ's progress field itself).
+    expect((await queue.getJob(job.id as string))?.progress).toMatchObject({
+      messageIds: ids,
+      sent: ids.length,
+      answer: content,
+      outcome: "ok",
+    });
+  });
+
+  it("remembers the turn before the answer shows: a follow-up sent the moment it shows has it in memory", async () => {
+    const { ask, job, chatId, placeholderId } = await asked("Как зовут кота?");
+    const shown = telegram.hold(
+      (c) => c.method === "editMessageText" && Number(c.payload.chat_id) === chatId,
+    );
+    const delivered = delivery.answer(job, ask, { content: "Барсик.", modelKey: MODEL, notesSent: 0 }, [
+      placeholderId,
+    ]);
+    await telegram.waitForCall((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === chatId);
+    expect(await turnsOf(chatId)).toEqual([{ role: "user" }, { role: "assistant" }]);
+    shown.release();
+    expect(await delivered).toMatchObject({ kind: "ended", ending: { outcome: "ok" } });
+    expect(telegram.textOf(chatId, placeholderId)).toContain("Барсик.");
   });
 
   it("an answer Telegram cannot parse as HTML is shown again as plain text", async () => {

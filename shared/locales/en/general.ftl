@@ -12,7 +12,7 @@ cmd-note_count = How many notes I have
 cmd-note_export = Export notes as .txt
 cmd-note_stats = Notes per day
 cmd-models = List of models
-cmd-model = Active model
+cmd-model = The bot's default model
 cmd-ask = Ask the model
 cmd-cancel = Cancel my question
 cmd-reset = Start the conversation afresh
@@ -27,7 +27,8 @@ command-list =
     /note_export — all your notes as a .txt file
     /note_stats [days] — notes added per day (default { $statsDefault }, at most { $statsMax })
     /models — list of models
-    /model [id] — the active model; with an id, make it active
+    /model [id] — the bot's default model; with an id, make it the default (admins)
+    /mymodel [id|reset] — your own model for your questions; reset — back to the default
     /models_sync — check the models against OpenRouter (admins)
     /model_add <key> — add a free OpenRouter model (admins)
     /usage — your questions and tokens: today and in all
@@ -38,7 +39,7 @@ command-list =
     /retry [id] — ask the last question again (with an id: with another model)
     /cancel — cancel your questions that have no answer yet
     /reset — start the conversation with the model afresh
-    /usage — your questions and tokens
+    /persona [name|text|reset] — this chat's persona: a preset or your own text (up to { $personaMax } characters)
     /lang ru|en — the bot's language
     /help — this help
     /start — greeting
@@ -69,3 +70,5 @@ lang-switched = Done: I will speak English with you now.
 
 cmd-models_sync = Check the models against OpenRouter
 cmd-model_add = Add a free model
+cmd-mymodel = My own model
+cmd-persona = This chat's persona

@@ -10,6 +10,13 @@ export const NOTE_FIND_MAX = 50;
 export const STATS_DAYS_DEFAULT = 7;
 export const STATS_DAYS_MAX = 365;
 export const QUESTION_MAX_LENGTH = 3000;
+/** A chat's own persona text (/persona <text>), in characters as Telegram counts them. */
+export const PERSONA_MAX_LENGTH = 1000;
+/** The personas /persona offers by name (each has a name and a text in every locale: persona-<id>-…). */
+export const PERSONA_PRESETS = ["concise", "teacher", "translator", "editor"] as const;
+export type PersonaPreset = (typeof PERSONA_PRESETS)[number];
+export const isPersonaPreset = (value: string): value is PersonaPreset =>
+  (PERSONA_PRESETS as readonly string[]).includes(value);
 
 /**
  * Media a question may carry, and their limits. Telegram's Bot API lets a bot download files of up to
@@ -133,6 +140,8 @@ export const COMMANDS = [
   "reset",
   "models",
   "model",
+  "mymodel",
+  "persona",
   "models_sync",
   "model_add",
   "usage",

@@ -23,9 +23,9 @@ export async function addNoteOnce(
     [userId, chatId, text, origin],
   );
   if (rows[0] !== undefined) return rows[0].id;
-  const stored = await db.query<{ id: string }>("SELECT id FROM notes WHERE user_id = $1 AND saved_from = $2", [
-    userId,
-    origin,
-  ]);
+  const stored = await db.query<{ id: string }>(
+    "SELECT id FROM notes WHERE user_id = $1 AND saved_from = $2",
+    [userId, origin],
+  );
   return stored.rows[0]?.id as string;
 }

@@ -11,6 +11,7 @@ import { generalTexts } from "./general.js";
 import { mediaTexts } from "./media.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
+import { personaTexts } from "./persona.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
@@ -51,6 +52,7 @@ function createTexts(t: Translate) {
     ...modelsTexts(t),
     ...usageTexts(t),
     ...askTexts(t),
+    ...personaTexts(t),
     ...mediaTexts(t),
   };
 }

@@ -3,6 +3,7 @@ import {
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
   NOTE_MAX_LENGTH,
+  PERSONA_MAX_LENGTH,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
 } from "../domain/index.js";
@@ -31,4 +32,5 @@ export const limits = {
   listMax: id(NOTE_LIST_MAX),
   statsDefault: id(STATS_DAYS_DEFAULT),
   statsMax: id(STATS_DAYS_MAX),
+  personaMax: id(PERSONA_MAX_LENGTH),
 };

@@ -42,7 +42,13 @@ export function createNotesRepository(db: Db) {
     },
 
     /** Stores the note saved from the answer of ask `jobId`, once (see addNoteOnce). */
-    addSaved(userId: number, chatId: number, jobId: string, text: string, tx: Queryable = db): Promise<string> {
+    addSaved(
+      userId: number,
+      chatId: number,
+      jobId: string,
+      text: string,
+      tx: Queryable = db,
+    ): Promise<string> {
       return addNoteOnce(tx, { userId, chatId, origin: jobId, text });
     },
 
