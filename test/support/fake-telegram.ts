@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
+import { FakeTelegramFiles } from "./fake-telegram-files.js";
 
 /**
  * A fake Telegram Bot API on 127.0.0.1 that speaks the real wire format (`/bot<token>/<method>`, JSON,
@@ -100,6 +101,8 @@ export function htmlParseError(html: string): string | undefined {
 export class FakeTelegram {
   readonly token: string;
   readonly calls: ApiCall[] = [];
+  /** The files users sent (getFile and downloads; see fake-telegram-files.ts). */
+  readonly files = new FakeTelegramFiles();
   private readonly events = new EventEmitter();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly sockets = new Set<Socket>();
@@ -212,6 +215,37 @@ export class FakeTelegram {
       ...(entities.length > 0 ? { entities } : {}),
       ...extra,
     } as unknown as Message.TextMessage;
+    return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
+  }
+
+  /**
+   * Queues a message with a medium from `from` (in a private chat unless `chat` is given): `media` is its
+   * photo, voice, audio or document field, `caption` its caption (with its command and mention entities).
+   */
+  sendMedia(
+    from: User,
+    media: Pick<Message, "photo" | "voice" | "audio" | "document">,
+    { caption, chat, extra = {} }: { caption?: string; chat?: Chat; extra?: Partial<Message> } = {},
+  ): Update {
+    const target: Chat = chat ?? { id: from.id, type: "private", first_name: from.first_name };
+    this.chats.set(target.id, target);
+    const entities: MessageEntity[] = [];
+    const command = caption === undefined ? null : /^\/\S+/.exec(caption);
+    if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
+    for (const mention of caption?.matchAll(/(?<=^|\s)@\w+/g) ?? []) {
+      entities.push({ type: "mention", offset: mention.index, length: mention[0].length });
+    }
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: target,
+      from,
+      ...media,
+      ...(caption === undefined ? {} : { caption }),
+      ...(entities.length > 0 ? { caption_entities: entities } : {}),
+      ...extra,
+    } as unknown as Message;
+    this.messages.set(`${target.id}:${message.message_id}`, message);
     return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
   }
 
@@ -409,6 +443,14 @@ export class FakeTelegram {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? "");
+    if (download) {
+      if (download[1] !== this.token) {
+        return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+      }
+      this.files.serve(download[2] as string, res);
+      return;
+    }
     const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? "");
     if (!match || match[1] !== this.token) {
       return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
@@ -492,6 +534,8 @@ export class FakeTelegram {
         return ok(this.store(Number(p.chat_id), { document: p.document, caption: p.caption }));
       case "getChatMember":
         return this.chatMember(p);
+      case "getFile":
+        return this.files.getFile(p);
       default:
         return { ok: false, error_code: 404, description: "Not Found: method not found" };
     }

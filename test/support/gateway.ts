@@ -34,6 +34,8 @@ export interface GatewayOptions {
   reminderScheduler?: (scheduler: ReminderScheduler) => ReminderScheduler;
   /** ASK_USER_LIMIT_PER_MINUTE (default: no limit). */
   asksPerMinute?: number;
+  /** More environment (e.g. VISION_MODEL, TRANSCRIBE_MODEL). */
+  env?: Record<string, string>;
 }
 
 export async function startGatewayInProcess(options: GatewayOptions = {}) {
@@ -48,6 +50,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     ...(options.asksPerMinute === undefined
       ? {}
       : { ASK_USER_LIMIT_PER_MINUTE: String(options.asksPerMinute) }),
+    ...options.env,
   });
   const lines: string[] = [];
   const logger = createLogger(

@@ -76,6 +76,8 @@ function everyText(texts: Texts): string[] {
     current: ["UTC", "2026-01-01 09:00"],
     noteButton: ["tomorrow"],
     snoozeButton: ["hour"],
+    tooBig: ["image", 6_000_000, 5_242_880],
+    fileTooLong: ["notes.txt", "k", 5_000, 4_096],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {

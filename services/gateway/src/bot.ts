@@ -16,6 +16,7 @@ import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
 import { createMigrationComposer } from "./features/groups/migration.js";
+import { createMediaRoute } from "./features/media/route.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
@@ -143,6 +144,7 @@ export function createBot({
       conversations,
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,
+      mediaRoute: createMediaRoute(db, config.media),
     }),
   );
   features.use(createSaveComposer({ queue: askQueue, notes }));

@@ -5,6 +5,7 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
+import { addNoteOnce } from "@notesbot/shared/notes";
 import { askKeys, createProducerConnection, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { countUnavailableModels } from "@notesbot/shared/registry";
 import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
@@ -15,11 +16,13 @@ import { createAdmission } from "./ask/admission.js";
 import { createAnswerStage } from "./ask/answer.js";
 import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
+import { createMediaStage } from "./ask/media.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createOutcomeReporter } from "./ask/outcome.js";
 import { createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { type ChatMoves, telegramErrorFields } from "./ask/telegram.js";
+import { createFileDownload } from "./ask/telegram-file.js";
 import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
 import { createAdminNotice } from "./maintenance/admins.js";
@@ -156,6 +159,12 @@ const processor = createAskProcessor({
   messages,
   previewMessages,
   conversations,
+  mediaInput: createMediaStage({
+    download: createFileDownload({ api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
+    logger,
+    deadlineMs: config.ask.deadlineMs,
+  }),
+  saveNote: (note) => addNoteOnce(db, note),
   userAsks: asks,
   requests,
   localizer,

@@ -33,6 +33,7 @@ command-list =
     /model_add <key> — add a free OpenRouter model (admins)
     /usage — your questions and tokens: today and in all
     /ask <question> — ask the model (in a private chat, just write the question)
+    A photo, a voice message or a file (.txt, .md, .csv, .json, code, PDF) with a question in its caption, or /ask as a reply to it — a question about it; /note_add as a reply to a voice message saves its transcript
     /ask_notes <question> — an answer from your notes, citing them as #id
     /note_digest [days] — a digest of your notes of the last days (default { $statsDefault })
     /retry [id] — ask the last question again (with an id: with another model)

@@ -33,6 +33,50 @@ export type PersonaPreset = (typeof PERSONA_PRESETS)[number];
 export const isPersonaPreset = (value: string): value is PersonaPreset =>
   (PERSONA_PRESETS as readonly string[]).includes(value);
 
+/**
+ * Media a question may carry, and their limits. Telegram's Bot API lets a bot download files of up to
+ * 20 MB (getFile answers "file is too big" past it). An image goes as a base64 data URL, so it is kept
+ * to 5 MB, the smallest per-image limit of the major providers OpenRouter routes to; voice, audio and
+ * PDFs may use the whole 20 MB; a text file is read whole into the question, so 512 KB (and it must fit
+ * the model's context as well).
+ */
+export const TELEGRAM_DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
+export const MEDIA_MAX_BYTES = {
+  image: 5 * 1024 * 1024,
+  audio: TELEGRAM_DOWNLOAD_MAX_BYTES,
+  pdf: TELEGRAM_DOWNLOAD_MAX_BYTES,
+  text: 512 * 1024,
+} as const;
+export type MediaKind = keyof typeof MEDIA_MAX_BYTES;
+
+/** Documents read as UTF-8 text, by extension: plain text, data and source code. */
+export const TEXT_FILE_EXTENSIONS: ReadonlySet<string> = new Set(
+  (
+    "txt md markdown csv tsv json jsonl ndjson yaml yml toml ini cfg conf log xml html htm css scss sql " +
+    "js mjs cjs jsx ts tsx py rb go rs java kt kts scala swift c h cc cpp hpp cs php pl lua r sh bash zsh " +
+    "ps1 bat dart ex exs erl hs clj vue svelte tex rst org env dockerfile makefile gradle proto graphql"
+  ).split(" "),
+);
+
+/** Telegram's audio MIME types and the `input_audio` formats OpenRouter takes for them (voice is OGG/Opus). */
+export const AUDIO_FORMATS: Readonly<Record<string, string>> = {
+  "audio/ogg": "ogg",
+  "audio/opus": "ogg",
+  "audio/mpeg": "mp3",
+  "audio/mp3": "mp3",
+  "audio/wav": "wav",
+  "audio/x-wav": "wav",
+  "audio/wave": "wav",
+  "audio/flac": "flac",
+  "audio/x-flac": "flac",
+  "audio/aac": "aac",
+  "audio/mp4": "m4a",
+  "audio/x-m4a": "m4a",
+  "audio/m4a": "m4a",
+  "audio/aiff": "aiff",
+  "audio/x-aiff": "aiff",
+};
+
 export interface NoteView {
   id: string;
   text: string;

@@ -8,6 +8,7 @@ import { I18n } from "@grammyjs/i18n";
 import type { Locale } from "../domain/index.js";
 import { askTexts } from "./ask.js";
 import { generalTexts } from "./general.js";
+import { mediaTexts } from "./media.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
 import { personaTexts } from "./persona.js";
@@ -54,6 +55,7 @@ function createTexts(t: Translate) {
     ...askTexts(t),
     ...remindersTexts(t),
     ...personaTexts(t),
+    ...mediaTexts(t),
   };
 }
 

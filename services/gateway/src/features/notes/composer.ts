@@ -18,6 +18,7 @@ import {
   parseNoteText,
   splitFirstWord,
 } from "../arguments.js";
+import { mediaOf } from "../media/classify.js";
 import { noteReminderKeyboard } from "../reminders/keyboards.js";
 import { replyInParts } from "../reply.js";
 import { exportParts } from "./export.js";
@@ -43,7 +44,10 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
     return texts.noteTooLong(characterCount(raw.trim()));
   };
 
-  fromUsers.command("note_add", async (ctx) => {
+  fromUsers.command("note_add", async (ctx, next) => {
+    // Empty, as a reply to a voice message: its transcript is the note (media/questions.ts).
+    const replied = ctx.match.trim() === "" ? mediaOf(ctx.msg.reply_to_message) : undefined;
+    if (replied?.ok === true && replied.media.kind === "audio") return next();
     const userId = ctx.from.id;
     const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.texts, ctx.match, text.error)));

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from "@notesbot/shared/db";
 import type { NoteView } from "@notesbot/shared/domain";
+import { addNoteOnce } from "@notesbot/shared/notes";
 import { likePattern } from "../arguments.js";
 
 export interface DayCount {
@@ -40,34 +41,15 @@ export function createNotesRepository(db: Db) {
       return toNote(rows[0] as NoteRow);
     },
 
-    /**
-     * Stores the note saved from the answer of ask `jobId`, once: saving it again returns the same note's
-     * id, also when another press stored it at the same moment (its row, committed while this statement
-     * waited on it, is outside this statement's snapshot: a second statement reads it).
-     */
-    async addSaved(
+    /** Stores the note saved from the answer of ask `jobId`, once (see addNoteOnce). */
+    addSaved(
       userId: number,
       chatId: number,
       jobId: string,
       text: string,
       tx: Queryable = db,
     ): Promise<string> {
-      const { rows } = await tx.query<{ id: string }>(
-        `WITH added AS (
-           INSERT INTO notes (user_id, chat_id, text, saved_from) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (user_id, saved_from) WHERE saved_from IS NOT NULL DO NOTHING
-           RETURNING id)
-         SELECT id FROM added
-         UNION ALL SELECT id FROM notes WHERE user_id = $1 AND saved_from = $4
-         LIMIT 1`,
-        [userId, chatId, text, jobId],
-      );
-      if (rows[0] !== undefined) return rows[0].id;
-      const stored = await tx.query<{ id: string }>(
-        "SELECT id FROM notes WHERE user_id = $1 AND saved_from = $2",
-        [userId, jobId],
-      );
-      return stored.rows[0]?.id as string;
+      return addNoteOnce(tx, { userId, chatId, origin: jobId, text });
     },
 
     async newest(userId: number, limit: number): Promise<NoteView[]> {
