@@ -10,11 +10,27 @@ export const NOTE_FIND_MAX = 50;
 export const STATS_DAYS_DEFAULT = 7;
 export const STATS_DAYS_MAX = 365;
 export const QUESTION_MAX_LENGTH = 3000;
+/** `/note_import`: the largest file read (Telegram lets bots download up to 20 MB), and notes per file. */
+export const IMPORT_MAX_BYTES = 1_000_000;
+export const IMPORT_MAX_NOTES = 1000;
+/** Notes an inline query answers with per page (Telegram takes at most 50). */
+export const INLINE_RESULTS = 20;
+
+/** Where a forwarded note came from: the sender's or chat's name, and a link to a public chat's message. */
+export interface NoteOrigin {
+  kind: "user" | "hidden_user" | "chat" | "channel";
+  name: string;
+  link?: string;
+}
 
 export interface NoteView {
   id: string;
   text: string;
   createdAt: Date;
+  /** A forward's origin (none for a note written to the bot). */
+  origin?: NoteOrigin | null;
+  /** Telegram file_ids of the note's photos (a forward's), in order. */
+  photos?: readonly string[];
 }
 
 export interface ModelView {
@@ -80,6 +96,7 @@ export const COMMANDS = [
   "note_del",
   "note_count",
   "note_export",
+  "note_import",
   "note_stats",
   "ask",
   "ask_notes",

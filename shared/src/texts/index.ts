@@ -7,13 +7,15 @@ import { fileURLToPath } from "node:url";
 import { I18n } from "@grammyjs/i18n";
 import type { Locale } from "../domain/index.js";
 import { askTexts } from "./ask.js";
+import { captureTexts } from "./capture.js";
 import { generalTexts } from "./general.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
-export { formatDateTime } from "./translate.js";
+export type { ImportProblem } from "./capture.js";
+export { formatDateTime, noteMarks } from "./translate.js";
 
 /** Where the Fluent files are, beside `src/` and `dist/`. */
 export const LOCALES_DIRECTORY = fileURLToPath(new URL("../../locales", import.meta.url));
@@ -44,7 +46,14 @@ export type Localizer = ReturnType<typeof createLocalizer>;
 
 /** Every feature's texts in one locale; each feature's live in a file of its own beside this one. */
 function createTexts(t: Translate) {
-  return { ...generalTexts(t), ...notesTexts(t), ...modelsTexts(t), ...usageTexts(t), ...askTexts(t) };
+  return {
+    ...generalTexts(t),
+    ...notesTexts(t),
+    ...modelsTexts(t),
+    ...usageTexts(t),
+    ...askTexts(t),
+    ...captureTexts(t),
+  };
 }
 
 export type Texts = ReturnType<typeof createTexts>;

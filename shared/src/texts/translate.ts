@@ -1,5 +1,6 @@
 /** What every feature's texts are built from: a translation function, and how arguments are shown. */
 import {
+  type NoteView,
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
   NOTE_MAX_LENGTH,
@@ -16,6 +17,19 @@ export const id = (value: string | number) => String(value);
 /** Dates are shown in UTC, labelled as such, so every reader sees the same day boundaries. */
 export function formatDateTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")}`;
+}
+
+/**
+ * What a note's header shows after its date, in every language: 🖼 for its photos (kept by Telegram
+ * file_id), and on a line of its own where a forward came from (↪ name · link).
+ */
+export function noteMarks(note: Pick<NoteView, "origin" | "photos">): string {
+  const photos = note.photos?.length ?? 0;
+  const marks = photos === 0 ? "" : photos === 1 ? " 🖼" : ` 🖼×${photos}`;
+  const origin = note.origin
+    ? `\n↪ ${note.origin.name}${note.origin.link ? ` · ${note.origin.link}` : ""}`
+    : "";
+  return `${marks}${origin}`;
 }
 
 /** User input echoed back in a reply, shortened so the reply stays well within Telegram's limit. */

@@ -3,9 +3,11 @@ import type { Context, MiddlewareFn } from "grammy";
 
 /**
  * The command label of an update: a known command's name, `other_command`, `text` for plain
- * messages and `other` for the rest, so the label set stays small whatever users type.
+ * messages, `inline_query` for inline searches and `other` for the rest, so the label set stays small
+ * whatever users type.
  */
 export function commandLabel(ctx: Context, known: ReadonlySet<string>): string {
+  if (ctx.inlineQuery) return "inline_query";
   const text = ctx.message?.text;
   if (text === undefined) return "other";
   const entity = ctx.message?.entities?.[0];

@@ -1,4 +1,5 @@
 import {
+  IMPORT_MAX_BYTES,
   NOTE_FIND_MAX,
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
@@ -7,8 +8,9 @@ import {
   STATS_DAYS_MAX,
 } from "@notesbot/shared/domain";
 import type { Texts } from "@notesbot/shared/texts";
+import type { Logger } from "@notesbot/shared/logging";
 import { Composer } from "grammy";
-import type { User } from "grammy/types";
+import type { Document, User } from "grammy/types";
 import type { BotContext } from "../../context.js";
 import {
   characterCount,
@@ -19,19 +21,23 @@ import {
   splitFirstWord,
 } from "../arguments.js";
 import { replyInParts } from "../reply.js";
+import { DownloadError, type FileDownloader } from "./download.js";
 import { exportParts } from "./export.js";
-import { formatStats } from "./format.js";
+import { EXPORT_FORMATS, formatStats } from "./format.js";
+import { importFormatOf, parseImport } from "./import.js";
 import type { NotesRepository } from "./repository.js";
 
 interface Deps {
   notes: NotesRepository;
+  files: FileDownloader;
+  logger: Logger;
 }
 
 /**
  * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.once`): a
  * second handling of the same update replies as the first did and changes nothing.
  */
-export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
+export function createNotesComposer({ notes, files, logger }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   // The sender owns the notes; updates without a sender (channel posts) are not for this feature.
   const fromUsers = composer.filter((ctx): ctx is BotContext & { from: User } => ctx.from !== undefined);
@@ -105,16 +111,46 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
 
   fromUsers.command("note_export", async (ctx) => {
     const userId = ctx.from.id;
-    if (ctx.match.trim() !== "") return void (await ctx.reply(ctx.texts.noArguments("note_export")));
+    const raw = ctx.match.trim().toLowerCase() || "txt";
+    if (!(raw === "txt" || raw === "json" || raw === "md")) {
+      return void (await ctx.reply(ctx.texts.transfer.exportUsage));
+    }
     const total = await notes.count(userId);
     if (total === 0) return void (await ctx.reply(ctx.texts.exportEmpty));
     let part = 0;
-    for await (const file of exportParts(notes, userId)) {
+    for await (const file of exportParts(notes, userId, { format: EXPORT_FORMATS[raw] })) {
       part++;
       await ctx.replyWithDocument(file, {
         caption: part === 1 ? ctx.texts.exportCaption(total) : ctx.texts.exportCaptionPart(part),
       });
     }
+  });
+
+  // The file is the document the command is the caption of, or the one it replies to.
+  fromUsers.command("note_import", async (ctx) => {
+    const userId = ctx.from.id;
+    const document: Document | undefined = ctx.msg.document ?? ctx.msg.reply_to_message?.document;
+    if (document === undefined) return void (await ctx.reply(ctx.texts.transfer.importUsage));
+    const format = importFormatOf(document.file_name, document.mime_type);
+    if (format === undefined) return void (await ctx.reply(ctx.texts.transfer.unknownFormat));
+    if (document.file_size !== undefined && document.file_size > IMPORT_MAX_BYTES) {
+      return void (await ctx.reply(ctx.texts.transfer.tooBig(document.file_size)));
+    }
+    let bytes: Uint8Array | "too-big";
+    try {
+      bytes = await files.download(document.file_id, IMPORT_MAX_BYTES);
+    } catch (error) {
+      if (!(error instanceof DownloadError)) throw error;
+      logger.warn({ userId, reason: error.reason }, "an import's file could not be downloaded");
+      return void (await ctx.reply(ctx.texts.transfer.downloadFailed));
+    }
+    if (bytes === "too-big") return void (await ctx.reply(ctx.texts.transfer.tooBig(IMPORT_MAX_BYTES + 1)));
+    const parsed = parseImport(bytes, format);
+    if (!parsed.ok) return void (await ctx.reply(ctx.texts.transfer.malformed(parsed.problem)));
+    const chatId = ctx.chat.id;
+    // One transaction: every note or none; the same notes sent again are skipped (repository).
+    const added = await ctx.once("import", (tx) => notes.addImported(userId, chatId, parsed.notes, tx));
+    await ctx.reply(ctx.texts.transfer.imported(added, parsed.notes.length - added));
   });
 
   fromUsers.command("note_stats", async (ctx) => {
