@@ -9,7 +9,8 @@ cmd-note_find = Find notes
 cmd-note_edit = Edit a note
 cmd-note_del = Delete a note
 cmd-note_count = How many notes I have
-cmd-note_export = Export notes as .txt
+cmd-note_export = Export notes (txt, json, md)
+cmd-note_import = Import notes from a file
 cmd-note_stats = Notes per day
 cmd-models = List of models
 cmd-model = Active model
@@ -24,7 +25,8 @@ command-list =
     /note_edit <id> <text> — change a note
     /note_del <id> — delete a note
     /note_count — how many notes you have
-    /note_export — all your notes as a .txt file
+    /note_export [txt|json|md] — all your notes as a file (.txt by default)
+    /note_import — with a file (as its caption, or replying to it): add the notes of a .json, .md or .txt file
     /note_stats [days] — notes added per day (default { $statsDefault }, at most { $statsMax })
     /models — list of models
     /model [id] — the active model; with an id, make it active
@@ -39,6 +41,8 @@ command-list =
     /reset — start the conversation with the model afresh
     /usage — your questions and tokens
     /lang ru|en — the bot's language
+    A forwarded message (a text, a photo's caption, an album) is saved as a note with its source.
+    @{ $bot } <words> in any chat — search your notes
     /help — this help
     /start — greeting
 help-footer = A note may be up to { $noteMax } characters long. Dates are in UTC.

@@ -1,9 +1,9 @@
 /** What every feature's texts are built from: a translation function, and how arguments are shown. */
 import {
-  type NoteView,
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
   NOTE_MAX_LENGTH,
+  type NoteView,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
 } from "../domain/index.js";

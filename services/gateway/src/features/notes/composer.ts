@@ -7,10 +7,10 @@ import {
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
 } from "@notesbot/shared/domain";
-import type { Texts } from "@notesbot/shared/texts";
 import type { Logger } from "@notesbot/shared/logging";
+import type { Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
-import type { Document, User } from "grammy/types";
+import type { Document, Message, User } from "grammy/types";
 import type { BotContext } from "../../context.js";
 import {
   characterCount,
@@ -126,10 +126,8 @@ export function createNotesComposer({ notes, files, logger }: Deps): Composer<Bo
     }
   });
 
-  // The file is the document the command is the caption of, or the one it replies to.
-  fromUsers.command("note_import", async (ctx) => {
+  const importFile = async (ctx: BotContext & { from: User; chat: { id: number } }, document?: Document) => {
     const userId = ctx.from.id;
-    const document: Document | undefined = ctx.msg.document ?? ctx.msg.reply_to_message?.document;
     if (document === undefined) return void (await ctx.reply(ctx.texts.transfer.importUsage));
     const format = importFormatOf(document.file_name, document.mime_type);
     if (format === undefined) return void (await ctx.reply(ctx.texts.transfer.unknownFormat));
@@ -151,7 +149,14 @@ export function createNotesComposer({ notes, files, logger }: Deps): Composer<Bo
     // One transaction: every note or none; the same notes sent again are skipped (repository).
     const added = await ctx.once("import", (tx) => notes.addImported(userId, chatId, parsed.notes, tx));
     await ctx.reply(ctx.texts.transfer.imported(added, parsed.notes.length - added));
-  });
+  };
+  // The file is the document the command replies to, or the one whose caption the command is (grammY's
+  // command() reads only a message's text, so a caption is matched here).
+  fromUsers.command("note_import", (ctx) => importFile(ctx, ctx.msg.reply_to_message?.document));
+  fromUsers
+    .on("message:document")
+    .filter((ctx) => isCaptionCommand(ctx.msg, ctx.me.username, "note_import"))
+    .use((ctx) => importFile(ctx, ctx.msg.document));
 
   fromUsers.command("note_stats", async (ctx) => {
     const userId = ctx.from.id;
@@ -162,4 +167,14 @@ export function createNotesComposer({ notes, files, logger }: Deps): Composer<Bo
   });
 
   return composer;
+}
+
+/** Whether a caption starts with `/<command>` (for no bot in particular, or for this one). */
+function isCaptionCommand(message: Message, username: string, command: string): boolean {
+  const entity = message.caption_entities?.find((e) => e.type === "bot_command" && e.offset === 0);
+  if (entity === undefined) return false;
+  const [name, bot] = (message.caption ?? "").slice(1, entity.length).split("@");
+  return (
+    name?.toLowerCase() === command && (bot === undefined || bot.toLowerCase() === username.toLowerCase())
+  );
 }
