@@ -42,6 +42,8 @@ CREATE TABLE album_parts (
 );
 -- The flusher's question, every second: which albums have parts not in their note, or an untold build?
 CREATE INDEX albums_pending_idx ON albums (last_part_at) WHERE parts <> parts_in_note OR NOT replied;
+-- The purge of albums settled a day ago.
+CREATE INDEX albums_last_part_idx ON albums (last_part_at);
 
 -- Down Migration
 DROP TABLE album_parts;

@@ -11,12 +11,21 @@ import { type Db, inTransaction } from "@notesbot/shared/db";
 import { isLocale, type NoteOrigin } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import type { Localizer } from "@notesbot/shared/texts";
-import type { Api } from "grammy";
+import { type Api, GrammyError } from "grammy";
 import type pg from "pg";
 import { noteText, undoData } from "./content.js";
 
-/** How long an album must be quiet (no new part) before its note is made, and how often to look. */
-export const ALBUM_FLUSH = { quietMs: 2_000, intervalMs: 1_000 } as const;
+/**
+ * How long an album must be quiet (no new part) before its note is made, how often to look, and how
+ * long a settled album's parts are kept (a part arriving later than that would start a new note;
+ * Telegram sends an album's parts within seconds).
+ */
+export const ALBUM_FLUSH = {
+  quietMs: 2_000,
+  intervalMs: 1_000,
+  keepMs: 24 * 3600 * 1000,
+  purgeEveryTicks: 600,
+} as const;
 
 export interface AlbumPart {
   chatId: number;
@@ -184,7 +193,14 @@ export function createAlbumFlusher(deps: {
     };
     let messageId = album.reply_message_id === null ? undefined : Number(album.reply_message_id);
     if (messageId === undefined) {
-      messageId = (await api.sendMessage(Number(album.chat_id), text, { reply_markup })).message_id;
+      try {
+        messageId = (await api.sendMessage(Number(album.chat_id), text, { reply_markup })).message_id;
+      } catch (error) {
+        // Refused for good (the user blocked the bot, the chat is gone): the note stays, untold.
+        if (!(error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)))
+          throw error;
+        logger.warn({ noteId, code: error.error_code }, "an album's reply was refused; not sent again");
+      }
     } else {
       await api
         .editMessageText(Number(album.chat_id), messageId, text, { reply_markup })
@@ -193,13 +209,21 @@ export function createAlbumFlusher(deps: {
     await db.query(
       `UPDATE albums SET replied = true, reply_message_id = $3
        WHERE chat_id = $1 AND media_group_id = $2 AND parts_in_note = $4`,
-      [album.chat_id, album.media_group_id, messageId, note.parts],
+      [album.chat_id, album.media_group_id, messageId ?? null, note.parts],
     );
   }
 
+  let ticks = 0;
   async function flush(): Promise<void> {
     try {
       while (await flushOne()) {}
+      if (ticks++ % ALBUM_FLUSH.purgeEveryTicks === 0) {
+        await db.query(
+          `DELETE FROM albums WHERE last_part_at < now() - make_interval(secs => $1)
+             AND parts = parts_in_note AND replied`,
+          [ALBUM_FLUSH.keepMs / 1000],
+        );
+      }
     } catch (error) {
       logger.warn({ err: error }, "album flush failed; tried again at the next tick");
     }
