@@ -15,7 +15,7 @@ import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
 export type { ImportProblem } from "./capture.js";
-export { formatDateTime, noteMarks } from "./translate.js";
+export { formatDateTime, noteMarks, originLine } from "./translate.js";
 
 /** Where the Fluent files are, beside `src/` and `dist/`. */
 export const LOCALES_DIRECTORY = fileURLToPath(new URL("../../locales", import.meta.url));

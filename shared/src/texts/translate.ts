@@ -3,6 +3,7 @@ import {
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
   NOTE_MAX_LENGTH,
+  type NoteOrigin,
   type NoteView,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
@@ -26,11 +27,12 @@ export function formatDateTime(date: Date): string {
 export function noteMarks(note: Pick<NoteView, "origin" | "photos">): string {
   const photos = note.photos?.length ?? 0;
   const marks = photos === 0 ? "" : photos === 1 ? " 🖼" : ` 🖼×${photos}`;
-  const origin = note.origin
-    ? `\n↪ ${note.origin.name}${note.origin.link ? ` · ${note.origin.link}` : ""}`
-    : "";
-  return `${marks}${origin}`;
+  return `${marks}${note.origin ? `\n${originLine(note.origin)}` : ""}`;
 }
+
+/** Where a forwarded note came from, as every reply shows it: `↪ name · link`. */
+export const originLine = (origin: NoteOrigin): string =>
+  `↪ ${origin.name}${origin.link ? ` · ${origin.link}` : ""}`;
 
 /** User input echoed back in a reply, shortened so the reply stays well within Telegram's limit. */
 export const echo = (raw: string, max = 40): string => {

@@ -8,9 +8,10 @@ import type { Context, MiddlewareFn } from "grammy";
  */
 export function commandLabel(ctx: Context, known: ReadonlySet<string>): string {
   if (ctx.inlineQuery) return "inline_query";
-  const text = ctx.message?.text;
+  // A command may be a document's caption (/note_import).
+  const text = ctx.message?.text ?? ctx.message?.caption;
   if (text === undefined) return "other";
-  const entity = ctx.message?.entities?.[0];
+  const entity = (ctx.message?.entities ?? ctx.message?.caption_entities)?.[0];
   if (entity?.type !== "bot_command" || entity.offset !== 0) return "text";
   const name = text.slice(1, entity.length).split("@")[0]?.toLowerCase() ?? "";
   return known.has(name) ? name : "other_command";

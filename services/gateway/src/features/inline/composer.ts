@@ -2,11 +2,11 @@
  * Inline search: `@bot <words>` in any chat answers with the sender's own notes that contain the words
  * (the search of /note_find), an empty query with their newest notes; `INLINE_RESULTS` a page, the next
  * page through `next_offset`. Answers are personal and never cached, so nobody sees another user's notes
- * and an edited note shows at once. Inline queries skip the durable inbox (intake/inline.ts).
+ * and an edited note shows at once. Inline queries skip the durable inbox (intake/fleeting.ts).
  */
 import { INLINE_RESULTS, type NoteView } from "@notesbot/shared/domain";
-import { TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
-import { formatDateTime } from "@notesbot/shared/texts";
+import { cutBeforePair, TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
+import { formatDateTime, originLine } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
 import type { BotContext } from "../../context.js";
@@ -22,20 +22,22 @@ export function createInlineComposer({ notes }: { notes: NotesRepository }): Com
   composer.on("inline_query", async (ctx) => {
     const userId = ctx.from.id;
     const query = ctx.inlineQuery.query.trim();
-    const offset = parseOffset(ctx.inlineQuery.offset);
-    // Bad input finds nothing (the query is at most 256 characters, Telegram's own bound).
-    const found =
-      offset === undefined || hasUnstorableCharacters(query) || characterCount(query) > 256
-        ? []
-        : query === ""
-          ? await notes.newest(userId, INLINE_RESULTS + 1, offset)
-          : (await notes.find(userId, query, INLINE_RESULTS + 1, offset)).notes;
+    // An offset that is not ours, or a query that cannot be stored, finds nothing (queries are at most
+    // 256 characters: Telegram's own bound).
+    const offset = parseOffset(ctx.inlineQuery.offset) ?? MAX_OFFSET;
+    const searchable = offset < MAX_OFFSET && !hasUnstorableCharacters(query) && characterCount(query) <= 256;
+    // One more than a page, to know whether another page follows.
+    const found = !searchable
+      ? []
+      : query === ""
+        ? await notes.newest(userId, INLINE_RESULTS + 1, offset)
+        : (await notes.find(userId, query, INLINE_RESULTS + 1, offset)).notes;
     const page = found.slice(0, INLINE_RESULTS);
-    const more = found.length > INLINE_RESULTS && (offset ?? 0) + INLINE_RESULTS < MAX_OFFSET;
+    const next = offset + INLINE_RESULTS;
     await ctx.answerInlineQuery(page.map(resultOf), {
       is_personal: true,
       cache_time: 0,
-      next_offset: more ? String((offset ?? 0) + INLINE_RESULTS) : "",
+      next_offset: found.length > INLINE_RESULTS && next < MAX_OFFSET ? String(next) : "",
       ...(page.length === 0 && offset === 0
         ? { button: { text: ctx.texts.inline.nothing(query), start_parameter: "inline" } }
         : {}),
@@ -56,9 +58,7 @@ function parseOffset(raw: string): number | undefined {
 function resultOf(note: NoteView): InlineQueryResultArticle {
   const photos = note.photos?.length ?? 0;
   const firstLine = note.text.split("\n", 1)[0] ?? "";
-  const origin = note.origin
-    ? `↪ ${note.origin.name}${note.origin.link ? ` · ${note.origin.link}` : ""}`
-    : "";
+  const origin = note.origin ? originLine(note.origin) : "";
   const body = [note.text, origin].filter((part) => part !== "").join("\n\n") || "🖼";
   return {
     type: "article",
@@ -69,4 +69,6 @@ function resultOf(note: NoteView): InlineQueryResultArticle {
   };
 }
 
-const shorten = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/** At most `max` characters (Telegram's units), never cut inside a character. */
+const shorten = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, cutBeforePair(text, max - 1))}…`;
