@@ -114,14 +114,14 @@ export function createAlbumFlusher(deps: {
         [quietMs / 1000],
       );
       const album = rows[0];
-      if (album === undefined) return undefined;
+      if (album === undefined) return "none" as const;
       let noteId = album.note_id;
       if (album.parts !== album.parts_in_note) {
         const note = await buildOf(tx, album.chat_id, album.media_group_id);
         if (note.text === "" && note.photos.length === 0) {
           // Nothing to keep (parts without captions or photos): marked done, nothing said.
           await markBuilt(tx, album, noteId, album.parts, true);
-          return undefined;
+          return "settled" as const;
         }
         if (noteId === null) {
           const inserted = await tx.query<{ id: string }>(
@@ -139,28 +139,17 @@ export function createAlbumFlusher(deps: {
           if (updated.rowCount === 0) {
             // The note was undone: a late part makes no new one.
             await markBuilt(tx, album, noteId, album.parts, true);
-            return undefined;
+            return "settled" as const;
           }
         }
         await markBuilt(tx, album, noteId, album.parts, false);
       }
       return { album, noteId: noteId as string };
     });
-    if (built === undefined) {
-      // Either nothing waits, or an album was settled silently: look again only in the second case.
-      return (await pendingCount()) > 0;
-    }
-    await tell(built.album, built.noteId);
+    // Nothing waiting (or only albums another gateway is building): done until the next tick.
+    if (built === "none") return false;
+    if (built !== "settled") await tell(built.album, built.noteId);
     return true;
-  }
-
-  async function pendingCount(): Promise<number> {
-    const { rows } = await db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM albums
-       WHERE (parts <> parts_in_note OR NOT replied) AND last_part_at < now() - make_interval(secs => $1)`,
-      [quietMs / 1000],
-    );
-    return Number(rows[0]?.n ?? 0);
   }
 
   async function markBuilt(
