@@ -9,6 +9,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { createBot } from "../../services/gateway/src/bot.js";
 import { createAlbumFlusher } from "../../services/gateway/src/features/capture/albums.js";
+import { createNotesRepository } from "../../services/gateway/src/features/notes/repository.js";
 import { createDispatcher } from "../../services/gateway/src/intake/dispatcher.js";
 import { createEffects } from "../../services/gateway/src/intake/effects.js";
 import { isFleeting } from "../../services/gateway/src/intake/fleeting.js";
@@ -76,7 +77,8 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
   });
   await bot.init();
   // No timer: a test makes the notes of the albums received so far with `albums.flush()`.
-  const albums = createAlbumFlusher({ db, api: bot.api, localizer, logger, quietMs: 0 });
+  const notes = createNotesRepository(db);
+  const albums = createAlbumFlusher({ db, notes, api: bot.api, localizer, logger, quietMs: 0 });
 
   return {
     telegram,

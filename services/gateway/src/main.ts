@@ -11,6 +11,7 @@ import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { registerCommandMenus } from "./commands.js";
 import { createAlbumFlusher } from "./features/capture/albums.js";
+import { createNotesRepository } from "./features/notes/repository.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
 import { createInbox } from "./intake/inbox.js";
@@ -85,7 +86,7 @@ const dispatcher = createDispatcher({
   orderAcrossGateways: config.webhook !== undefined,
 });
 // Forwarded albums gathered in PostgreSQL become notes here, in every gateway (albums.ts).
-const albums = createAlbumFlusher({ db, api: bot.api, localizer, logger });
+const albums = createAlbumFlusher({ db, notes: createNotesRepository(db), api: bot.api, localizer, logger });
 const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.gateway,

@@ -13,6 +13,7 @@ import type { Logger } from "@notesbot/shared/logging";
 import type { Localizer } from "@notesbot/shared/texts";
 import { type Api, GrammyError } from "grammy";
 import type pg from "pg";
+import type { NotesRepository } from "../notes/repository.js";
 import { noteText, undoData } from "./content.js";
 
 /**
@@ -91,13 +92,14 @@ async function buildOf(tx: pg.PoolClient | Db, chatId: string, mediaGroupId: str
 
 export function createAlbumFlusher(deps: {
   db: Db;
+  notes: NotesRepository;
   api: Api;
   localizer: Localizer;
   logger: Logger;
   quietMs?: number;
   intervalMs?: number;
 }) {
-  const { db, api, localizer, logger } = deps;
+  const { db, notes, api, localizer, logger } = deps;
   const quietMs = deps.quietMs ?? ALBUM_FLUSH.quietMs;
   const intervalMs = deps.intervalMs ?? ALBUM_FLUSH.intervalMs;
   let timer: NodeJS.Timeout | undefined;
@@ -123,20 +125,11 @@ export function createAlbumFlusher(deps: {
           await markBuilt(tx, album, noteId, album.parts, true);
           return "settled" as const;
         }
+        const [userId, chatId] = [Number(album.user_id), Number(album.chat_id)];
         if (noteId === null) {
-          const inserted = await tx.query<{ id: string }>(
-            `INSERT INTO notes (user_id, chat_id, text, photos, origin) VALUES ($1, $2, $3, $4, $5)
-             RETURNING id`,
-            [album.user_id, album.chat_id, note.text, note.photos, note.origin],
-          );
-          noteId = inserted.rows[0]?.id as string;
+          noteId = (await notes.add(userId, chatId, note.text, tx, note)).id;
         } else {
-          const updated = await tx.query(
-            `UPDATE notes SET text = $3, photos = $4, origin = $5, updated_at = now()
-             WHERE id = $1 AND user_id = $2`,
-            [noteId, album.user_id, note.text, note.photos, note.origin],
-          );
-          if (updated.rowCount === 0) {
+          if (!(await notes.recapture(userId, noteId, note.text, note, tx))) {
             // The note was undone: a late part makes no new one.
             await markBuilt(tx, album, noteId, album.parts, true);
             return "settled" as const;

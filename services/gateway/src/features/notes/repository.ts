@@ -171,6 +171,22 @@ export function createNotesRepository(db: Db) {
       return rowCount === 1;
     },
 
+    /** Replaces a captured note's text, photos and origin (an album rebuilt with a late part); false when gone. */
+    async recapture(
+      userId: number,
+      id: string,
+      text: string,
+      captured: Captured,
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE notes SET text = $3, photos = $4, origin = $5, updated_at = now()
+         WHERE id = $2 AND user_id = $1`,
+        [userId, id, text, captured.photos ?? [], captured.origin ?? null],
+      );
+      return rowCount === 1;
+    },
+
     async remove(userId: number, id: string, tx: Queryable = db): Promise<boolean> {
       const { rowCount } = await tx.query("DELETE FROM notes WHERE id = $2 AND user_id = $1", [userId, id]);
       return rowCount === 1;
