@@ -248,6 +248,42 @@ describe("albums", () => {
       texts.capture.albumSaved(String(notes[0]?.id), "Анна Ким", 2, 0, false),
     );
   });
+
+  it("an album undone stays undone: a part arriving later makes no new note", async () => {
+    const user = gateway.telegram.newUser();
+    const [firstId, secondId] = [gateway.telegram.reserveMessageId(), gateway.telegram.reserveMessageId()];
+    await handle(
+      user,
+      gateway.telegram.forward(user, ORIGINS.user, {
+        caption: "Один",
+        mediaGroupId: "undone",
+        messageId: firstId,
+      }),
+    );
+    await gateway.albums.flush();
+    const [reply] = gateway.telegram.sentTo(user.id);
+    const chat = { id: user.id, type: "private" as const, first_name: user.first_name };
+    await gateway.receive(
+      gateway.telegram.pressButton(
+        user,
+        chat,
+        reply?.messageId as number,
+        String(undoButtonOf(reply)?.callback_data),
+      ),
+    );
+    await handle(
+      user,
+      gateway.telegram.forward(user, ORIGINS.user, {
+        caption: "Два",
+        mediaGroupId: "undone",
+        messageId: secondId,
+      }),
+    );
+    await gateway.albums.flush();
+
+    expect(await notesOf(user.id)).toEqual([]);
+    expect(gateway.telegram.sentTo(user.id)).toHaveLength(1);
+  });
 });
 
 describe("inline search", () => {
