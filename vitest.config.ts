@@ -15,6 +15,9 @@ export default defineConfig({
           name: "main",
           include: ["test/unit/**/*.test.ts", "test/infra/**/*.test.ts", "test/e2e/**/*.test.ts"],
           maxWorkers: 2,
+          // Files share a worker's module cache (nothing in src/ keeps state at module level; every test
+          // builds what it uses): grammY, BullMQ and pg are imported once per worker, not once per file.
+          isolate: false,
         },
       },
       // `npm run test:faults`: restarts, outages and load; one file at a time, each bounded in time.

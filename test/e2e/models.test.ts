@@ -103,8 +103,9 @@ describe("the model registry", () => {
 
     const replies = await Promise.all(
       users.map((user, i) => bot.say(user, `/model ${ids[i % ids.length]}`).then(([text]) => text)),
-    );
-    bursting = false;
+    ).finally(() => {
+      bursting = false;
+    });
     await Promise.all(watchers);
 
     expect(violations).toEqual([]);

@@ -105,6 +105,21 @@ describe("delivery", () => {
     expect(await turnsOf(chatId)).toEqual([{ role: "user" }, { role: "assistant" }]);
   });
 
+  it("remembers the turn before the answer shows: a follow-up sent the moment it shows has it in memory", async () => {
+    const { ask, job, chatId, placeholderId } = await asked("Как зовут кота?");
+    const shown = telegram.hold(
+      (c) => c.method === "editMessageText" && Number(c.payload.chat_id) === chatId,
+    );
+    const delivered = delivery.answer(job, ask, { content: "Барсик.", modelKey: MODEL, notesSent: 0 }, [
+      placeholderId,
+    ]);
+    await telegram.waitForCall((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === chatId);
+    expect(await turnsOf(chatId)).toEqual([{ role: "user" }, { role: "assistant" }]);
+    shown.release();
+    expect(await delivered).toMatchObject({ kind: "ended", ending: { outcome: "ok" } });
+    expect(telegram.textOf(chatId, placeholderId)).toContain("Барсик.");
+  });
+
   it("an answer Telegram cannot parse as HTML is shown again as plain text", async () => {
     const { ask, job, chatId, placeholderId } = await asked("Что важно?");
     telegram.failNext("editMessageText", {

@@ -27,9 +27,12 @@ import {
   isParseError,
 } from "./telegram.js";
 
+/** How long an answer waits for its turn to be remembered before it is shown anyway. */
+const REMEMBER_FIRST_MS = 1_000;
+
 /**
- * The delivery stage: renders an answer (or a final status text), records it on the job, puts it into
- * the chat in place of the placeholder and the preview's messages, then remembers the turn. What is
+ * The delivery stage: renders an answer (or a final status text), records it on the job, remembers the
+ * turn and puts it into the chat in place of the placeholder and the preview's messages. What is
  * recorded makes every step safe to run again: a re-run resumes where the last run stopped, and never
  * asks the model again. Telegram refusing the chat ends the ask quietly; Telegram or PostgreSQL failing
  * for now makes it "deferred", and the job runs again later.
@@ -47,12 +50,31 @@ export function createDelivery(deps: DeliveryDeps) {
     }
   };
 
+  /** `remember`, or false once `withinMs` have passed without an answer from PostgreSQL (it may still land). */
+  const rememberWithin = async (job: Job<AskJob>, ask: AskJob, answer: string, withinMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    try {
+      return await Promise.race([remember(job, ask, answer), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   /**
-   * Delivers recorded progress: sends what is left, then remembers the turn if not yet, and reports
-   * how it ended. The user gets the answer first: PostgreSQL slow or unreachable never holds it up.
+   * Delivers recorded progress: remembers the turn (waiting at most REMEMBER_FIRST_MS, so that a
+   * follow-up sent the moment the answer shows finds it in memory), sends what is left, remembers the
+   * turn then if it was not yet, and reports how it ended. PostgreSQL slow or unreachable holds the
+   * answer up by that second at most.
    */
   const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Delivered> => {
     let progress = recorded;
+    if (!progress.remembered && progress.answer !== undefined && progress.sent === 0) {
+      if (await rememberWithin(job, ask, progress.answer, REMEMBER_FIRST_MS))
+        progress = { ...progress, remembered: true };
+    }
     const ending: Ending = {
       outcome: progress.outcome,
       modelKey: progress.modelKey ?? ask.modelKey,

@@ -15,7 +15,12 @@ export type Next =
    * Run again after `delayMs` without using an attempt: the user's running slot or a request slot is
    * not free yet, the worker shuts down, Telegram or PostgreSQL failed for now.
    */
-  | { kind: "defer"; delayMs: number }
+  | {
+      kind: "defer";
+      delayMs: number;
+      /** Waits for one of its user's running slots: woken early when one frees here (slot-waiters.ts). */
+      forUserSlot?: true;
+    }
   /**
    * Fail the job for good, no attempt left. `reported`: the ask's end was told and reported already
    * (a failed job in ask_queue_jobs{state="failed"}); otherwise the failed-for-good path tells the user.

@@ -14,11 +14,12 @@ import type { Ending, OutcomeReporter } from "./outcome.js";
 import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
 import type { RequestLimit, RequestSlot } from "./request-limit.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
+import { createSlotWaiters } from "./slot-waiters.js";
 import { STOP, stopAfter } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
 import type { ChatMessages, ChatTarget } from "./telegram.js";
 
-/** How long a job waits when its user already has the most asks running. */
+/** How long a job waits when its user already has the most asks running (unless woken earlier). */
 const IN_FLIGHT_WAIT_MS = 500;
 
 /** What a stage ends in: its delivery (ended, or deferred for Telegram or PostgreSQL), or what comes next. */
@@ -37,6 +38,7 @@ type Admitted = Exclude<Admission, { kind: "invalid" } | { kind: "busy" }>;
  */
 export function createAskProcessor(deps: AskProcessorDeps) {
   const { localizer, logger, userAsks, delivery, report } = deps;
+  const slotWaiters = createSlotWaiters(logger);
 
   /** The answer stage with the preview, then delivery (or the job put back). */
   const run = async (
@@ -142,13 +144,24 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       logger.warn({ jobId: job.id, reason: admission.reason }, "invalid ask job");
       return { kind: "fail", reason: `invalid ask job: ${admission.reason}`, reported: false };
     }
-    if (admission.kind === "busy") return { kind: "defer", delayMs: IN_FLIGHT_WAIT_MS };
+    if (admission.kind === "busy") return { kind: "defer", delayMs: IN_FLIGHT_WAIT_MS, forUserSlot: true };
     return settle(job, admission.ask, await stage(job, admission, signal));
   };
 
   return {
-    process: async (job: Job<AskJob>, token: string | undefined, signal: AbortSignal): Promise<void> =>
-      applyNext(job, token, await nextOf(job, signal)),
+    process: async (job: Job<AskJob>, token: string | undefined, signal: AbortSignal): Promise<void> => {
+      const next = await nextOf(job, signal);
+      const userId = typeof job.data?.userId === "number" ? job.data.userId : undefined;
+      try {
+        await applyNext(job, token, next);
+      } finally {
+        // A run that did not wait for its slot gave it up (or never took one): the next waiting ask may go.
+        if (userId !== undefined) {
+          if (next.kind === "defer" && next.forUserSlot) slotWaiters.wait(userId, job);
+          else slotWaiters.ran(userId, job.id as string);
+        }
+      }
+    },
     /** The worker's `failed` listener: a job BullMQ gave up on is told to its user (failed-for-good.ts). */
     failed: createFailedForGood(deps),
   };
