@@ -1,8 +1,8 @@
 # Сохранение и поиск, по-русски: пересланные сообщения и альбомы как заметки, отмена, инлайн-поиск, /note_import и форматы /note_export. The other locale has the same messages; a test fails if either lacks one.
 # Numbers that are ids or exact figures arrive as strings, so Fluent does not group their digits.
 
-capture-saved = Сохранено как заметка #{ $id } (от { $origin }).
-capture-album-saved = Альбом сохранён одной заметкой #{ $id } (от { $origin }): { $parts ->
+capture-saved = Сохранено как заметка #{ $id } (источник: { $origin }).
+capture-album-saved = Альбом сохранён одной заметкой #{ $id } (источник: { $origin }): { $parts ->
         [one] { $parts } часть.
         [few] { $parts } части.
        *[other] { $parts } частей.
