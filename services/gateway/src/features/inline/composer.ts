@@ -31,7 +31,7 @@ export function createInlineComposer({ notes }: { notes: NotesRepository }): Com
       ? []
       : query === ""
         ? await notes.newest(userId, INLINE_RESULTS + 1, offset)
-        : (await notes.find(userId, query, INLINE_RESULTS + 1, offset)).notes;
+        : (await notes.find(userId, query, INLINE_RESULTS + 1, { offset, total: false })).notes;
     const page = found.slice(0, INLINE_RESULTS);
     const next = offset + INLINE_RESULTS;
     await ctx.answerInlineQuery(page.map(resultOf), {

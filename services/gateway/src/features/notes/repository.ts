@@ -146,21 +146,22 @@ export function createNotesRepository(db: Db) {
 
     /**
      * The user's notes containing `query` (case-insensitive, `%` and `_` literal), newest first, skipping
-     * the `offset` newest; `total` counts them all. /note_find and the inline search.
+     * the `offset` newest; `total` counts them all. /note_find and the inline search (which needs no
+     * total: counting every match of a frequent word would read them all, where a page stops early).
      */
     async find(
       userId: number,
       query: string,
       limit: number,
-      offset = 0,
+      { offset = 0, total = true }: { offset?: number; total?: boolean } = {},
     ): Promise<{ notes: NoteView[]; total: number }> {
-      const { rows } = await db.query<NoteRow & { total: string }>(
-        `SELECT ${NOTE_COLUMNS}, count(*) OVER () AS total FROM notes
+      const { rows } = await db.query<NoteRow & { total?: string }>(
+        `SELECT ${NOTE_COLUMNS}${total ? ", count(*) OVER () AS total" : ""} FROM notes
          WHERE user_id = $1 AND text ILIKE $2
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
         [userId, likePattern(query), limit, offset],
       );
-      return { notes: rows.map(toNote), total: Number(rows[0]?.total ?? 0) };
+      return { notes: rows.map(toNote), total: total ? Number(rows[0]?.total ?? 0) : rows.length };
     },
 
     async edit(userId: number, id: string, text: string, tx: Queryable = db): Promise<boolean> {
