@@ -32,7 +32,7 @@ describe("the model registry", () => {
     const user = bot.telegram.newUser();
     const [reply] = await bot.say(user, "/models");
     const lines = reply?.split("\n") ?? [];
-    expect(lines[0]).toBe("Модели (★ — активная):");
+    expect(lines[0]).toBe(texts.modelsHeader);
     const modelLines = lines.filter((l) => /^(★| ) {1,2}\d+\. /.test(l));
     expect(modelLines.length).toBeGreaterThanOrEqual(10);
     for (const line of modelLines) expect(line).toMatch(/:free$/);
@@ -40,7 +40,7 @@ describe("the model registry", () => {
     expect(modelLines.filter((l) => l.startsWith("★"))).toEqual([
       expect.stringMatching(new RegExp(`^★ ${active}\\. `)),
     ]);
-    expect(reply).toContain("Сменить модель: /model <id>");
+    expect(reply).toContain(texts.modelsFooter);
   });
 
   it("shows the active model and switches it; bad ids change nothing", async () => {

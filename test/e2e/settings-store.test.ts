@@ -30,6 +30,23 @@ describe("settings", () => {
     expect(await here.locale(42)).toBeNull();
   });
 
+  it("takes a language read with an update's record, but never over a newer one it holds", async () => {
+    let clock = 0;
+    const settings = createSettingsRepository(db, () => clock);
+    await db.query("INSERT INTO user_settings (user_id, locale) VALUES (45, 'en')");
+    // Read with the record: handling the update reads nothing (the row says en, the cache ru).
+    settings.prime(45, "ru", clock);
+    expect(await settings.locale(45)).toBe("ru");
+    // A /lang stored while a record's read ran: the older value it read does not replace it.
+    await settings.setLocale(45, "en");
+    settings.prime(45, "ru", clock);
+    expect(await settings.locale(45)).toBe("en");
+    // Once the cache's entry is old, what a record read is taken.
+    clock += 60_001;
+    settings.prime(45, "ru", clock);
+    expect(await settings.locale(45)).toBe("ru");
+  });
+
   it("tells the notes privacy note once per user", async () => {
     const settings = createSettingsRepository(db);
     await settings.setLocale(43, "en");

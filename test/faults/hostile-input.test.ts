@@ -24,6 +24,8 @@ const COMMANDS = [
   "note_stats",
   "models",
   "model",
+  "mymodel",
+  "persona",
   "ask",
   "start",
   "help",

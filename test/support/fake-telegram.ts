@@ -141,6 +141,8 @@ export class FakeTelegram {
   private readonly faults = new Map<string, Fault[]>();
   private readonly chats = new Map<number, Chat>();
   private readonly messages = new Map<string, Message>();
+  /** Group administrators by chat id (makeAdmin). */
+  private readonly admins = new Map<number, Set<number>>();
   private nextUpdateId = 1;
   private readonly files = new Map<string, { path: string; content: Uint8Array; size: number }>();
   private readonly inlineQueries = new Map<string, { at: number; answered: boolean }>();
@@ -203,6 +205,13 @@ export class FakeTelegram {
     this.events.emit("closing");
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Makes `user` an administrator of group `chat` (getChatMember says so; anyone else is a member). */
+  makeAdmin(chat: Chat, user: User): void {
+    const admins = this.admins.get(chat.id) ?? new Set<number>();
+    admins.add(user.id);
+    this.admins.set(chat.id, admins);
   }
 
   /** A user id no other test has used in this run. */
@@ -672,6 +681,8 @@ export class FakeTelegram {
           : badRequest("Bad Request: message to delete not found");
       case "sendDocument":
         return ok(this.store(Number(p.chat_id), { document: p.document, caption: p.caption }));
+      case "getChatMember":
+        return this.chatMember(p);
       default:
         return { ok: false, error_code: 404, description: "Not Found: method not found" };
     }
@@ -776,6 +787,33 @@ export class FakeTelegram {
     const batch = pending().slice(0, limit);
     this.redeliveries.splice(0, batch.length);
     return batch;
+  }
+
+  /** getChatMember: an administrator (makeAdmin) or a member, with the fields Telegram's ChatMember has. */
+  private chatMember(p: Record<string, unknown>): Result {
+    const chatId = Number(p.chat_id);
+    const userId = Number(p.user_id);
+    if (!Number.isInteger(userId) || userId <= 0) return badRequest("Bad Request: invalid user_id specified");
+    if (!this.chats.has(chatId)) return badRequest("Bad Request: chat not found");
+    const user = { id: userId, is_bot: false, first_name: "?" };
+    if (!this.admins.get(chatId)?.has(userId)) return ok({ status: "member", user });
+    return ok({
+      status: "administrator",
+      user,
+      can_be_edited: false,
+      is_anonymous: false,
+      can_manage_chat: true,
+      can_delete_messages: true,
+      can_manage_video_chats: true,
+      can_restrict_members: true,
+      can_promote_members: false,
+      can_change_info: true,
+      can_invite_users: true,
+      can_post_stories: false,
+      can_edit_stories: false,
+      can_delete_stories: false,
+      can_pin_messages: true,
+    });
   }
 
   private sendMessage(p: Record<string, unknown>): Result {

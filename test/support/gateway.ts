@@ -10,6 +10,7 @@ import { inject } from "vitest";
 import { createBot } from "../../services/gateway/src/bot.js";
 import { createAlbumFlusher } from "../../services/gateway/src/features/capture/albums.js";
 import { createNotesRepository } from "../../services/gateway/src/features/notes/repository.js";
+import { createSettingsRepository } from "../../services/gateway/src/features/settings/repository.js";
 import { createDispatcher } from "../../services/gateway/src/intake/dispatcher.js";
 import { createEffects } from "../../services/gateway/src/intake/effects.js";
 import { isFleeting } from "../../services/gateway/src/intake/fleeting.js";
@@ -56,7 +57,12 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     prefix: config.redis.queuePrefix,
     perUserPerMinute: options.asksPerMinute ?? 0,
   });
-  const inbox = createInbox(db, db, { owner: "gateway-in-process", ...INTAKE });
+  const settings = createSettingsRepository(db);
+  const inbox = createInbox(db, db, {
+    owner: "gateway-in-process",
+    ...INTAKE,
+    senderLocale: settings.prime,
+  });
   const metrics = createGatewayMetrics(
     () => askQueue.counts(),
     () => inbox.oldestUnhandledSeconds(),
@@ -64,7 +70,17 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
   const effects = createEffects(inbox, logger);
   const localizer = createLocalizer();
   // No Telegram budget: the in-process gateway talks to the fake alone (the budget has its own tests).
-  const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget: undefined });
+  const bot = createBot({
+    config,
+    db,
+    logger,
+    localizer,
+    askQueue,
+    metrics,
+    effects,
+    settings,
+    budget: undefined,
+  });
   const dispatcher = createDispatcher({
     bot,
     inbox: options.inbox?.(inbox) ?? inbox,

@@ -103,6 +103,14 @@ describe("delivery", () => {
       inline_keyboard: [[{ text: texts.ask.saveButton, callback_data: saveCallbackData(job.id as string) }]],
     });
     expect(await turnsOf(chatId)).toEqual([{ role: "user" }, { role: "assistant" }]);
+    // What the chat shows is recorded on the job as BullMQ reads it back (a re-run resumes from it; the
+    // finish script writes BullMQ's progress field itself).
+    expect((await queue.getJob(job.id as string))?.progress).toMatchObject({
+      messageIds: ids,
+      sent: ids.length,
+      answer: content,
+      outcome: "ok",
+    });
   });
 
   it("remembers the turn before the answer shows: a follow-up sent the moment it shows has it in memory", async () => {

@@ -65,6 +65,15 @@ describe("notes composer", () => {
   });
 });
 
+describe("the sender's language", () => {
+  it("a language chosen before (stored, not cached here) is the one a first update is answered in", async () => {
+    const user = gateway.telegram.newUser();
+    await gateway.db.query("INSERT INTO user_settings (user_id, locale) VALUES ($1, 'en')", [user.id]);
+    const { replies } = await say(user, "/note_count");
+    expect(textsOf(replies)).toEqual([createLocalizer().of("en").noteCount(0)]);
+  });
+});
+
 describe("models composer", () => {
   it("someone who is not an admin cannot switch the model: told so with their own id, the model unchanged", async () => {
     const user = gateway.telegram.newUser();

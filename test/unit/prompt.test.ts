@@ -54,6 +54,27 @@ describe("the prompt", () => {
     expect(buildPrompt(texts, job({ kind: "digest", notes }), []).notesSent).toBe(30);
   });
 
+  it("adds the chat's persona after the bot's rules in the system message of every kind, and counts it in the fit", () => {
+    const persona = "Answer like a pirate.";
+    const rules = {
+      ask: texts.ask.systemPrompt,
+      notes: texts.ask.notesSystemPrompt,
+      digest: texts.ask.digestSystemPrompt,
+    };
+    for (const kind of ["ask", "notes", "digest"] as const) {
+      const [system] = buildPrompt(texts, job({ kind, notes, persona }), memory).messages;
+      expect(system).toEqual({
+        role: "system",
+        content: `${rules[kind]}\n\n${texts.persona.instructions(persona)}`,
+      });
+      expect(buildPrompt(texts, job({ kind, notes }), memory).messages[0]?.content).toBe(rules[kind]);
+    }
+    const long = "p".repeat(1000);
+    const fitted = buildPrompt(texts, job({ contextLength: 1000, persona: long }), memory).messages;
+    expect(estimateTokens(fitted)).toBeLessThanOrEqual(1000 - 256);
+    expect(fitted[0]?.content).toContain(long);
+  });
+
   it("asks for max_tokens as configured, but never more than the room the request leaves in the context", () => {
     const fitted = buildPrompt(texts, job({ kind: "digest", notes, contextLength: 8_192 }), []).messages;
     expect(answerTokens(4_096, undefined, fitted)).toBe(4_096);

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LOCALES, localeOf } from "../../shared/src/domain/index.js";
+import { COMMANDS, LOCALES, localeOf } from "../../shared/src/domain/index.js";
 import { createLocalizer, LOCALES_DIRECTORY, type Texts } from "../../shared/src/texts/index.js";
 
 const localizer = createLocalizer();
@@ -21,7 +21,16 @@ const model = { id: 1, key: "k", label: "L", active: true, available: true, cont
 function everyText(texts: Texts): string[] {
   const samples: Record<string, unknown[]> = {
     note: [{ id: "7", text: "x", createdAt: new Date(0) }],
-    modelLine: [{ ...model, available: false }],
+    modelLine: [{ ...model, available: false }, true],
+    none: [model],
+    shown: [{ ...model, available: false }, model],
+    set: [model],
+    unavailable: [model],
+    gone: [model],
+    presetName: ["translator"],
+    presetText: ["translator"],
+    currentPreset: ["teacher"],
+    setPreset: ["editor"],
     activeModel: [model],
     modelSwitched: [model],
     modelUnavailable: [model],
@@ -118,6 +127,21 @@ describe("texts in two languages", () => {
     expect(localizer.of("en").ask.digestFooter(5, "k", 120, 500)).toBe(
       "(5 ms; model: k; from 120 of 500 notes)",
     );
+  });
+
+  it("/help lists each command of the menu once, and nothing else, in both languages", () => {
+    for (const locale of LOCALES) {
+      const listed =
+        localizer
+          .of(locale)
+          .help("NotesBot")
+          // The list, up to the footer after it.
+          .split("\n\n")[0]
+          ?.split("\n")
+          .map((line) => /^\/(\w+)/.exec(line)?.[1])
+          .filter((command): command is string => command !== undefined) ?? [];
+      expect([...listed].sort(), locale).toEqual([...COMMANDS].sort());
+    }
   });
 
   it("picks Russian for ru, uk, be and kk, English otherwise", () => {

@@ -24,9 +24,13 @@ import { createNotesComposer } from "./features/notes/composer.js";
 import { createFileDownloader } from "./features/notes/download.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { createNotesRetrieval } from "./features/notes/retrieval.js";
+import { createOwnModelComposer } from "./features/own-model/composer.js";
+import { createOwnModelRepository } from "./features/own-model/repository.js";
+import { createPersonaComposer } from "./features/persona/composer.js";
+import { createPersonaRepository } from "./features/persona/repository.js";
 import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
-import { createSettingsRepository } from "./features/settings/repository.js";
+import type { SettingsRepository } from "./features/settings/repository.js";
 import { createUsageComposer } from "./features/usage/composer.js";
 import type { Effects } from "./intake/effects.js";
 import { INTAKE } from "./intake/limits.js";
@@ -43,6 +47,8 @@ export interface BotDeps {
   askQueue: AskProducer;
   metrics: GatewayMetrics;
   effects: Effects;
+  /** Per-user settings (the sender's language), shared with the inbox, whose record reads it first. */
+  settings: SettingsRepository;
   /** Telegram's limits, shared with the workers: every reply takes its turn in it (none: TELEGRAM_BUDGET off). */
   budget: TelegramBudget | undefined;
 }
@@ -55,6 +61,7 @@ export function createBot({
   askQueue,
   metrics,
   effects,
+  settings,
   budget,
 }: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(config.telegram.token, { client: { apiRoot: config.telegram.apiRoot } });
@@ -78,9 +85,9 @@ export function createBot({
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // Updates sent on behalf of a chat or by Telegram's service accounts stop here: data belongs to people.
   bot.use(onlyPeople(localizer));
-  const settings = createSettingsRepository(db);
   const conversations = createConversationStore(db, config.memory);
-  bot.use(createMigrationComposer(conversations));
+  const personas = createPersonaRepository(db);
+  bot.use(createMigrationComposer(conversations, personas));
   // ctx.texts: the sender's language (their /lang, else Telegram's language_code).
   bot.use(useSendersLocale(settings, localizer));
   bot.use(restrictTo(config.access.allowedUserIds));
@@ -95,6 +102,7 @@ export function createBot({
   features.use(createGeneralComposer());
   features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
+  const ownModels = createOwnModelRepository(db);
   const files = createFileDownloader({ api: bot.api, ...config.telegram });
   features.use(createNotesComposer({ notes, files, logger }));
   const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
@@ -103,6 +111,7 @@ export function createBot({
     createModelsComposer({
       db,
       models,
+      ownModels,
       adminUserIds: config.access.adminUserIds,
       catalog: { ...openrouter, apiKey },
       syncs: metrics.registrySync,
@@ -110,6 +119,8 @@ export function createBot({
       logger,
     }),
   );
+  features.use(createOwnModelComposer({ models, ownModels }));
+  features.use(createPersonaComposer({ personas, localizer }));
   features.use(
     createUsageComposer({
       usage: createUsageStore(db),
@@ -125,6 +136,8 @@ export function createBot({
     createAskComposer({
       queue: askQueue,
       models,
+      ownModels,
+      personas,
       notes,
       retrieval: createNotesRetrieval(db),
       settings,

@@ -12,6 +12,7 @@ import { createBot } from "./bot.js";
 import { registerCommandMenus } from "./commands.js";
 import { createAlbumFlusher } from "./features/capture/albums.js";
 import { createNotesRepository } from "./features/notes/repository.js";
+import { createSettingsRepository } from "./features/settings/repository.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
 import { createInbox } from "./intake/inbox.js";
@@ -56,9 +57,11 @@ const askQueue = createAskProducer({
   prefix: config.redis.queuePrefix,
   perUserPerMinute: config.ask.perUserPerMinute,
 });
+const settings = createSettingsRepository(db);
 const inbox = createInbox(db, bookkeeping, {
   owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   ...INTAKE,
+  senderLocale: settings.prime,
 });
 const metrics = createGatewayMetrics(
   () => askQueue.counts(),
@@ -74,7 +77,7 @@ const budget = config.telegram.budget
       logger,
     })
   : undefined;
-const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, budget });
+const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, settings, budget });
 const dispatcher = createDispatcher({
   bot,
   inbox,

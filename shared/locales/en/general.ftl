@@ -13,7 +13,7 @@ cmd-note_export = Export notes (txt, json, md)
 cmd-note_import = Import notes from a file
 cmd-note_stats = Notes per day
 cmd-models = List of models
-cmd-model = Active model
+cmd-model = The bot's default model
 cmd-ask = Ask the model
 cmd-cancel = Cancel my question
 cmd-reset = Start the conversation afresh
@@ -29,7 +29,8 @@ command-list =
     /note_import — with a file (as its caption, or replying to it): add the notes of a .json, .md or .txt file
     /note_stats [days] — notes added per day (default { $statsDefault }, at most { $statsMax })
     /models — list of models
-    /model [id] — the active model; with an id, make it active
+    /model [id] — the bot's default model; with an id, make it the default (admins)
+    /mymodel [id|reset] — your own model for your questions; reset — back to the default
     /models_sync — check the models against OpenRouter (admins)
     /model_add <key> — add a free OpenRouter model (admins)
     /usage — your questions and tokens: today and in all
@@ -39,7 +40,7 @@ command-list =
     /retry [id] — ask the last question again (with an id: with another model)
     /cancel — cancel your questions that have no answer yet
     /reset — start the conversation with the model afresh
-    /usage — your questions and tokens
+    /persona [name|text|reset] — this chat's persona: a preset or your own text (up to { $personaMax } characters)
     /lang ru|en — the bot's language
     A forwarded message (a text, a photo's caption, an album) is saved as a note with its source.
     @{ $bot } <words> in any chat — search your notes
@@ -72,3 +73,5 @@ lang-switched = Done: I will speak English with you now.
 
 cmd-models_sync = Check the models against OpenRouter
 cmd-model_add = Add a free model
+cmd-mymodel = My own model
+cmd-persona = This chat's persona

@@ -3,8 +3,8 @@
 
 usage-model = Usage: /model — the active model; /model <id> — make a model active. The list: /models
 
-models-header = Models (★ — the active one):
-models-footer = Switch the model: /model <id>
+models-header = Models (★ — the bot's default, the active one; 👤 — your own, for your questions):
+models-footer = Your own model: /mymodel <id> (back to the default: /mymodel reset). The default (admins): /model <id>
 active-model = Active model: ★ { $label } ({ $key }), id { $id }.
     Switch: /model <id>, list: /models
 model-switched = Done. Active model: ★ { $label } ({ $key }).
@@ -25,6 +25,9 @@ model-line = { $active ->
     }{ $available ->
         [no] {" "}(unavailable)
        *[yes] {""}
+    }{ $own ->
+        [yes] {" "}👤
+       *[no] {""}
     }
 model-unavailable = The model { $label } ({ $key }) is unavailable on OpenRouter now (gone or no longer free), so it cannot be made active. The list: /models
 models-sync-failed = The check against OpenRouter failed ({ $reason }): nothing was changed.
@@ -45,3 +48,13 @@ model-add-usage = Usage: /model_add <key> — the key of a free model from /mode
 model-add-not-listed = { $key } is not among OpenRouter's free models. Nothing was added.
 model-add-exists = The model { $key } is in the registry already (id { $id }).
 model-added = The model { $label } ({ $key }) was added, id { $id }. To make it active: /model { $id }
+
+mymodel-usage = Usage: /mymodel — your model; /mymodel <id> — answer your questions with model <id> (the list with ids: /models); /mymodel reset — back to the bot's default.
+mymodel-none = You have no model of your own: your questions go to the bot's default, ★ { $label } ({ $key }).
+mymodel-own = Your model: 👤 { $label } ({ $key }), id { $id }. The bot's default: ★ { $defaultLabel } ({ $defaultKey }).
+mymodel-own-unavailable = Your model 👤 { $label } ({ $key }), id { $id }, is unavailable on OpenRouter now: your questions go to the bot's default, ★ { $defaultLabel } ({ $defaultKey }). Choose another: /mymodel <id>
+mymodel-no-default = The bot has no default model now.
+mymodel-set = Done: your questions go to 👤 { $label } ({ $key }) now, in every chat. Back to the bot's default: /mymodel reset
+mymodel-reset = Done: your questions go to the bot's default model again.
+mymodel-unavailable = The model { $label } ({ $key }) is unavailable on OpenRouter now (gone or no longer free), so it cannot be your model. Nothing was changed. The list: /models
+mymodel-gone = ⚠️ Your model { $label } ({ $key }) is unavailable on OpenRouter now: your questions go to the bot's default model until you choose another (/mymodel <id>) or it is back.

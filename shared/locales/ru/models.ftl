@@ -3,8 +3,8 @@
 
 usage-model = Использование: /model — активная модель; /model <id> — сделать модель активной. Список: /models
 
-models-header = Модели (★ — активная):
-models-footer = Сменить модель: /model <id>
+models-header = Модели (★ — модель бота по умолчанию, активная; 👤 — ваша собственная, для ваших вопросов):
+models-footer = Своя модель: /mymodel <id> (вернуться к модели по умолчанию: /mymodel reset). Модель по умолчанию (администраторы): /model <id>
 active-model = Активная модель: ★ { $label } ({ $key }), id { $id }.
     Сменить: /model <id>, список: /models
 model-switched = Готово. Активная модель: ★ { $label } ({ $key }).
@@ -25,6 +25,9 @@ model-line = { $active ->
     }{ $available ->
         [no] {" "}(недоступна)
        *[yes] {""}
+    }{ $own ->
+        [yes] {" "}👤
+       *[no] {""}
     }
 model-unavailable = Модель { $label } ({ $key }) сейчас недоступна в OpenRouter (нет или больше не бесплатная) — её нельзя сделать активной. Список: /models
 models-sync-failed = Сверка с OpenRouter не удалась ({ $reason }): ничего не изменено.
@@ -45,3 +48,13 @@ model-add-usage = Использование: /model_add <key> — ключ бе
 model-add-not-listed = Модели { $key } нет среди бесплатных моделей OpenRouter. Ничего не добавлено.
 model-add-exists = Модель { $key } уже есть в реестре (id { $id }).
 model-added = Модель { $label } ({ $key }) добавлена, id { $id }. Сделать активной: /model { $id }
+
+mymodel-usage = Использование: /mymodel — ваша модель; /mymodel <id> — отвечать на ваши вопросы моделью <id> (список с id: /models); /mymodel reset — вернуться к модели бота по умолчанию.
+mymodel-none = Своей модели у вас нет: ваши вопросы идут к модели бота по умолчанию, ★ { $label } ({ $key }).
+mymodel-own = Ваша модель: 👤 { $label } ({ $key }), id { $id }. Модель бота по умолчанию: ★ { $defaultLabel } ({ $defaultKey }).
+mymodel-own-unavailable = Ваша модель 👤 { $label } ({ $key }), id { $id }, сейчас недоступна в OpenRouter: ваши вопросы идут к модели бота по умолчанию, ★ { $defaultLabel } ({ $defaultKey }). Выберите другую: /mymodel <id>
+mymodel-no-default = Модели по умолчанию у бота сейчас нет.
+mymodel-set = Готово: теперь ваши вопросы идут к 👤 { $label } ({ $key }), во всех чатах. Вернуться к модели бота по умолчанию: /mymodel reset
+mymodel-reset = Готово: ваши вопросы снова идут к модели бота по умолчанию.
+mymodel-unavailable = Модель { $label } ({ $key }) сейчас недоступна в OpenRouter (нет или больше не бесплатная) — она не может быть вашей моделью. Ничего не изменено. Список: /models
+mymodel-gone = ⚠️ Ваша модель { $label } ({ $key }) сейчас недоступна в OpenRouter: ваши вопросы идут к модели бота по умолчанию, пока вы не выберете другую (/mymodel <id>) или она не вернётся.

@@ -23,6 +23,14 @@ export interface NoteOrigin {
   link?: string;
 }
 
+/** A chat's own persona text (/persona <text>), in characters as Telegram counts them. */
+export const PERSONA_MAX_LENGTH = 1000;
+/** The personas /persona offers by name (each has a name and a text in every locale: persona-<id>-…). */
+export const PERSONA_PRESETS = ["concise", "teacher", "translator", "editor"] as const;
+export type PersonaPreset = (typeof PERSONA_PRESETS)[number];
+export const isPersonaPreset = (value: string): value is PersonaPreset =>
+  (PERSONA_PRESETS as readonly string[]).includes(value);
+
 export interface NoteView {
   id: string;
   text: string;
@@ -106,6 +114,8 @@ export const COMMANDS = [
   "reset",
   "models",
   "model",
+  "mymodel",
+  "persona",
   "models_sync",
   "model_add",
   "usage",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOCALES } from "../domain/index.js";
+import { LOCALES, PERSONA_MAX_LENGTH } from "../domain/index.js";
 
 /**
  * The ask queue's contract between the gateway (producer) and the LLM workers (consumers), in one
@@ -43,6 +43,8 @@ export const askJobSchema = z.object({
   digest: z.object({ days: z.number().int().positive(), total: z.number().int().min(0) }).optional(),
   /** The model's context length in tokens, from the registry (none: unknown, no trimming beyond the budgets). */
   contextLength: z.number().int().positive().optional(),
+  /** The chat's persona (/persona), in the asker's language: added to the system prompt after the bot's rules. */
+  persona: z.string().min(1).max(PERSONA_MAX_LENGTH).optional(),
 });
 
 export type AskJob = z.infer<typeof askJobSchema>;

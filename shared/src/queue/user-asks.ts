@@ -2,7 +2,8 @@
  * Per-user bookkeeping of asks in Redis, shared by the gateway and the workers: which of a user's
  * asks are pending (for /cancel and for priorities), which are running (for the in-flight limit),
  * and which were cancelled. Entries carry an expiry as their score, so a crashed process cannot
- * leave a user blocked for good. Each call is one round trip.
+ * leave a user blocked for good. Each call is one round trip (an ask's finish also records what its
+ * chat is to show, see `finish`).
  */
 import type { Redis } from "ioredis";
 import { askKeys } from "./ask-job.js";
@@ -47,21 +48,35 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
 redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
-if redis.call('ZCARD', KEYS[2]) > tonumber(ARGV[4]) then
+local count = redis.call('ZCARD', KEYS[2])
+if count > tonumber(ARGV[4]) then
   redis.call('ZREM', KEYS[2], ARGV[3])
   return 'busy'
 end
-local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[2], last[2])
+-- The set alone is ours: it lives as long as our lease. Else only a later end than its own is taken
+-- (GT); a set without an expiry (none is ever left so) gets ours.
+local ends = tonumber(ARGV[1]) + tonumber(ARGV[2])
+if count == 1 or (redis.call('PEXPIREAT', KEYS[2], ends, 'GT') == 0 and redis.call('PTTL', KEYS[2]) == -1) then
+  redis.call('PEXPIREAT', KEYS[2], ends)
+end
 return 'running'`,
   },
-  /** KEYS: running, pending, cancelled flag. ARGV: jobId. Returns 1 when the ask was cancelled. */
+  /**
+   * KEYS: running, pending, cancelled flag, and the job's hash (BullMQ's) or nothing. ARGV: jobId, and
+   * the progress to record (JSON) or nothing. Returns 1 when the ask was cancelled (nothing recorded),
+   * -1 when the job to record on is gone, else 0 (the progress recorded, as BullMQ's updateProgress
+   * does without its event, which nothing here listens to).
+   */
   askFinish: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-return redis.call('EXISTS', KEYS[3])`,
+if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
+if ARGV[2] == '' then return 0 end
+if redis.call('EXISTS', KEYS[4]) == 0 then return -1 end
+redis.call('HSET', KEYS[4], 'progress', ARGV[2])
+return 0`,
   },
 } as const;
 
@@ -137,16 +152,24 @@ export function userAsks(redis: Redis, prefix: string) {
 
     /**
      * The job is done (answered, failed for good or cancelled): it no longer counts for its user.
-     * Resolves with whether the user had cancelled it meanwhile.
+     * Resolves with whether the user had cancelled it meanwhile. With `record`, and unless it was
+     * cancelled, also records the progress on the job (its hash, `record.jobKey`) in the same round
+     * trip: what the chat is to show is fixed before it is sent, as with BullMQ's updateProgress.
      */
-    async finish(userId: number, jobId: string): Promise<{ cancelled: boolean }> {
-      const flag = await scripts.askFinish(
-        keys.running(userId),
-        keys.pending(userId),
-        keys.cancelled(jobId),
-        jobId,
+    async finish(userId: number, jobId: string, record?: ProgressRecord): Promise<{ cancelled: boolean }> {
+      const flag = Number(
+        await scripts.askFinish(
+          keys.running(userId),
+          keys.pending(userId),
+          keys.cancelled(jobId),
+          // Not touched without a record.
+          record?.jobKey ?? keys.cancelled(jobId),
+          jobId,
+          record === undefined ? "" : JSON.stringify(record.progress),
+        ),
       );
-      return { cancelled: Number(flag) === 1 };
+      if (flag < 0) throw new Error(`job ${jobId} is gone: its progress could not be recorded`);
+      return { cancelled: flag === 1 };
     },
 
     async markCancelled(jobId: string): Promise<void> {
@@ -157,6 +180,12 @@ export function userAsks(redis: Redis, prefix: string) {
         .exec();
     },
   };
+}
+
+/** Progress to record on a job as it finishes: its BullMQ hash (`${queue.qualifiedName}:${id}`) and the value. */
+export interface ProgressRecord {
+  jobKey: string;
+  progress: unknown;
 }
 
 export type UserAsks = ReturnType<typeof userAsks>;

@@ -11,6 +11,7 @@ import { captureTexts } from "./capture.js";
 import { generalTexts } from "./general.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
+import { personaTexts } from "./persona.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
@@ -53,6 +54,7 @@ function createTexts(t: Translate) {
     ...usageTexts(t),
     ...askTexts(t),
     ...captureTexts(t),
+    ...personaTexts(t),
   };
 }
 

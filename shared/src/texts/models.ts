@@ -4,9 +4,11 @@ import { echo, id, type Translate } from "./translate.js";
 
 export const modelsTexts = (t: Translate) => ({
   modelsHeader: t("models-header"),
-  modelLine: (m: ModelView) =>
+  /** One model of /models; `own`: the reader's own model (/mymodel). */
+  modelLine: (m: ModelView, own = false) =>
     t("model-line", {
       active: m.active ? "yes" : "no",
+      own: own ? "yes" : "no",
       id: id(m.id),
       label: m.label,
       key: m.key,
@@ -55,6 +57,28 @@ export const modelsTexts = (t: Translate) => ({
     exists: (key: string, modelId: number) => t("model-add-exists", { key, id: id(modelId) }),
     added: (m: { id: number; key: string; label: string }) =>
       t("model-added", { label: m.label, key: m.key, id: id(m.id) }),
+  },
+  /** /mymodel: the sender's own model. */
+  ownModel: {
+    usage: t("mymodel-usage"),
+    /** No model of their own; `fallback`: the default (none: the bot has none). */
+    none: (fallback: ModelView | undefined) =>
+      fallback ? t("mymodel-none", { label: fallback.label, key: fallback.key }) : t("mymodel-no-default"),
+    shown: (own: ModelView, fallback: ModelView | undefined) => {
+      const args = {
+        label: own.label,
+        key: own.key,
+        id: id(own.id),
+        defaultLabel: fallback?.label ?? "—",
+        defaultKey: fallback?.key ?? "—",
+      };
+      return own.available ? t("mymodel-own", args) : t("mymodel-own-unavailable", args);
+    },
+    set: (m: ModelView) => t("mymodel-set", { label: m.label, key: m.key }),
+    reset: t("mymodel-reset"),
+    unavailable: (m: ModelView) => t("mymodel-unavailable", { label: m.label, key: m.key }),
+    /** Told once when an ask finds the user's own model unavailable. */
+    gone: (m: ModelView) => t("mymodel-gone", { label: m.label, key: m.key }),
   },
   registry: {
     /** To the admins: the active model went from OpenRouter's free list. */

@@ -5,6 +5,7 @@ import {
   NOTE_MAX_LENGTH,
   type NoteOrigin,
   type NoteView,
+  PERSONA_MAX_LENGTH,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
 } from "../domain/index.js";
@@ -47,4 +48,5 @@ export const limits = {
   listMax: id(NOTE_LIST_MAX),
   statsDefault: id(STATS_DAYS_DEFAULT),
   statsMax: id(STATS_DAYS_MAX),
+  personaMax: id(PERSONA_MAX_LENGTH),
 };

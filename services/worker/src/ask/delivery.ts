@@ -146,8 +146,6 @@ export function createDelivery(deps: DeliveryDeps) {
       messageIds: number[],
     ): Promise<Delivered> {
       const texts = localizer.of(ask.locale);
-      if ((await userAsks.finish(ask.userId, job.id as string)).cancelled)
-        return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
       // A text that is not whole says so where it ends: shown, stored on the job and remembered that way.
       const note = answer.interrupted === undefined ? answer.cut : texts.ask.interrupted(answer.interrupted);
       const content = note === undefined ? answer.content : `${answer.content.trimEnd()}\n\n${note}`;
@@ -164,7 +162,7 @@ export function createDelivery(deps: DeliveryDeps) {
       // A complete answer to a question (with memory or from notes) may be saved as a note; a digest,
       // made of the notes themselves, and a broken-off or cut answer may not.
       const savable = note === undefined && ask.kind !== "digest";
-      return deliver(job, ask, {
+      const progress: AskProgress = {
         parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
         messageIds,
         sent: 0,
@@ -177,7 +175,13 @@ export function createDelivery(deps: DeliveryDeps) {
         ...(answer.interrupted === undefined
           ? { outcome: "ok" as const }
           : { outcome: "error" as const, failure: "interrupted" }),
-      });
+      };
+      // No longer pending and the progress recorded, in one round trip; a /cancel that came first wins.
+      const jobKey = `${job.queueQualifiedName}:${job.id}`;
+      if ((await userAsks.finish(ask.userId, job.id as string, { jobKey, progress })).cancelled)
+        return end(job, ask, texts.ask.cancelled, messageIds, { outcome: "cancelled" });
+      job.progress = progress; // as BullMQ's updateProgress leaves it
+      return resume(job, ask, progress);
     },
 
     /** A status line in the placeholder while the ask goes on (queued, retrying); failures are not fatal. */

@@ -7,7 +7,8 @@ import type { ChatMessage } from "../openrouter/index.js";
  * What an ask sends to the model, by kind, fitted to the model's context length. "ask": the system
  * prompt, the chat's memory and the question. "notes": a prompt to answer only from the notes given,
  * the notes with their ids and dates, and the question — no memory. "digest": a prompt to summarise
- * the notes given, and the notes — no memory.
+ * the notes given, and the notes — no memory. The chat's persona, when it has one, follows the bot's
+ * rules in the system prompt of every kind.
  *
  * The fit is an estimate, since each model has its own tokenizer: a message costs
  * ceil(characters / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS tokens (3 characters a token is
@@ -20,7 +21,7 @@ export function buildPrompt(texts: Texts, ask: AskJob, memory: readonly Turn[]):
   const t = texts.ask;
 
   if (ask.kind === "ask") {
-    const system: ChatMessage = { role: "system", content: t.systemPrompt };
+    const system = systemMessage(texts, t.systemPrompt, ask.persona);
     const question: ChatMessage = { role: "user", content: ask.question };
     let history = [...memory];
     const messages = () => [system, ...history, question];
@@ -29,10 +30,11 @@ export function buildPrompt(texts: Texts, ask: AskJob, memory: readonly Turn[]):
     return { messages: messages(), notesSent: 0 };
   }
 
-  const system: ChatMessage = {
-    role: "system",
-    content: ask.kind === "notes" ? t.notesSystemPrompt : t.digestSystemPrompt,
-  };
+  const system = systemMessage(
+    texts,
+    ask.kind === "notes" ? t.notesSystemPrompt : t.digestSystemPrompt,
+    ask.persona,
+  );
   const request = (notes: AskJob["notes"]): ChatMessage => {
     const listed = notes.map(noteLine).join("\n");
     return {
@@ -54,6 +56,14 @@ export function buildPrompt(texts: Texts, ask: AskJob, memory: readonly Turn[]):
     notes = notes.slice(0, Math.max(0, notes.length - Math.max(1, Math.floor(excess / perNote))));
   }
   return { messages: [system, request(notes)], notesSent: notes.length };
+}
+
+/** The bot's rules for a kind of ask, and the chat's persona after them: added to the rules, never replacing them. */
+function systemMessage(texts: Texts, rules: string, persona: string | undefined): ChatMessage {
+  return {
+    role: "system",
+    content: persona === undefined ? rules : `${rules}\n\n${texts.persona.instructions(persona)}`,
+  };
 }
 
 /** Characters per token in the estimate (see buildPrompt). */

@@ -2,17 +2,22 @@ import type { ModelView, NoteView } from "@notesbot/shared/domain";
 import { type AskProducer, type NewAskJob, QueueUnavailableError } from "@notesbot/shared/queue";
 import type { BotContext } from "../../context.js";
 import type { ModelsRepository } from "../models/repository.js";
+import type { OwnModelRepository } from "../own-model/repository.js";
+import { type Persona, type PersonaRepository, personaPrompt } from "../persona/repository.js";
 
 /**
- * The submit protocol of an ask, apart from the commands that ask (composer.ts): the model's route,
- * admission against the per-user limit, the placeholder (sent once per update, reused when the update
- * is handled again), the job whose id comes from the update, and the compensation when the queue
+ * The submit protocol of an ask, apart from the commands that ask (composer.ts): the model's route
+ * (the one asked for, else the sender's own, else the bot's default), the chat's persona, admission
+ * against the per-user limit, the placeholder (sent once per update, reused when the update is handled
+ * again), the job whose id comes from the update, and the compensation when the queue
  * fails between them (the ask withdrawn, no "⏳" left waiting).
  */
 
 export interface SubmitDeps {
   queue: AskProducer;
   models: ModelsRepository;
+  ownModels: OwnModelRepository;
+  personas: PersonaRepository;
   /** Shown in the "too many asks" reply. */
   perUserPerMinute: number;
   /** Counts jobs added (ask_jobs_enqueued_total). */
@@ -26,7 +31,31 @@ export async function replyUnavailable(ctx: BotContext, error: unknown): Promise
 }
 
 export function createSubmit(deps: SubmitDeps) {
-  const { queue, models } = deps;
+  const { queue, models, ownModels } = deps;
+
+  /**
+   * Where the ask goes: the model asked for (/retry <id>), else the sender's own model while it is
+   * available (the default and its fallbacks after it), else the default. The sender is told once that
+   * their own model became unavailable (again after it was back).
+   */
+  const routeOf = async (ctx: AskContext, userId: number, ask: Submission) => {
+    if (ask.model) return models.route(ask.model);
+    const own = await ownModels.of(userId);
+    if (own === undefined) return models.route();
+    if (own.model.available) {
+      if (own.told) await ownModels.availableAgain(userId, own.model.id);
+      return models.routeOwn(own.model);
+    }
+    const route = await models.route();
+    if (
+      route.ok &&
+      !own.told &&
+      (await ctx.once("own-model-told", (tx) => ownModels.tellUnavailableOnce(userId, own.model.id, tx)))
+    ) {
+      await ctx.reply(ctx.texts.ownModel.gone(own.model));
+    }
+    return route;
+  };
 
   /**
    * Puts one ask on the queue for this update: a placeholder at once (sent once per update, reused when
@@ -35,8 +64,9 @@ export function createSubmit(deps: SubmitDeps) {
   const submit = async (ctx: AskContext, ask: Submission) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return;
-    // The model asked for (or the active one), or the first available fallback when it is unavailable.
-    const route = await models.route(ask.model);
+    // The model asked for (or the sender's own, or the default), or the first available fallback when
+    // it is unavailable.
+    const [route, persona] = await Promise.all([routeOf(ctx, userId, ask), deps.personas.of(ctx.chat.id)]);
     if (!route.ok) {
       return void (await ctx.reply(
         route.reason === "no_active" ? ctx.texts.noActiveModel : ctx.texts.noAvailableModel(route.model),
@@ -56,7 +86,7 @@ export function createSubmit(deps: SubmitDeps) {
     if (placeholder === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
 
     try {
-      await queue.enqueue(updateId, jobOf(ctx, userId, ask, route, placeholder));
+      await queue.enqueue(updateId, jobOf(ctx, userId, ask, route, placeholder, persona));
       deps.enqueued.inc();
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
@@ -112,6 +142,7 @@ function jobOf(
   ask: Submission,
   route: Route,
   placeholder: Placeholder,
+  persona: Persona | undefined,
 ): NewAskJob {
   return {
     chatId: ctx.chat.id,
@@ -135,6 +166,7 @@ function jobOf(
       createdAt: n.createdAt.toISOString(),
     })),
     ...(ask.digest ? { digest: ask.digest } : {}),
+    ...(persona ? { persona: personaPrompt(ctx.texts, persona) } : {}),
   };
 }
 
@@ -151,7 +183,7 @@ export interface Submission {
   kind?: "ask" | "notes" | "digest";
   notes?: readonly NoteView[];
   digest?: { days: number; total: number };
-  /** Another model than the active one (/retry <id>). */
+  /** Another model than the sender's own or the default (/retry <id>). */
   model?: ModelView;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The model registry's commands: `/models` (the list, with context lengths and unavailable models
- * marked), `/model [id]` (show or switch), and for admins `/models_sync` (compare the registry with
- * OpenRouter's list now) and `/model_add <key>` (add a free model of that list).
+ * marked, the default ★ and the sender's own 👤), `/model [id]` (show or switch), and for admins
+ * `/models_sync` (compare the registry with OpenRouter's list now) and `/model_add <key>` (add a free
+ * model of that list).
  */
 
 import type { Db } from "@notesbot/shared/db";
@@ -19,12 +20,15 @@ import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
 import { isAdmin } from "../../middleware/access.js";
 import { parseModelId } from "../arguments.js";
+import type { OwnModelRepository } from "../own-model/repository.js";
 import { replyInParts } from "../reply.js";
 import type { ModelsRepository } from "./repository.js";
 
 interface Deps {
   db: Db;
   models: ModelsRepository;
+  /** The sender's own model, marked in /models. */
+  ownModels: OwnModelRepository;
   /** Who may switch, sync and add models; empty means nobody. */
   adminUserIds: ReadonlySet<number>;
   /** OpenRouter's `GET /models`. */
@@ -74,12 +78,13 @@ export function createModelsComposer(deps: Deps): Composer<BotContext> {
 
   composer.command("models", async (ctx) => {
     if (ctx.match.trim() !== "") return void (await ctx.reply(ctx.texts.noArguments("models")));
-    const list = await models.list();
-    await replyInParts(
-      ctx,
-      [ctx.texts.modelsHeader, ...list.map(ctx.texts.modelLine), "", ctx.texts.modelsFooter],
-      "\n",
-    );
+    const userId = ctx.from?.id;
+    const [list, own] = await Promise.all([
+      models.list(),
+      userId === undefined ? undefined : deps.ownModels.of(userId),
+    ]);
+    const lines = list.map((m) => ctx.texts.modelLine(m, m.id === own?.model.id));
+    await replyInParts(ctx, [ctx.texts.modelsHeader, ...lines, "", ctx.texts.modelsFooter], "\n");
   });
 
   composer.command("model", async (ctx) => {

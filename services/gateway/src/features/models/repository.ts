@@ -58,6 +58,20 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
     };
   };
 
+  /**
+   * Where an ask goes: `model` (default: the active one) when it is available, else the first
+   * available fallback; the other available fallbacks follow it, and the job gets the chosen model's
+   * context length when the registry knows it.
+   */
+  const route = async (model?: ModelView): Promise<AskRoute> => {
+    if (model === undefined && activeRoute !== undefined && Date.now() < activeRoute.until) {
+      return activeRoute.route;
+    }
+    const found = await routeOf(model);
+    if (model === undefined) activeRoute = { until: Date.now() + ACTIVE_ROUTE_MS, route: found };
+    return found;
+  };
+
   return {
     async list(): Promise<ModelView[]> {
       const { rows } = await db.query<ModelView>(`SELECT ${MODEL_COLUMNS} FROM models ORDER BY id`);
@@ -71,18 +85,21 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
 
     active,
 
+    route,
+
     /**
-     * Where an ask goes: `model` (default: the active one) when it is available, else the first
-     * available fallback; the other available fallbacks follow it, and the job gets the chosen model's
-     * context length when the registry knows it.
+     * Where an ask of a user whose own model is `own` (available) goes: to it, then to where an ask to
+     * the default would go (the active model or its first available fallback, and the others after it).
      */
-    async route(model?: ModelView): Promise<AskRoute> {
-      if (model === undefined && activeRoute !== undefined && Date.now() < activeRoute.until) {
-        return activeRoute.route;
-      }
-      const route = await routeOf(model);
-      if (model === undefined) activeRoute = { until: Date.now() + ACTIVE_ROUTE_MS, route };
-      return route;
+    async routeOwn(own: ModelView): Promise<AskRoute> {
+      const standard = await route();
+      const after = standard.ok ? [standard.modelKey, ...standard.fallbackModelKeys] : [];
+      return {
+        ok: true,
+        modelKey: own.key,
+        fallbackModelKeys: after.filter((key) => key !== own.key),
+        contextLength: own.contextLength ?? undefined,
+      };
     },
 
     /** Forgets the cached route to the active model: call once a switch or a sync is committed. */

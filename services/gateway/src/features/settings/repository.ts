@@ -12,16 +12,18 @@ const LOCALE_CACHE_MAX = 10_000;
 
 export function createSettingsRepository(db: Db, now = () => Date.now()) {
   const cache = new Map<number, { locale: Locale | null; at: number }>();
-  const remember = (userId: number, locale: Locale | null) => {
+  const remember = (userId: number, locale: Locale | null, at = now()) => {
     if (cache.size >= LOCALE_CACHE_MAX) cache.delete(cache.keys().next().value as number);
-    cache.set(userId, { locale, at: now() });
+    cache.set(userId, { locale, at });
   };
+  const fresh = (entry: { at: number } | undefined) =>
+    entry !== undefined && now() - entry.at < LOCALE_CACHE_MS;
 
   return {
     /** The language the user chose, or null when they chose none. */
     async locale(userId: number): Promise<Locale | null> {
       const cached = cache.get(userId);
-      if (cached && now() - cached.at < LOCALE_CACHE_MS) return cached.locale;
+      if (cached !== undefined && fresh(cached)) return cached.locale;
       const { rows } = await db.query<{ locale: Locale | null }>(
         "SELECT locale FROM user_settings WHERE user_id = $1",
         [userId],
@@ -29,6 +31,15 @@ export function createSettingsRepository(db: Db, now = () => Date.now()) {
       const locale = rows[0]?.locale ?? null;
       remember(userId, locale);
       return locale;
+    },
+
+    /**
+     * Takes the user's language as read elsewhere at `readAt` (with the record of their update), so
+     * that handling it reads nothing. Only where the cache holds nothing current: what it holds may be
+     * newer (a /lang stored while that read ran, cached before its transaction committed).
+     */
+    prime(userId: number, locale: Locale | null, readAt: number): void {
+      if (!fresh(cache.get(userId))) remember(userId, locale, readAt);
     },
 
     /** Stores the user's language (`db` may be the transaction of the update's effect). */
