@@ -8,9 +8,12 @@ import type { Update } from "grammy/types";
 import pg from "pg";
 import { inject } from "vitest";
 import { createBot } from "../../services/gateway/src/bot.js";
+import { createAlbumFlusher } from "../../services/gateway/src/features/capture/albums.js";
+import { createNotesRepository } from "../../services/gateway/src/features/notes/repository.js";
 import { createSettingsRepository } from "../../services/gateway/src/features/settings/repository.js";
 import { createDispatcher } from "../../services/gateway/src/intake/dispatcher.js";
 import { createEffects } from "../../services/gateway/src/intake/effects.js";
+import { isFleeting } from "../../services/gateway/src/intake/fleeting.js";
 import { createInbox, type Inbox } from "../../services/gateway/src/intake/inbox.js";
 import { createLanes } from "../../services/gateway/src/intake/lanes.js";
 import { INTAKE } from "../../services/gateway/src/intake/limits.js";
@@ -102,6 +105,9 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     orderAcrossGateways: false,
   });
   await bot.init();
+  // No timer: a test makes the notes of the albums received so far with `albums.flush()`.
+  const notes = createNotesRepository(db);
+  const albums = createAlbumFlusher({ db, notes, api: bot.api, localizer, logger, quietMs: 0 });
 
   return {
     telegram,
@@ -111,8 +117,17 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     queuePrefix: config.redis.queuePrefix,
     /** Every line the gateway logged so far (JSON). */
     logs: () => lines.join(""),
-    /** Records `update` (as polling does) and handles it; resolves once it is marked handled. */
+    /** The album flusher (albums.ts), with no quiet period. */
+    albums,
+    /**
+     * Records `update` (as polling does) and handles it; resolves once it is marked handled. An inline
+     * query is handled without being recorded, as polling does.
+     */
     async receive(update: Update): Promise<void> {
+      if (isFleeting(update)) {
+        await dispatcher.dispatch(update, { again: false, fleeting: true });
+        return dispatcher.idle();
+      }
       const fresh = await inbox.record([update]);
       if (fresh.has(update.update_id)) await dispatcher.dispatch(update, { results: {}, again: false });
       await dispatcher.idle();

@@ -52,7 +52,13 @@ function everyText(texts: Texts): string[] {
     bot: [{ asksToday: 1, tokensToday: 19, asks: 3, tokens: 57 }],
     key: [{ isFreeTier: true, limit: null, limitRemaining: 2.5, usageDaily: 0 }],
     freeLeft: [47, 50],
-    start: ["Ann"],
+    start: ["Ann", "NotesBot"],
+    help: ["NotesBot"],
+    saved: ["7", "Channel", 2, true],
+    albumSaved: ["7", "Channel", 3, 1, true],
+    nothing: ["q"],
+    imported: [3, 2],
+    malformed: [{ problem: "too-long", item: 2, length: 3500 }],
     findHeader: ["q", 5, 12],
     statsHeader: [3, 12],
     retrying: ["503", 2, 4],
@@ -142,7 +148,7 @@ describe("texts in two languages", () => {
       const listed =
         localizer
           .of(locale)
-          .help()
+          .help("NotesBot")
           // The list, up to the footer after it.
           .split("\n\n")[0]
           ?.split("\n")

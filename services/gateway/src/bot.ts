@@ -14,12 +14,15 @@ import { Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
+import { createCaptureComposer } from "./features/capture/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
 import { createMigrationComposer } from "./features/groups/migration.js";
+import { createInlineComposer } from "./features/inline/composer.js";
 import { createMediaRoute } from "./features/media/route.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
+import { createFileDownloader } from "./features/notes/download.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { createNotesRetrieval } from "./features/notes/retrieval.js";
 import { createOwnModelComposer } from "./features/own-model/composer.js";
@@ -98,12 +101,16 @@ export function createBot({
   // Before the sender's language is known, failures are told in Russian, the bot's first language.
   const fallbackTexts = localizer.of("ru");
   const features = bot.errorBoundary(createErrorHandler(logger, fallbackTexts));
+  const notes = createNotesRepository(db);
+  // First: a forward is a note, even one that reads like a command or a question.
+  features.use(createCaptureComposer({ notes }));
+  features.use(createInlineComposer({ notes }));
   features.use(createGeneralComposer());
   features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
   const ownModels = createOwnModelRepository(db);
-  const notes = createNotesRepository(db);
-  features.use(createNotesComposer({ notes }));
+  const files = createFileDownloader({ api: bot.api, ...config.telegram });
+  features.use(createNotesComposer({ notes, files, logger }));
   const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
   const apiKey = config.openrouter.apiKey;
   features.use(

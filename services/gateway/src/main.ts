@@ -15,6 +15,8 @@ import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { registerCommandMenus } from "./commands.js";
+import { createAlbumFlusher } from "./features/capture/albums.js";
+import { createNotesRepository } from "./features/notes/repository.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
@@ -103,6 +105,8 @@ const dispatcher = createDispatcher({
   onRefused: createRefusalNotice(bot.api, localizer, logger, INTAKE.maxWaitingPerChat),
   orderAcrossGateways: config.webhook !== undefined,
 });
+// Forwarded albums gathered in PostgreSQL become notes here, in every gateway (albums.ts).
+const albums = createAlbumFlusher({ db, notes: createNotesRepository(db), api: bot.api, localizer, logger });
 const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.gateway,
@@ -127,6 +131,7 @@ if (config.webhook) {
   await sweeper.start({ takeOverLive: true });
   stopIntake = startPolling(intake).stop;
 }
+albums.start();
 logger.info(
   { username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" },
   "gateway started",
@@ -137,6 +142,7 @@ onShutdownSignal(
   async () => {
     await stopIntake();
     await sweeper.stop();
+    await albums.stop();
     await dispatcher.idle();
     await metricsServer.close();
     await askQueue.close();

@@ -25,6 +25,20 @@ export type ReminderChoice = (typeof REMINDER_CHOICES)[number];
 export const REMINDER_TOMORROW_HOUR = 9;
 /** The time zone of a user who set none with /tz. */
 export const DEFAULT_TIME_ZONE = "UTC";
+
+/** `/note_import`: the largest file read (Telegram lets bots download up to 20 MB), and notes per file. */
+export const IMPORT_MAX_BYTES = 1_000_000;
+export const IMPORT_MAX_NOTES = 1000;
+/** Notes an inline query answers with per page (Telegram takes at most 50). */
+export const INLINE_RESULTS = 20;
+
+/** Where a forwarded note came from: the sender's or chat's name, and a link to a public chat's message. */
+export interface NoteOrigin {
+  kind: "user" | "hidden_user" | "chat" | "channel";
+  name: string;
+  link?: string;
+}
+
 /** A chat's own persona text (/persona <text>), in characters as Telegram counts them. */
 export const PERSONA_MAX_LENGTH = 1000;
 /** The personas /persona offers by name (each has a name and a text in every locale: persona-<id>-…). */
@@ -81,6 +95,10 @@ export interface NoteView {
   id: string;
   text: string;
   createdAt: Date;
+  /** A forward's origin (none for a note written to the bot). */
+  origin?: NoteOrigin | null;
+  /** Telegram file_ids of the note's photos (a forward's), in order. */
+  photos?: readonly string[];
 }
 
 export interface ModelView {
@@ -146,6 +164,7 @@ export const COMMANDS = [
   "note_del",
   "note_count",
   "note_export",
+  "note_import",
   "note_stats",
   "ask",
   "ask_notes",

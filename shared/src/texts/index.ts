@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { I18n } from "@grammyjs/i18n";
 import type { Locale } from "../domain/index.js";
 import { askTexts } from "./ask.js";
+import { captureTexts } from "./capture.js";
 import { generalTexts } from "./general.js";
 import { mediaTexts } from "./media.js";
 import { modelsTexts } from "./models.js";
@@ -16,7 +17,8 @@ import { remindersTexts } from "./reminders.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
-export { formatDateTime } from "./translate.js";
+export type { ImportProblem } from "./capture.js";
+export { formatDateTime, noteMarks, originLine } from "./translate.js";
 
 /** Where the Fluent files are, beside `src/` and `dist/`. */
 export const LOCALES_DIRECTORY = fileURLToPath(new URL("../../locales", import.meta.url));
@@ -54,6 +56,7 @@ function createTexts(t: Translate) {
     ...usageTexts(t),
     ...askTexts(t),
     ...remindersTexts(t),
+    ...captureTexts(t),
     ...personaTexts(t),
     ...mediaTexts(t),
   };

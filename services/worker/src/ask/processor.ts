@@ -336,7 +336,7 @@ async function savedAsNote(
   const text = noteText(transcript);
   let noteId: string;
   try {
-    noteId = await deps.saveNote({ userId: ask.userId, chatId: ask.chatId, origin: jobId, text });
+    noteId = await deps.saveNote({ userId: ask.userId, chatId: ask.chatId, savedFrom: jobId, text });
   } catch (error) {
     deps.logger.warn({ jobId, code: (error as { code?: string }).code }, "transcript not saved yet");
     await deps.userAsks.stopRunning(ask.userId, jobId);
@@ -489,7 +489,7 @@ export interface AskProcessorDeps {
   /** A photo's, voice's or document's download and content parts (media.ts). */
   mediaInput: MediaStage;
   /** Stores a note once per origin (a voice message's transcript, `/note_add`ed): its id. */
-  saveNote: (note: { userId: number; chatId: number; origin: string; text: string }) => Promise<string>;
+  saveNote: (note: { userId: number; chatId: number; savedFrom: string; text: string }) => Promise<string>;
   userAsks: UserAsks;
   /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */
   requests: RequestLimit;

@@ -1,4 +1,5 @@
 import {
+  IMPORT_MAX_BYTES,
   NOTE_FIND_MAX,
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
@@ -6,9 +7,10 @@ import {
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
 } from "@notesbot/shared/domain";
+import type { Logger } from "@notesbot/shared/logging";
 import type { Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
-import type { User } from "grammy/types";
+import type { Document, Message, User } from "grammy/types";
 import type { BotContext } from "../../context.js";
 import {
   characterCount,
@@ -21,19 +23,23 @@ import {
 import { mediaOf } from "../media/classify.js";
 import { noteReminderKeyboard } from "../reminders/keyboards.js";
 import { replyInParts } from "../reply.js";
+import { DownloadError, type FileDownloader } from "./download.js";
 import { exportParts } from "./export.js";
-import { formatStats } from "./format.js";
+import { EXPORT_FORMATS, formatStats } from "./format.js";
+import { importFormatOf, parseImport } from "./import.js";
 import type { NotesRepository } from "./repository.js";
 
 interface Deps {
   notes: NotesRepository;
+  files: FileDownloader;
+  logger: Logger;
 }
 
 /**
  * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.once`): a
  * second handling of the same update replies as the first did and changes nothing.
  */
-export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
+export function createNotesComposer({ notes, files, logger }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   // The sender owns the notes; updates without a sender (channel posts) are not for this feature.
   const fromUsers = composer.filter((ctx): ctx is BotContext & { from: User } => ctx.from !== undefined);
@@ -111,17 +117,52 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
 
   fromUsers.command("note_export", async (ctx) => {
     const userId = ctx.from.id;
-    if (ctx.match.trim() !== "") return void (await ctx.reply(ctx.texts.noArguments("note_export")));
+    const raw = ctx.match.trim().toLowerCase() || "txt";
+    if (!(raw === "txt" || raw === "json" || raw === "md")) {
+      return void (await ctx.reply(ctx.texts.transfer.exportUsage));
+    }
     const total = await notes.count(userId);
     if (total === 0) return void (await ctx.reply(ctx.texts.exportEmpty));
     let part = 0;
-    for await (const file of exportParts(notes, userId)) {
+    for await (const file of exportParts(notes, userId, { format: EXPORT_FORMATS[raw] })) {
       part++;
       await ctx.replyWithDocument(file, {
         caption: part === 1 ? ctx.texts.exportCaption(total) : ctx.texts.exportCaptionPart(part),
       });
     }
   });
+
+  const importFile = async (ctx: BotContext & { from: User; chat: { id: number } }, document?: Document) => {
+    const userId = ctx.from.id;
+    if (document === undefined) return void (await ctx.reply(ctx.texts.transfer.importUsage));
+    const format = importFormatOf(document.file_name, document.mime_type);
+    if (format === undefined) return void (await ctx.reply(ctx.texts.transfer.unknownFormat));
+    if (document.file_size !== undefined && document.file_size > IMPORT_MAX_BYTES) {
+      return void (await ctx.reply(ctx.texts.transfer.tooBig(document.file_size)));
+    }
+    let bytes: Uint8Array | "too-big";
+    try {
+      bytes = await files.download(document.file_id, IMPORT_MAX_BYTES);
+    } catch (error) {
+      if (!(error instanceof DownloadError)) throw error;
+      logger.warn({ userId, reason: error.reason }, "an import's file could not be downloaded");
+      return void (await ctx.reply(ctx.texts.transfer.downloadFailed));
+    }
+    if (bytes === "too-big") return void (await ctx.reply(ctx.texts.transfer.tooBig(IMPORT_MAX_BYTES + 1)));
+    const parsed = parseImport(bytes, format);
+    if (!parsed.ok) return void (await ctx.reply(ctx.texts.transfer.malformed(parsed.problem)));
+    const chatId = ctx.chat.id;
+    // One transaction: every note or none; the same notes sent again are skipped (repository).
+    const added = await ctx.once("import", (tx) => notes.addImported(userId, chatId, parsed.notes, tx));
+    await ctx.reply(ctx.texts.transfer.imported(added, parsed.notes.length - added));
+  };
+  // The file is the document the command replies to, or the one whose caption the command is (grammY's
+  // command() reads only a message's text, so a caption is matched here).
+  fromUsers.command("note_import", (ctx) => importFile(ctx, ctx.msg.reply_to_message?.document));
+  fromUsers
+    .on("message:document")
+    .filter((ctx) => isCaptionCommand(ctx.msg, ctx.me.username, "note_import"))
+    .use((ctx) => importFile(ctx, ctx.msg.document));
 
   fromUsers.command("note_stats", async (ctx) => {
     const userId = ctx.from.id;
@@ -132,4 +173,14 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
   });
 
   return composer;
+}
+
+/** Whether a caption starts with `/<command>` (for no bot in particular, or for this one). */
+function isCaptionCommand(message: Message, username: string, command: string): boolean {
+  const entity = message.caption_entities?.find((e) => e.type === "bot_command" && e.offset === 0);
+  if (entity === undefined) return false;
+  const [name, bot] = (message.caption ?? "").slice(1, entity.length).split("@");
+  return (
+    name?.toLowerCase() === command && (bot === undefined || bot.toLowerCase() === username.toLowerCase())
+  );
 }
