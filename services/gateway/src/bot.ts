@@ -7,6 +7,7 @@ import { COMMANDS } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import { countFloodGiveUps, countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
 import type { AskProducer, ReminderScheduler } from "@notesbot/shared/queue";
+import { createFileDownload } from "@notesbot/shared/telegram";
 import type { TelegramBudget } from "@notesbot/shared/telegram-budget";
 import type { Localizer } from "@notesbot/shared/texts";
 import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
@@ -22,7 +23,6 @@ import { createMediaRoute } from "./features/media/route.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
-import { createFileDownloader } from "./features/notes/download.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { createNotesRetrieval } from "./features/notes/retrieval.js";
 import { createOwnModelComposer } from "./features/own-model/composer.js";
@@ -109,8 +109,8 @@ export function createBot({
   features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
   const ownModels = createOwnModelRepository(db);
-  const files = createFileDownloader({ api: bot.api, ...config.telegram });
-  features.use(createNotesComposer({ notes, files, logger }));
+  const download = createFileDownload({ api: bot.api, ...config.telegram });
+  features.use(createNotesComposer({ notes, download, logger }));
   const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
   const apiKey = config.openrouter.apiKey;
   features.use(

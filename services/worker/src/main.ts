@@ -8,6 +8,7 @@ import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@n
 import { addNoteOnce } from "@notesbot/shared/notes";
 import { askKeys, createProducerConnection, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { countUnavailableModels } from "@notesbot/shared/registry";
+import { createFileDownload } from "@notesbot/shared/telegram";
 import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createUsageStore } from "@notesbot/shared/usage";
@@ -22,7 +23,6 @@ import { createOutcomeReporter } from "./ask/outcome.js";
 import { createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { type ChatMoves, telegramErrorFields } from "./ask/telegram.js";
-import { createFileDownload } from "./ask/telegram-file.js";
 import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
 import { createAdminNotice } from "./maintenance/admins.js";

@@ -1,3 +1,4 @@
+export { createFileDownload, type Download, type FileDownload, type FileSource } from "./file-download.js";
 export { escapeHtml, htmlToPlainText } from "./html.js";
 export { markdownToTelegramHtml } from "./markdown.js";
 export {

@@ -1,6 +1,6 @@
 /**
  * The media stage of an ask about a photo, voice message or document: downloads the file from
- * Telegram (telegram-file.ts) within the ask's deadline and its kind's MEDIA_MAX_BYTES, and turns it
+ * Telegram (shared/src/telegram/file-download.ts) within the ask's deadline and its kind's MEDIA_MAX_BYTES, and turns it
  * into what the request carries (media-parts.ts): an image, audio or PDF content part, or a text file
  * read into the question, which must fit the model's context. A file that cannot be used is a failure
  * of kind "media" and nothing is sent to a model. The file's bytes and name are never logged.
@@ -8,13 +8,13 @@
 import { MEDIA_MAX_BYTES } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import type { AskJob } from "@notesbot/shared/queue";
+import type { FileDownload } from "@notesbot/shared/telegram";
 import type { Texts } from "@notesbot/shared/texts";
 import type { ContentPart } from "../openrouter/index.js";
 import type { AskFailure } from "./failure.js";
 import { audioPart, imagePart, pdfPart, textFileQuestion, textOf } from "./media-parts.js";
 import { estimateTokens, inputBudget } from "./prompt.js";
 import { type StopReason, stopAfter, stopReason } from "./stop.js";
-import type { FileDownload } from "./telegram-file.js";
 
 /** The most a download may take, within the ask's deadline. */
 export const DOWNLOAD_TIMEOUT_MS = 60_000;

@@ -8,6 +8,7 @@ import {
   STATS_DAYS_MAX,
 } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
+import type { FileDownload } from "@notesbot/shared/telegram";
 import type { Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
 import type { Document, Message, User } from "grammy/types";
@@ -23,15 +24,18 @@ import {
 import { mediaOf } from "../media/classify.js";
 import { noteReminderKeyboard } from "../reminders/keyboards.js";
 import { replyInParts } from "../reply.js";
-import { DownloadError, type FileDownloader } from "./download.js";
 import { exportParts } from "./export.js";
 import { EXPORT_FORMATS, formatStats } from "./format.js";
 import { importFormatOf, parseImport } from "./import.js";
 import type { NotesRepository } from "./repository.js";
 
+/** How long an import's file may take to download. */
+const IMPORT_DOWNLOAD_MS = 30_000;
+
 interface Deps {
   notes: NotesRepository;
-  files: FileDownloader;
+  /** Telegram files by id (the import's document). */
+  download: FileDownload;
   logger: Logger;
 }
 
@@ -39,7 +43,7 @@ interface Deps {
  * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.once`): a
  * second handling of the same update replies as the first did and changes nothing.
  */
-export function createNotesComposer({ notes, files, logger }: Deps): Composer<BotContext> {
+export function createNotesComposer({ notes, download, logger }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   // The sender owns the notes; updates without a sender (channel posts) are not for this feature.
   const fromUsers = composer.filter((ctx): ctx is BotContext & { from: User } => ctx.from !== undefined);
@@ -140,16 +144,14 @@ export function createNotesComposer({ notes, files, logger }: Deps): Composer<Bo
     if (document.file_size !== undefined && document.file_size > IMPORT_MAX_BYTES) {
       return void (await ctx.reply(ctx.texts.transfer.tooBig(document.file_size)));
     }
-    let bytes: Uint8Array | "too-big";
-    try {
-      bytes = await files.download(document.file_id, IMPORT_MAX_BYTES);
-    } catch (error) {
-      if (!(error instanceof DownloadError)) throw error;
-      logger.warn({ userId, reason: error.reason }, "an import's file could not be downloaded");
+    const file = await download(document.file_id, IMPORT_MAX_BYTES, AbortSignal.timeout(IMPORT_DOWNLOAD_MS));
+    if (!file.ok && file.reason === "too_big")
+      return void (await ctx.reply(ctx.texts.transfer.tooBig(file.size ?? IMPORT_MAX_BYTES + 1)));
+    if (!file.ok) {
+      logger.warn({ userId, reason: file.detail }, "an import's file could not be downloaded");
       return void (await ctx.reply(ctx.texts.transfer.downloadFailed));
     }
-    if (bytes === "too-big") return void (await ctx.reply(ctx.texts.transfer.tooBig(IMPORT_MAX_BYTES + 1)));
-    const parsed = parseImport(bytes, format);
+    const parsed = parseImport(file.bytes, format);
     if (!parsed.ok) return void (await ctx.reply(ctx.texts.transfer.malformed(parsed.problem)));
     const chatId = ctx.chat.id;
     // One transaction: every note or none; the same notes sent again are skipped (repository).
