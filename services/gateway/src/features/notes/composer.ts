@@ -28,7 +28,7 @@ interface Deps {
 }
 
 /**
- * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.once`): a
+ * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.onceStatement`): a
  * second handling of the same update replies as the first did and changes nothing.
  */
 export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
@@ -47,7 +47,7 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
     const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.texts, ctx.match, text.error)));
     const chatId = ctx.chat.id;
-    const noteId = await ctx.once("note", async (tx) => (await notes.add(userId, chatId, text.value, tx)).id);
+    const noteId = String(await ctx.onceStatement("note", notes.add(userId, chatId, text.value)));
     await ctx.reply(ctx.texts.noteAdded(noteId));
   });
 
@@ -83,7 +83,7 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
         text.error === "empty" ? ctx.texts.usage.note_edit : noteTextError(ctx.texts, rawText, text.error),
       ));
     }
-    const edited = await ctx.once("note", (tx) => notes.edit(userId, id.value, text.value, tx));
+    const edited = (await ctx.onceStatement("note", notes.edit(userId, id.value, text.value))) === true;
     await ctx.reply(edited ? ctx.texts.noteEdited(id.value) : ctx.texts.noteNotFound(id.value));
   });
 
@@ -93,7 +93,7 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
     if (rawId === "") return void (await ctx.reply(ctx.texts.usage.note_del));
     const id = parseId(rawId);
     if (!id.ok) return void (await ctx.reply(`${ctx.texts.invalidId(rawId)}\n${ctx.texts.usage.note_del}`));
-    const removed = await ctx.once("note", (tx) => notes.remove(userId, id.value, tx));
+    const removed = (await ctx.onceStatement("note", notes.remove(userId, id.value))) === true;
     await ctx.reply(removed ? ctx.texts.noteDeleted(id.value) : ctx.texts.noteNotFound(id.value));
   });
 

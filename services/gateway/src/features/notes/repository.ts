@@ -1,5 +1,6 @@
 import type { Db, Queryable } from "@notesbot/shared/db";
 import type { NoteView } from "@notesbot/shared/domain";
+import type { OnceStatement } from "../../intake/inbox.js";
 import { likePattern } from "../arguments.js";
 
 export interface DayCount {
@@ -27,18 +28,18 @@ interface NoteRow {
 const toNote = (row: NoteRow): NoteView => ({ id: row.id, text: row.text, createdAt: row.created_at });
 
 /**
- * Every query is scoped by user_id: another user's note behaves exactly like a missing one. Changes run
- * on the transaction they are given (see `ctx.once`).
+ * Every query is scoped by user_id: another user's note behaves exactly like a missing one. Adding,
+ * editing and deleting are statements run once per update (`ctx.onceStatement`); a saved answer runs
+ * on the transaction it is given (`ctx.once`).
  */
 export function createNotesRepository(db: Db) {
   return {
-    async add(userId: number, chatId: number, text: string, tx: Queryable = db): Promise<NoteView> {
-      const { rows } = await tx.query<NoteRow>(
-        "INSERT INTO notes (user_id, chat_id, text) VALUES ($1, $2, $3) RETURNING id, text, created_at",
-        [userId, chatId, text],
-      );
-      return toNote(rows[0] as NoteRow);
-    },
+    /** Adds a note, once per update (see OnceStatement): its outcome is the new note's id. */
+    add: (userId: number, chatId: number, text: string): OnceStatement => ({
+      name: "note-add",
+      text: "INSERT INTO notes (user_id, chat_id, text) SELECT $1, $2, $3 FROM todo RETURNING id::text AS value",
+      values: [userId, chatId, text],
+    }),
 
     /**
      * Stores the note saved from the answer of ask `jobId`, once: saving it again returns the same note's
@@ -89,18 +90,20 @@ export function createNotesRepository(db: Db) {
       return { notes: rows.map(toNote), total: Number(rows[0]?.total ?? 0) };
     },
 
-    async edit(userId: number, id: string, text: string, tx: Queryable = db): Promise<boolean> {
-      const { rowCount } = await tx.query(
-        "UPDATE notes SET text = $3, updated_at = now() WHERE id = $2 AND user_id = $1",
-        [userId, id, text],
-      );
-      return rowCount === 1;
-    },
+    /** Changes a note's text, once per update: its outcome is true, or null when there is no such note. */
+    edit: (userId: number, id: string, text: string): OnceStatement => ({
+      name: "note-edit",
+      text: `UPDATE notes SET text = $3, updated_at = now()
+             WHERE id = $2 AND user_id = $1 AND EXISTS (SELECT FROM todo) RETURNING true AS value`,
+      values: [userId, id, text],
+    }),
 
-    async remove(userId: number, id: string, tx: Queryable = db): Promise<boolean> {
-      const { rowCount } = await tx.query("DELETE FROM notes WHERE id = $2 AND user_id = $1", [userId, id]);
-      return rowCount === 1;
-    },
+    /** Deletes a note, once per update: its outcome is true, or null when there is no such note. */
+    remove: (userId: number, id: string): OnceStatement => ({
+      name: "note-remove",
+      text: "DELETE FROM notes WHERE id = $2 AND user_id = $1 AND EXISTS (SELECT FROM todo) RETURNING true AS value",
+      values: [userId, id],
+    }),
 
     async count(userId: number): Promise<number> {
       const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM notes WHERE user_id = $1", [
