@@ -14,6 +14,7 @@ import { Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
+import { createSubmitReads } from "./features/ask/submit-reads.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
 import { createMigrationComposer } from "./features/groups/migration.js";
 import { createModelsComposer } from "./features/models/composer.js";
@@ -130,7 +131,7 @@ export function createBot({
       queue: askQueue,
       models,
       ownModels,
-      personas,
+      reads: createSubmitReads(db),
       notes,
       retrieval: createNotesRetrieval(db),
       settings,
