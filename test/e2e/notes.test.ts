@@ -136,7 +136,7 @@ describe("notes, end to end through the real gateway", () => {
       ["/note_del 1.5", /не номер заметки/],
       [`/note_del ${"x".repeat(5000)}`, /^«x{40}…» — не номер заметки/],
       ["/note_count всё", /без аргументов/],
-      ["/note_export сейчас", /без аргументов/],
+      ["/note_export сейчас", /Использование: \/note_export/],
       ["/note_stats abc", /Использование: \/note_stats/],
       ["/note_stats 0", /Использование: \/note_stats/],
       ["/note_stats 366", /Использование: \/note_stats/],

@@ -6,7 +6,7 @@
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { MAINTENANCE_QUEUE, REGISTRY_SYNC_JOB } from "../../shared/src/queue/index.js";
+import { MAINTENANCE_QUEUE, REGISTRY_SYNC_JOB, REMINDERS_SWEEP_JOB } from "../../shared/src/queue/index.js";
 import { catalogEntry, SEEDED_MODELS } from "../support/fake-openrouter.js";
 import { sample, scrape } from "../support/metrics.js";
 import { Stack } from "../support/stack.js";
@@ -53,14 +53,23 @@ const metric = async (name: string, labels: Record<string, string> = {}) =>
 describe("the daily registry sync", () => {
   it("is scheduled once a day on the maintenance queue", async () => {
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toEqual([
-      expect.objectContaining({
-        key: "registry-sync-daily",
-        name: REGISTRY_SYNC_JOB,
-        pattern: "5 0 * * *",
-        tz: "UTC",
-      }),
-    ]);
+    // Beside it, the reminders sweep (test/e2e/reminders.test.ts).
+    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          key: "registry-sync-daily",
+          name: REGISTRY_SYNC_JOB,
+          pattern: "5 0 * * *",
+          tz: "UTC",
+        }),
+        expect.objectContaining({
+          key: "reminders-sweep-minutely",
+          name: REMINDERS_SWEEP_JOB,
+          every: 60_000,
+        }),
+      ]),
+    );
   });
 
   it("marks a removed active model unavailable and tells each admin in their language", async () => {

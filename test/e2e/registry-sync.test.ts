@@ -5,6 +5,7 @@ import { fetchCatalog, syncRegistry } from "../../shared/src/registry/index.js";
 import { createTestDatabase } from "../support/database.js";
 import {
   catalogEntry,
+  type FakeCatalogModel,
   type FakeOpenRouter,
   SEEDED_MODELS,
   startFakeOpenRouter,
@@ -57,6 +58,31 @@ describe("registry sync", () => {
     expect((await registry()).every((m) => m.available && m.context_length === 131_072)).toBe(true);
   });
 
+  it("stores what each model takes (architecture.input_modalities); a model no longer listed keeps what was known", async () => {
+    const [seeing, hearing, gone] = SEEDED_MODELS as [FakeCatalogModel, FakeCatalogModel, FakeCatalogModel];
+    openrouter.setCatalog({
+      models: [
+        { ...seeing, inputModalities: ["text", "image"] },
+        { ...hearing, inputModalities: ["text", "audio", "file"] },
+        { ...gone, inputModalities: ["image", "text"] },
+        ...SEEDED_MODELS.slice(3),
+      ],
+    });
+    await sync();
+    openrouter.setCatalog({ models: SEEDED_MODELS.filter((m) => m.key !== gone.key) });
+    await sync();
+
+    const { rows } = await db.query<{ key: string; input_modalities: string[] | null }>(
+      "SELECT key, input_modalities FROM models WHERE key = ANY($1) ORDER BY id",
+      [[seeing.key, hearing.key, gone.key]],
+    );
+    expect(rows).toEqual([
+      { key: seeing.key, input_modalities: ["text"] },
+      { key: hearing.key, input_modalities: ["text"] },
+      { key: gone.key, input_modalities: ["image", "text"] },
+    ]);
+  });
+
   it("marks a removed and a no longer free model unavailable, keeps their rows and ids, and lists a new free one", async () => {
     const before = await registry();
     const removed = SEEDED_MODELS[1]?.key as string;
@@ -73,7 +99,13 @@ describe("registry sync", () => {
     const report = await sync();
     expect(report.madeUnavailable.map((m) => m.key)).toEqual([removed, madePaid]);
     expect(report.newFree).toEqual([
-      { key: "acme/new-model:free", name: "Acme New", contextLength: 8_192, free: true },
+      {
+        key: "acme/new-model:free",
+        name: "Acme New",
+        contextLength: 8_192,
+        free: true,
+        inputModalities: ["text"],
+      },
     ]);
     expect(report.activeLost).toBeUndefined();
     expect(report.available).toBe(10);
@@ -157,6 +189,7 @@ describe("registry sync", () => {
       name: "Auto Router",
       contextLength: 2_000_000,
       free: false,
+      inputModalities: ["text"],
     });
     const report = await syncRegistry(db, models);
     expect(report.available).toBe(SEEDED_MODELS.length);

@@ -20,6 +20,7 @@ const COMMANDS = [
   "note_del",
   "note_count",
   "note_export",
+  "note_import",
   "note_stats",
   "models",
   "model",

@@ -255,4 +255,23 @@ describe("intake in webhook mode", () => {
       expect(new Set(confirmedIds(s, user))).toEqual(new Set(own));
     }
   });
+
+  it("an inline query is answered from the POST at once and never recorded in the inbox", async () => {
+    const s = await startWebhookStack();
+    const user = s.telegram.newUser();
+    await s.say(user, "/note_add Рецепт борща");
+    const update = s.telegram.inlineQuery(user, "борщ");
+
+    const answer = await s.telegram.inlineAnswerOf(update);
+
+    expect(answer.results).toMatchObject([{ input_message_content: { message_text: "Рецепт борща" } }]);
+    await s.telegram.until(
+      () => s.telegram.postsOf(update.update_id).length > 0,
+      5_000,
+      () => "the inline query's POST never ended",
+    );
+    expect(s.telegram.postsOf(update.update_id).map((p) => p.status)).toEqual([200]);
+    const { rows } = await s.db.query("SELECT 1 FROM inbox WHERE update_id = $1", [update.update_id]);
+    expect(rows).toEqual([]);
+  });
 });

@@ -14,6 +14,7 @@ import {
   type FakeCatalogModel,
   type ScriptedReply,
 } from "./openrouter/catalog.js";
+import { contentProblem } from "./openrouter/content.js";
 import { createPauses } from "./openrouter/pauses.js";
 import { replyFor, sendJson, sendScripted } from "./openrouter/replies.js";
 import { createRequestLog, type RecordedRequest, recordedFrom } from "./openrouter/requests.js";
@@ -40,6 +41,8 @@ export interface FakeOpenRouter {
   baseUrl: string;
   /** Every request received, including rejected ones, in order of arrival. */
   requests: RecordedRequest[];
+  /** Requests refused because they carried a forbidden secret (see FakeOpenRouterOptions). */
+  leaks: RecordedRequest[];
   /** Queues behaviours for the next requests, one each, whatever their model. */
   enqueue(...behaviours: Behaviour[]): void;
   /** Queues behaviours for the next requests for `model`; they take precedence over `enqueue`. */
@@ -64,7 +67,17 @@ const COMPLETIONS_PATH = "/api/v1/chat/completions";
 const MODELS_PATH = "/api/v1/models";
 const KEY_PATH = "/api/v1/key";
 
-export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
+export interface FakeOpenRouterOptions {
+  /**
+   * Secrets that must never reach OpenRouter (the bot token, which a Telegram file URL carries): a request
+   * whose body or URL contains one is refused with 400 and counted in `leaks`.
+   */
+  forbidden?: readonly string[];
+}
+
+export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): Promise<FakeOpenRouter> {
+  const forbidden = (options.forbidden ?? []).filter((secret) => secret !== "");
+  const leaks: RecordedRequest[] = [];
   const log = createRequestLog();
   const script = createScript();
   const { pause, cancelAll } = createPauses();
@@ -125,6 +138,14 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     if (body === undefined) {
       return sendJson(res, 400, { error: { code: 400, message: "Invalid JSON body" } });
     }
+    if (forbidden.some((secret) => text.includes(secret) || (req.url ?? "").includes(secret))) {
+      leaks.push(recorded);
+      return sendJson(res, 400, {
+        error: { code: 400, message: "Request carries a secret of another service" },
+      });
+    }
+    const invalid = contentProblem(body);
+    if (invalid !== undefined) return sendJson(res, 400, { error: { code: 400, message: invalid } });
     respond(req, res, script.next(recorded), recorded);
   });
 
@@ -137,6 +158,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   return {
     baseUrl: `http://127.0.0.1:${port}/api/v1`,
     requests: log.requests,
+    leaks,
     enqueue: script.enqueue,
     enqueueFor: script.enqueueFor,
     enqueueForQuestion: script.enqueueForQuestion,

@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
+import type { Chat, Message, MessageEntity, MessageOrigin, Update, User } from "grammy/types";
+import { FakeTelegramFiles } from "./fake-telegram-files.js";
 
 /**
  * A fake Telegram Bot API on 127.0.0.1 that speaks the real wire format (`/bot<token>/<method>`, JSON,
@@ -48,6 +49,37 @@ export interface SentDocument {
   filename: string;
   content: string;
 }
+
+/** What a forwarded message carries: a text, or a caption of a photo (or of another medium). */
+export interface ForwardContent {
+  text?: string;
+  caption?: string;
+  /** A photo (the fake makes its sizes; the largest has this file_id). */
+  photo?: string;
+  /** Parts of one forwarded album share it. */
+  mediaGroupId?: string;
+  /** A message id reserved earlier (`reserveMessageId`), to deliver an album's parts out of order. */
+  messageId?: number;
+}
+
+/** A document a user sends; the fake keeps its bytes for getFile and the file download. */
+export interface UploadedDocument {
+  fileName: string;
+  mimeType?: string;
+  content: string | Uint8Array;
+  caption?: string;
+  /** The size Telegram reports (default: the content's). */
+  fileSize?: number;
+}
+
+/** An answer the bot gave to an inline query. */
+export interface InlineAnswer {
+  inlineQueryId: string;
+  payload: Record<string, unknown>;
+}
+
+/** Telegram answers an inline query only this long after it was sent. */
+const INLINE_ANSWER_DEADLINE_MS = 10_000;
 
 export interface Fault {
   error_code: number;
@@ -100,6 +132,8 @@ export function htmlParseError(html: string): string | undefined {
 export class FakeTelegram {
   readonly token: string;
   readonly calls: ApiCall[] = [];
+  /** The files users sent (getFile and downloads; see fake-telegram-files.ts). */
+  readonly files = new FakeTelegramFiles();
   private readonly events = new EventEmitter();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly sockets = new Set<Socket>();
@@ -111,6 +145,9 @@ export class FakeTelegram {
   /** Group administrators by chat id (makeAdmin). */
   private readonly admins = new Map<number, Set<number>>();
   private nextUpdateId = 1;
+  private readonly inlineQueries = new Map<string, { at: number; answered: boolean }>();
+  /** Every inline query answer accepted, in order. */
+  readonly inlineAnswers: InlineAnswer[] = [];
   private nextMessageId = 1;
   private nextUserId = 100_000 + Math.floor(Math.random() * 1_000_000) * 1000;
   private confirmedOffset = 0;
@@ -213,6 +250,123 @@ export class FakeTelegram {
       ...extra,
     } as unknown as Message.TextMessage;
     return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
+  }
+
+  /**
+   * Queues a message with a medium from `from` (in a private chat unless `chat` is given): `media` is its
+   * photo, voice, audio or document field, `caption` its caption (with its command and mention entities).
+   */
+  sendMedia(
+    from: User,
+    media: Pick<Message, "photo" | "voice" | "audio" | "document">,
+    { caption, chat, extra = {} }: { caption?: string; chat?: Chat; extra?: Partial<Message> } = {},
+  ): Update {
+    const target: Chat = chat ?? { id: from.id, type: "private", first_name: from.first_name };
+    this.chats.set(target.id, target);
+    const entities: MessageEntity[] = [];
+    const command = caption === undefined ? null : /^\/\S+/.exec(caption);
+    if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
+    for (const mention of caption?.matchAll(/(?<=^|\s)@\w+/g) ?? []) {
+      entities.push({ type: "mention", offset: mention.index, length: mention[0].length });
+    }
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: target,
+      from,
+      ...media,
+      ...(caption === undefined ? {} : { caption }),
+      ...(entities.length > 0 ? { caption_entities: entities } : {}),
+      ...extra,
+    } as unknown as Message;
+    this.messages.set(`${target.id}:${message.message_id}`, message);
+    return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
+  }
+
+  /** A message id for a message queued later (`forward`'s `messageId`): to send an album out of order. */
+  reserveMessageId(): number {
+    return this.nextMessageId++;
+  }
+
+  /**
+   * Queues a message forwarded by `from` into their private chat, as Telegram delivers it: `forward_origin`
+   * (and `forward_date`), a text or a caption with its photo, an album's `media_group_id`.
+   */
+  forward(from: User, origin: MessageOrigin, content: ForwardContent): Update {
+    const chat: Chat = { id: from.id, type: "private", first_name: from.first_name };
+    this.chats.set(chat.id, chat);
+    const photo = content.photo
+      ? [
+          { file_id: `${content.photo}-s`, file_unique_id: `${content.photo}-su`, width: 90, height: 60 },
+          { file_id: content.photo, file_unique_id: `${content.photo}-u`, width: 1280, height: 853 },
+        ]
+      : undefined;
+    const message = {
+      message_id: content.messageId ?? this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      forward_origin: origin,
+      ...(content.text !== undefined ? { text: content.text } : {}),
+      ...(content.caption !== undefined ? { caption: content.caption } : {}),
+      ...(photo ? { photo } : {}),
+      ...(content.mediaGroupId !== undefined ? { media_group_id: content.mediaGroupId } : {}),
+    };
+    return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
+  }
+
+  /** Stores a file as Telegram does for a document a user sent; resolves with its file_id. */
+  uploadFile(content: string | Uint8Array, size?: number): string {
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    return this.files.add(bytes, size === undefined ? {} : { size }).fileId;
+  }
+
+  /** Queues a document sent by `from` in their private chat (a command in its caption is marked as one). */
+  sendDocument(from: User, document: UploadedDocument): Update {
+    const chat: Chat = { id: from.id, type: "private", first_name: from.first_name };
+    this.chats.set(chat.id, chat);
+    const fileId = this.uploadFile(document.content, document.fileSize);
+    const caption = document.caption;
+    const command = caption === undefined ? null : /^\/\S+/.exec(caption);
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      document: {
+        file_id: fileId,
+        file_unique_id: `${fileId}-u`,
+        file_name: document.fileName,
+        ...(document.mimeType ? { mime_type: document.mimeType } : {}),
+        file_size: document.fileSize ?? Buffer.byteLength(document.content),
+      },
+      ...(caption === undefined ? {} : { caption }),
+      ...(command
+        ? { caption_entities: [{ type: "bot_command", offset: 0, length: command[0].length }] }
+        : {}),
+    };
+    this.messages.set(`${chat.id}:${message.message_id}`, message as unknown as Message);
+    return this.pushUpdate({ message } as unknown as Omit<Update, "update_id">);
+  }
+
+  /** Queues an inline query `@bot <query>` typed by `from` (with the offset of a page after the first). */
+  inlineQuery(from: User, query: string, offset = ""): Update {
+    const id = `iq-${this.nextUpdateId}-${from.id}`;
+    this.inlineQueries.set(id, { at: Date.now(), answered: false });
+    const inline_query = { id, from, query, offset, chat_type: "sender" };
+    return this.pushUpdate({ inline_query } as unknown as Omit<Update, "update_id">);
+  }
+
+  /** The accepted answer to an inline query, once the bot gave it. */
+  async inlineAnswerOf(update: Update, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    const id = update.inline_query?.id;
+    const find = () => this.inlineAnswers.find((a) => a.inlineQueryId === id);
+    await this.until(
+      () => find() !== undefined,
+      timeoutMs,
+      () => `inline query ${id} was never answered`,
+    );
+    return (find() as InlineAnswer).payload;
   }
 
   /** Queues a text message from `from` that replies to the bot's message `replyTo` in `chat` (as it is now). */
@@ -409,6 +563,14 @@ export class FakeTelegram {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? "");
+    if (download) {
+      if (download[1] !== this.token) {
+        return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+      }
+      this.files.serve(download[2] as string, res);
+      return;
+    }
     const match = /^\/bot([^/]+)\/(\w+)/.exec(req.url ?? "");
     if (!match || match[1] !== this.token) {
       return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
@@ -453,8 +615,47 @@ export class FakeTelegram {
     send(res, result.ok ? 200 : result.error_code, result);
   }
 
+  /** A file download, as Telegram serves it: the token in the path, 404 for a path it does not know. */
+  /** answerInlineQuery as strict as Telegram: a live, unanswered query; at most 50 valid, distinct results. */
+  private answerInlineQuery(p: Record<string, unknown>): Result {
+    const id = String(p.inline_query_id ?? "");
+    const query = this.inlineQueries.get(id);
+    if (!query || query.answered || Date.now() - query.at > INLINE_ANSWER_DEADLINE_MS) {
+      return badRequest("Bad Request: query is too old and response timeout expired or query ID is invalid");
+    }
+    const results = (Array.isArray(p.results) ? p.results : JSON.parse(String(p.results ?? "[]"))) as Record<
+      string,
+      unknown
+    >[];
+    if (results.length > 50) return badRequest("Bad Request: RESULTS_TOO_MUCH");
+    const ids = new Set<string>();
+    for (const result of results) {
+      const resultId = String(result.id ?? "");
+      if (resultId === "" || Buffer.byteLength(resultId) > 64)
+        return badRequest("Bad Request: RESULT_ID_INVALID");
+      if (ids.has(resultId)) return badRequest("Bad Request: RESULT_ID_DUPLICATE");
+      ids.add(resultId);
+      const content = result.input_message_content as { message_text?: string } | undefined;
+      if (result.type === "article") {
+        if (typeof result.title !== "string" || result.title === "")
+          return badRequest("Bad Request: RESULT_TITLE_EMPTY");
+        const text = content?.message_text ?? "";
+        if (text.trim() === "") return badRequest("Bad Request: MESSAGE_EMPTY");
+        if (text.length > 4096) return badRequest("Bad Request: MESSAGE_TOO_LONG");
+      }
+    }
+    if (p.next_offset !== undefined && Buffer.byteLength(String(p.next_offset)) > 64) {
+      return badRequest("Bad Request: NEXT_OFFSET_INVALID");
+    }
+    query.answered = true;
+    this.inlineAnswers.push({ inlineQueryId: id, payload: { ...p, results } });
+    return ok(true);
+  }
+
   private async execute(method: string, p: Record<string, unknown>): Promise<Result> {
     switch (method) {
+      case "answerInlineQuery":
+        return this.answerInlineQuery(p);
       case "getMe":
         return ok(BOT_USER);
       case "getUpdates":
@@ -492,6 +693,8 @@ export class FakeTelegram {
         return ok(this.store(Number(p.chat_id), { document: p.document, caption: p.caption }));
       case "getChatMember":
         return this.chatMember(p);
+      case "getFile":
+        return this.files.getFile(p);
       default:
         return { ok: false, error_code: 404, description: "Not Found: method not found" };
     }

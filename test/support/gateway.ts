@@ -8,16 +8,24 @@ import type { Update } from "grammy/types";
 import pg from "pg";
 import { inject } from "vitest";
 import { createBot } from "../../services/gateway/src/bot.js";
+import { createAlbumFlusher } from "../../services/gateway/src/features/capture/albums.js";
+import { createNotesRepository } from "../../services/gateway/src/features/notes/repository.js";
 import { createSettingsRepository } from "../../services/gateway/src/features/settings/repository.js";
 import { createDispatcher } from "../../services/gateway/src/intake/dispatcher.js";
 import { createEffects } from "../../services/gateway/src/intake/effects.js";
+import { isFleeting } from "../../services/gateway/src/intake/fleeting.js";
 import { createInbox, type Inbox } from "../../services/gateway/src/intake/inbox.js";
 import { createLanes } from "../../services/gateway/src/intake/lanes.js";
 import { INTAKE } from "../../services/gateway/src/intake/limits.js";
 import { parseConfig } from "../../shared/src/config/index.js";
 import { createLogger } from "../../shared/src/logging/index.js";
 import { createGatewayMetrics } from "../../shared/src/metrics/index.js";
-import { createAskProducer, createProducerConnection } from "../../shared/src/queue/index.js";
+import {
+  createAskProducer,
+  createProducerConnection,
+  createReminderScheduler,
+  type ReminderScheduler,
+} from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 import { createQueuePrefix, createTestDatabase } from "./database.js";
 import { FakeTelegram } from "./fake-telegram.js";
@@ -25,8 +33,12 @@ import { FakeTelegram } from "./fake-telegram.js";
 export interface GatewayOptions {
   /** Wraps the inbox the dispatcher uses (e.g. to look at the moment it marks an update handled). */
   inbox?: (inbox: Inbox) => Inbox;
+  /** Wraps the reminders' scheduler (e.g. to refuse jobs as Redis would when it is down). */
+  reminderScheduler?: (scheduler: ReminderScheduler) => ReminderScheduler;
   /** ASK_USER_LIMIT_PER_MINUTE (default: no limit). */
   asksPerMinute?: number;
+  /** More environment (e.g. VISION_MODEL, TRANSCRIBE_MODEL). */
+  env?: Record<string, string>;
 }
 
 export async function startGatewayInProcess(options: GatewayOptions = {}) {
@@ -41,6 +53,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     ...(options.asksPerMinute === undefined
       ? {}
       : { ASK_USER_LIMIT_PER_MINUTE: String(options.asksPerMinute) }),
+    ...options.env,
   });
   const lines: string[] = [];
   const logger = createLogger(
@@ -54,6 +67,8 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     prefix: config.redis.queuePrefix,
     perUserPerMinute: options.asksPerMinute ?? 0,
   });
+  const scheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
+  const reminderScheduler = options.reminderScheduler?.(scheduler) ?? scheduler;
   const settings = createSettingsRepository(db);
   const inbox = createInbox(db, db, {
     owner: "gateway-in-process",
@@ -73,6 +88,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     logger,
     localizer,
     askQueue,
+    reminderScheduler,
     metrics,
     effects,
     settings,
@@ -89,6 +105,9 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     orderAcrossGateways: false,
   });
   await bot.init();
+  // No timer: a test makes the notes of the albums received so far with `albums.flush()`.
+  const notes = createNotesRepository(db);
+  const albums = createAlbumFlusher({ db, notes, api: bot.api, localizer, logger, quietMs: 0 });
 
   return {
     telegram,
@@ -98,8 +117,17 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     queuePrefix: config.redis.queuePrefix,
     /** Every line the gateway logged so far (JSON). */
     logs: () => lines.join(""),
-    /** Records `update` (as polling does) and handles it; resolves once it is marked handled. */
+    /** The album flusher (albums.ts), with no quiet period. */
+    albums,
+    /**
+     * Records `update` (as polling does) and handles it; resolves once it is marked handled. An inline
+     * query is handled without being recorded, as polling does.
+     */
     async receive(update: Update): Promise<void> {
+      if (isFleeting(update)) {
+        await dispatcher.dispatch(update, { again: false, fleeting: true });
+        return dispatcher.idle();
+      }
       const fresh = await inbox.record([update]);
       if (fresh.has(update.update_id)) await dispatcher.dispatch(update, { results: {}, again: false });
       await dispatcher.idle();
@@ -113,6 +141,7 @@ export async function startGatewayInProcess(options: GatewayOptions = {}) {
     async close(): Promise<void> {
       await dispatcher.idle();
       await askQueue.close();
+      await scheduler.close();
       redis.disconnect();
       await Promise.all([db.end(), telegram.close()]);
     },

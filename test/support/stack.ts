@@ -38,11 +38,9 @@ export class Stack {
   ) {}
 
   static async start(options: StackOptions = {}): Promise<Stack> {
-    const [telegram, openrouter, databaseUrl] = await Promise.all([
-      FakeTelegram.start(),
-      startFakeOpenRouter(),
-      createTestDatabase(),
-    ]);
+    const [telegram, databaseUrl] = await Promise.all([FakeTelegram.start(), createTestDatabase()]);
+    // The bot token never reaches OpenRouter (a Telegram file URL carries it): the fake refuses it.
+    const openrouter = await startFakeOpenRouter({ forbidden: [telegram.token] });
     const env = {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,

@@ -70,4 +70,19 @@ describe("what in a group is for the bot", () => {
     expect(isAddressedTo(me, groupMessage("спасибо", botMessage()))).toBe(false);
     expect(isAddressedTo(me, groupMessage("просто болтаем"))).toBe(false);
   });
+
+  it("reads a photo's or document's caption as it reads a text", () => {
+    const captioned = (text: string) => {
+      const { text: caption, entities: caption_entities, ...rest } = groupMessage(text);
+      return {
+        ...rest,
+        photo: [{ file_id: "p", file_unique_id: "u", width: 1, height: 1 }],
+        caption,
+        caption_entities,
+      } as Message;
+    };
+    expect(isAddressedTo(me, captioned("/ask что это?"))).toBe(true);
+    expect(isAddressedTo(me, captioned("@NotesTestBot что это?"))).toBe(true);
+    expect(isAddressedTo(me, captioned("смотрите, кот"))).toBe(false);
+  });
 });

@@ -52,7 +52,13 @@ function everyText(texts: Texts): string[] {
     bot: [{ asksToday: 1, tokensToday: 19, asks: 3, tokens: 57 }],
     key: [{ isFreeTier: true, limit: null, limitRemaining: 2.5, usageDaily: 0 }],
     freeLeft: [47, 50],
-    start: ["Ann"],
+    start: ["Ann", "NotesBot"],
+    help: ["NotesBot"],
+    saved: ["7", "Channel", 2, true],
+    albumSaved: ["7", "Channel", 3, 1, true],
+    nothing: ["q"],
+    imported: [3, 2],
+    malformed: [{ problem: "too-long", item: 2, length: 3500 }],
     findHeader: ["q", 5, 12],
     statsHeader: [3, 12],
     retrying: ["503", 2, 4],
@@ -64,6 +70,20 @@ function everyText(texts: Texts): string[] {
     activeLost: ["k", "L"],
     modelLost: ["k", "L"],
     freeCapUnknown: [3, { freeTier: 50, withCredits: 1000, creditsThreshold: 10 }],
+    unreadable: ["x", "UTC"],
+    past: ["2026-01-01 09:00", "UTC"],
+    tooFar: ["2028-01-01 09:00", "UTC"],
+    scheduled: ["1", "2026-01-01 09:00", "UTC"],
+    changed: ["UTC", "2026-01-01 09:00"],
+    header: [3, "UTC"],
+    line: ["1", "2026-01-01 09:00", "x"],
+    fired: ["1", "x"],
+    snoozed: ["1", "2026-01-01 09:00", "UTC"],
+    current: ["UTC", "2026-01-01 09:00"],
+    noteButton: ["tomorrow"],
+    snoozeButton: ["hour"],
+    tooBig: ["image", 6_000_000, 5_242_880],
+    fileTooLong: ["notes.txt", "k", 5_000, 4_096],
   };
   const out: string[] = [];
   const walk = (value: unknown, name: string) => {
@@ -128,7 +148,7 @@ describe("texts in two languages", () => {
       const listed =
         localizer
           .of(locale)
-          .help()
+          .help("NotesBot")
           // The list, up to the footer after it.
           .split("\n\n")[0]
           ?.split("\n")

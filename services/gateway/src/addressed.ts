@@ -46,12 +46,18 @@ function isCommandFor(me: Me, message: Pick<Message, "text" | "entities">): bool
   return bot === undefined || bot.toLowerCase() === me.username.toLowerCase();
 }
 
-/** Whether a message would be for the bot to answer: anything in a private chat; in groups, see above. */
+/**
+ * Whether a message would be for the bot to answer: anything in a private chat; in groups, see above —
+ * in its text, or in the caption of a photo, voice message or document.
+ */
 export function isAddressedTo(me: Me, message: Message): boolean {
+  const caption = { text: message.caption ?? "", entities: message.caption_entities ?? [] };
   return (
     message.chat.type === "private" ||
     isCommandFor(me, message) ||
+    isCommandFor(me, caption) ||
     withoutMentionOf(me, message) !== undefined ||
+    withoutMentionOf(me, caption) !== undefined ||
     isBotAnswer(message.reply_to_message, me)
   );
 }

@@ -6,7 +6,7 @@ import type { Db } from "@notesbot/shared/db";
 import { COMMANDS } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import { countFloodGiveUps, countTelegramErrors, type GatewayMetrics } from "@notesbot/shared/metrics";
-import type { AskProducer } from "@notesbot/shared/queue";
+import type { AskProducer, ReminderScheduler } from "@notesbot/shared/queue";
 import type { TelegramBudget } from "@notesbot/shared/telegram-budget";
 import type { Localizer } from "@notesbot/shared/texts";
 import { createUsageStore, fetchKeyState } from "@notesbot/shared/usage";
@@ -15,17 +15,23 @@ import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
 import { createSubmitReads } from "./features/ask/submit-reads.js";
+import { createCaptureComposer } from "./features/capture/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
 import { createMigrationComposer } from "./features/groups/migration.js";
+import { createInlineComposer } from "./features/inline/composer.js";
+import { createMediaRoute } from "./features/media/route.js";
 import { createModelsComposer } from "./features/models/composer.js";
 import { createModelsRepository } from "./features/models/repository.js";
 import { createNotesComposer } from "./features/notes/composer.js";
+import { createFileDownloader } from "./features/notes/download.js";
 import { createNotesRepository } from "./features/notes/repository.js";
 import { createNotesRetrieval } from "./features/notes/retrieval.js";
 import { createOwnModelComposer } from "./features/own-model/composer.js";
 import { createOwnModelRepository } from "./features/own-model/repository.js";
 import { createPersonaComposer } from "./features/persona/composer.js";
 import { createPersonaRepository } from "./features/persona/repository.js";
+import { createRemindersComposer } from "./features/reminders/composer.js";
+import { createRemindersRepository } from "./features/reminders/repository.js";
 import { createSaveComposer } from "./features/save/composer.js";
 import { createSettingsComposer } from "./features/settings/composer.js";
 import type { SettingsRepository } from "./features/settings/repository.js";
@@ -43,6 +49,8 @@ export interface BotDeps {
   logger: Logger;
   localizer: Localizer;
   askQueue: AskProducer;
+  /** Adds and removes reminders' delayed jobs (the worker fires them). */
+  reminderScheduler: ReminderScheduler;
   metrics: GatewayMetrics;
   effects: Effects;
   /** Per-user settings (the sender's language), shared with the inbox, whose record reads it first. */
@@ -57,6 +65,7 @@ export function createBot({
   logger,
   localizer,
   askQueue,
+  reminderScheduler,
   metrics,
   effects,
   settings,
@@ -93,12 +102,16 @@ export function createBot({
   // Before the sender's language is known, failures are told in Russian, the bot's first language.
   const fallbackTexts = localizer.of("ru");
   const features = bot.errorBoundary(createErrorHandler(logger, fallbackTexts));
+  const notes = createNotesRepository(db);
+  // First: a forward is a note, even one that reads like a command or a question.
+  features.use(createCaptureComposer({ notes }));
+  features.use(createInlineComposer({ notes }));
   features.use(createGeneralComposer());
   features.use(createSettingsComposer({ settings, localizer }));
   const models = createModelsRepository(db, config.ask.fallbackModels);
   const ownModels = createOwnModelRepository(db);
-  const notes = createNotesRepository(db);
-  features.use(createNotesComposer({ notes }));
+  const files = createFileDownloader({ api: bot.api, ...config.telegram });
+  features.use(createNotesComposer({ notes, files, logger }));
   const openrouter = { baseUrl: config.openrouter.baseUrl, timeoutMs: config.ask.timeoutMs };
   const apiKey = config.openrouter.apiKey;
   features.use(
@@ -139,9 +152,18 @@ export function createBot({
       conversations,
       enqueued: metrics.askEnqueued,
       perUserPerMinute: config.ask.perUserPerMinute,
+      mediaRoute: createMediaRoute(db, config.media),
     }),
   );
   features.use(createSaveComposer({ queue: askQueue, notes }));
+  features.use(
+    createRemindersComposer({
+      reminders: createRemindersRepository(db),
+      settings,
+      scheduler: reminderScheduler,
+      logger,
+    }),
+  );
   features.use(createFallbackComposer());
 
   bot.catch(createErrorHandler(logger, fallbackTexts));

@@ -5,11 +5,18 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { createGatewayMetrics, startMetricsServer } from "@notesbot/shared/metrics";
-import { askKeys, createAskProducer, createProducerConnection } from "@notesbot/shared/queue";
+import {
+  askKeys,
+  createAskProducer,
+  createProducerConnection,
+  createReminderScheduler,
+} from "@notesbot/shared/queue";
 import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
 import { createLocalizer } from "@notesbot/shared/texts";
 import { createBot } from "./bot.js";
 import { registerCommandMenus } from "./commands.js";
+import { createAlbumFlusher } from "./features/capture/albums.js";
+import { createNotesRepository } from "./features/notes/repository.js";
 import { createSettingsRepository } from "./features/settings/repository.js";
 import { createDispatcher } from "./intake/dispatcher.js";
 import { createEffects } from "./intake/effects.js";
@@ -55,6 +62,7 @@ const askQueue = createAskProducer({
   prefix: config.redis.queuePrefix,
   perUserPerMinute: config.ask.perUserPerMinute,
 });
+const reminderScheduler = createReminderScheduler({ connection: redis, prefix: config.redis.queuePrefix });
 const settings = createSettingsRepository(db);
 const inbox = createInbox(db, bookkeeping, {
   owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -75,7 +83,18 @@ const budget = config.telegram.budget
       logger,
     })
   : undefined;
-const bot = createBot({ config, db, logger, localizer, askQueue, metrics, effects, settings, budget });
+const bot = createBot({
+  config,
+  db,
+  logger,
+  localizer,
+  askQueue,
+  reminderScheduler,
+  metrics,
+  effects,
+  settings,
+  budget,
+});
 const dispatcher = createDispatcher({
   bot,
   inbox,
@@ -86,6 +105,8 @@ const dispatcher = createDispatcher({
   onRefused: createRefusalNotice(bot.api, localizer, logger, INTAKE.maxWaitingPerChat),
   orderAcrossGateways: config.webhook !== undefined,
 });
+// Forwarded albums gathered in PostgreSQL become notes here, in every gateway (albums.ts).
+const albums = createAlbumFlusher({ db, notes: createNotesRepository(db), api: bot.api, localizer, logger });
 const sweeper = createSweeper({ inbox, dispatcher, metrics, logger, intervalMs: INTAKE.sweepIntervalMs });
 const metricsServer = await startMetricsServer({
   port: config.metricsPort.gateway,
@@ -110,6 +131,7 @@ if (config.webhook) {
   await sweeper.start({ takeOverLive: true });
   stopIntake = startPolling(intake).stop;
 }
+albums.start();
 logger.info(
   { username: bot.botInfo.username, mode: config.webhook ? "webhook" : "polling" },
   "gateway started",
@@ -120,9 +142,11 @@ onShutdownSignal(
   async () => {
     await stopIntake();
     await sweeper.stop();
+    await albums.stop();
     await dispatcher.idle();
     await metricsServer.close();
     await askQueue.close();
+    await reminderScheduler.close();
     redis.disconnect();
     await Promise.all([db.end(), bookkeeping.end()]);
   },

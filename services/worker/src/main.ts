@@ -5,6 +5,7 @@ import { createPool } from "@notesbot/shared/db";
 import { onShutdownSignal } from "@notesbot/shared/lifecycle";
 import { createLogger } from "@notesbot/shared/logging";
 import { countTelegramErrors, createWorkerMetrics, startMetricsServer } from "@notesbot/shared/metrics";
+import { addNoteOnce } from "@notesbot/shared/notes";
 import { askKeys, createProducerConnection, createWorkerConnection, userAsks } from "@notesbot/shared/queue";
 import { countUnavailableModels } from "@notesbot/shared/registry";
 import { createTelegramBudget } from "@notesbot/shared/telegram-budget";
@@ -15,11 +16,13 @@ import { createAdmission } from "./ask/admission.js";
 import { createAnswerStage } from "./ask/answer.js";
 import { chatMessagesOf, createDelivery } from "./ask/delivery.js";
 import { BREAKER_STATE_VALUE, instrument } from "./ask/instrument.js";
+import { createMediaStage } from "./ask/media.js";
 import { createModelBreakers } from "./ask/model-breakers.js";
 import { createOutcomeReporter } from "./ask/outcome.js";
 import { createAskProcessor } from "./ask/processor.js";
 import { createRequestLimit } from "./ask/request-limit.js";
 import { type ChatMoves, telegramErrorFields } from "./ask/telegram.js";
+import { createFileDownload } from "./ask/telegram-file.js";
 import { createUsageRecorder } from "./ask/usage.js";
 import { createAskWorker } from "./ask/worker.js";
 import { createAdminNotice } from "./maintenance/admins.js";
@@ -27,6 +30,15 @@ import { createModelGoneHandler } from "./maintenance/model-gone.js";
 import { createRegistrySync } from "./maintenance/registry-sync.js";
 import { startMaintenance } from "./maintenance/worker.js";
 import { createOpenRouterClient } from "./openrouter/index.js";
+import { createReminderFiring } from "./reminders/fire.js";
+import { createReminderSweep } from "./reminders/sweep.js";
+import { createReminderWorker } from "./reminders/worker.js";
+
+/**
+ * Reminders fired at once per worker: each holds one of the pool's connections while it sends, so
+ * asks keep the rest.
+ */
+const REMINDER_CONCURRENCY = 2;
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: "worker", secrets: secretsOf(config) });
@@ -147,6 +159,12 @@ const processor = createAskProcessor({
   messages,
   previewMessages,
   conversations,
+  mediaInput: createMediaStage({
+    download: createFileDownload({ api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
+    logger,
+    deadlineMs: config.ask.deadlineMs,
+  }),
+  saveNote: (note) => addNoteOnce(db, note),
   userAsks: asks,
   requests,
   localizer,
@@ -174,6 +192,33 @@ const metricsServer = await startMetricsServer({
   readiness: { redis: () => connection.ping(), postgres: () => db.query("SELECT 1") },
   logger,
 });
+// Reminders go out through the same Bot API client as answers: the shared budget, 429s waited out.
+const fireReminder = createReminderFiring({
+  db,
+  api,
+  localizer,
+  logger,
+  count: (outcome) => metrics.remindersFired.inc({ outcome }),
+});
+const reminders = createReminderWorker(fireReminder, {
+  connection,
+  prefix: config.redis.queuePrefix,
+  concurrency: REMINDER_CONCURRENCY,
+});
+reminders.worker.on("error", (error) => logger.warn({ err: error }, "reminders worker error"));
+reminders.worker.on("failed", (job, error) =>
+  logger.warn(
+    { jobId: job?.id, attempts: job?.attemptsMade, ...telegramErrorFields(error) },
+    "reminder job failed",
+  ),
+);
+const reminderSweep = createReminderSweep({
+  db,
+  connection,
+  prefix: config.redis.queuePrefix,
+  fire: fireReminder,
+  logger,
+});
 const maintenance = await startMaintenance({
   connection,
   prefix: config.redis.queuePrefix,
@@ -189,6 +234,7 @@ const maintenance = await startMaintenance({
     count: (result) => metrics.registrySync.inc({ result }),
     countSkipped: (entries) => metrics.registryEntriesSkipped.inc(entries),
   }),
+  sweepReminders: reminderSweep.sweep,
 });
 maintenance.worker.on("error", (error) => logger.warn({ err: error }, "maintenance worker error"));
 await ask.worker.waitUntilReady();
@@ -197,7 +243,8 @@ logger.info({ concurrency: config.worker.concurrency }, "worker started");
 onShutdownSignal(
   logger,
   async () => {
-    await Promise.all([ask.stop(config.shutdownGraceMs), maintenance.stop()]);
+    await Promise.all([ask.stop(config.shutdownGraceMs), maintenance.stop(), reminders.stop()]);
+    await reminderSweep.close();
     llm.shutdown();
     await metricsServer.close();
     subscriber.disconnect();

@@ -9,7 +9,8 @@ cmd-note_find = Find notes
 cmd-note_edit = Edit a note
 cmd-note_del = Delete a note
 cmd-note_count = How many notes I have
-cmd-note_export = Export notes as .txt
+cmd-note_export = Export notes (txt, json, md)
+cmd-note_import = Import notes from a file
 cmd-note_stats = Notes per day
 cmd-models = List of models
 cmd-model = The bot's default model
@@ -24,7 +25,8 @@ command-list =
     /note_edit <id> <text> — change a note
     /note_del <id> — delete a note
     /note_count — how many notes you have
-    /note_export — all your notes as a .txt file
+    /note_export [txt|json|md] — all your notes as a file (.txt by default)
+    /note_import — with a file (as its caption, or replying to it): add the notes of a .json, .md or .txt file
     /note_stats [days] — notes added per day (default { $statsDefault }, at most { $statsMax })
     /models — list of models
     /model [id] — the bot's default model; with an id, make it the default (admins)
@@ -33,16 +35,22 @@ command-list =
     /model_add <key> — add a free OpenRouter model (admins)
     /usage — your questions and tokens: today and in all
     /ask <question> — ask the model (in a private chat, just write the question)
+    A photo, a voice message or a file (.txt, .md, .csv, .json, code, PDF) with a question in its caption, or /ask as a reply to it — a question about it; /note_add as a reply to a voice message saves its transcript
     /ask_notes <question> — an answer from your notes, citing them as #id
     /note_digest [days] — a digest of your notes of the last days (default { $statsDefault })
     /retry [id] — ask the last question again (with an id: with another model)
     /cancel — cancel your questions that have no answer yet
     /reset — start the conversation with the model afresh
+    /remind <when> <text> — a reminder: “tomorrow 9am call mom”, “in 2 hours …” (your /tz)
+    /reminders — your pending reminders, each with a cancel button
+    /tz <zone> — your time zone (an IANA name such as Europe/Berlin; default UTC)
     /persona [name|text|reset] — this chat's persona: a preset or your own text (up to { $personaMax } characters)
     /lang ru|en — the bot's language
+    A forwarded message (a text, a photo's caption, an album) is saved as a note with its source.
+    @{ $bot } <words> in any chat — search your notes
     /help — this help
     /start — greeting
-help-footer = A note may be up to { $noteMax } characters long. Dates are in UTC.
+help-footer = A note may be up to { $noteMax } characters long. Dates of notes are in UTC; reminders go by your time zone (/tz).
 start = { $name ->
         [none] Hello!
        *[other] Hello, { $name }!
@@ -69,5 +77,8 @@ lang-switched = Done: I will speak English with you now.
 
 cmd-models_sync = Check the models against OpenRouter
 cmd-model_add = Add a free model
+cmd-remind = Set a reminder
+cmd-reminders = My reminders
+cmd-tz = My time zone
 cmd-mymodel = My own model
 cmd-persona = This chat's persona

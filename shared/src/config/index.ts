@@ -84,6 +84,9 @@ const envSchema = z.object({
               .map((key) => key.trim())
               .filter((key) => key !== ""),
     ),
+  // Models for media a chosen model cannot take: images (VISION_MODEL), voice and audio (TRANSCRIBE_MODEL).
+  VISION_MODEL: optionalString,
+  TRANSCRIBE_MODEL: optionalString,
   STREAM_ANSWERS: z
     .enum(["true", "false", "1", "0", "yes", "no"])
     .default("true")
@@ -138,6 +141,11 @@ export interface Config {
     /** Undefined: the registry's models marked as fallbacks. */
     fallbackModels: string[] | undefined;
   };
+  /**
+   * VISION_MODEL answers a photo when neither the chosen model nor its fallbacks can see; TRANSCRIBE_MODEL
+   * turns voice and audio into text (else a registry model that takes audio). Undefined: not set.
+   */
+  media: { visionModel: string | undefined; transcribeModel: string | undefined };
   memory: { charBudget: number; idleMs: number };
   /** `timeoutMs` (OPENROUTER_STREAM_TIMEOUT_MS) bounds a whole stream; OPENROUTER_TIMEOUT_MS bounds its pauses. */
   streaming: { enabled: boolean; intervalMs: number; timeoutMs: number };
@@ -195,6 +203,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       perUserInFlight: e.ASK_USER_MAX_IN_FLIGHT,
       fallbackModels: e.FALLBACK_MODELS,
     },
+    media: { visionModel: e.VISION_MODEL, transcribeModel: e.TRANSCRIBE_MODEL },
     memory: { charBudget: e.MEMORY_CHAR_BUDGET, idleMs: e.MEMORY_IDLE_MS },
     streaming: {
       enabled: e.STREAM_ANSWERS,

@@ -58,6 +58,8 @@ const registryEntriesSkipped = (registry: Registry) =>
 
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed"] as const;
 export const REGISTRY_SYNC_RESULTS = ["ok", "failed"] as const;
+/** What running a reminder job came to (services/worker/src/reminders/fire.ts). */
+export const REMINDER_OUTCOMES = ["sent", "undeliverable", "skipped"] as const;
 
 /** How an update from Telegram was taken in: recorded in the inbox, already there, or not recordable. */
 export const INTAKE_OUTCOMES = ["new", "duplicate", "unrecorded"] as const;
@@ -86,6 +88,13 @@ export function createGatewayMetrics(
     registers: [registry],
   });
   for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
+  const remindersFired = new Counter({
+    name: "reminders_fired_total",
+    help: "Reminder jobs run, by outcome (sent; undeliverable: Telegram refused the chat; skipped: not pending at the job's version)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  for (const outcome of REMINDER_OUTCOMES) remindersFired.inc({ outcome }, 0);
   return {
     registry,
     registryEntriesSkipped: registryEntriesSkipped(registry),
@@ -198,6 +207,13 @@ export function createWorkerMetrics(unavailableModels: () => Promise<number> = a
   });
   // Both results exported from the start (a daily job would leave them missing for a day).
   for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
+  const remindersFired = new Counter({
+    name: "reminders_fired_total",
+    help: "Reminder jobs run, by outcome (sent; undeliverable: Telegram refused the chat; skipped: not pending at the job's version)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  for (const outcome of REMINDER_OUTCOMES) remindersFired.inc({ outcome }, 0);
   return {
     registry,
     askDuration: new Histogram({
@@ -245,6 +261,7 @@ export function createWorkerMetrics(unavailableModels: () => Promise<number> = a
     }),
     registrySync,
     registryEntriesSkipped: registryEntriesSkipped(registry),
+    remindersFired,
     modelsUnavailable: new Gauge({
       name: "registry_models_unavailable",
       help: "Registry models marked unavailable (gone from OpenRouter or no longer free), read at every scrape",

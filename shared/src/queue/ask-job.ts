@@ -11,6 +11,45 @@ import { LOCALES, PERSONA_MAX_LENGTH } from "../domain/index.js";
 export const ASK_QUEUE = "ask";
 
 /**
+ * A photo, a voice message or audio file, or a document the question is about: Telegram's file id and
+ * what Telegram said of the file — never its bytes, never its URL (which carries the bot token). The
+ * worker downloads it (getFile, then the file) within the ask's deadline and MEDIA_MAX_BYTES.
+ */
+export const askMediaSchema = z.object({
+  /** image: an `image_url` part; audio: transcribed first; text: read into the question; pdf: a `file` part. */
+  kind: z.enum(["image", "audio", "text", "pdf"]),
+  fileId: z.string().min(1).max(512),
+  /** Bytes, when Telegram said. */
+  size: z.number().int().min(0).optional(),
+  mime: z.string().max(256).optional(),
+  /** A document's name (shown to the model, and remembered as `[file name]`). */
+  fileName: z.string().max(512).optional(),
+  /** audio: the `input_audio` format (`ogg` for Telegram's voice). */
+  format: z.string().max(16).optional(),
+  /** audio: the models that transcribe it, in order (TRANSCRIBE_MODEL, then registry models that take audio). */
+  transcribeModelKeys: z.array(z.string().min(1)).default([]),
+  /** audio: the transcript is saved as the asker's note, not answered (`/note_add` as a reply to a voice message). */
+  asNote: z.literal(true).optional(),
+});
+
+export type AskMedia = z.infer<typeof askMediaSchema>;
+
+/** How the memory and a saved note name the medium of a question (its bytes are never kept): `[image]`, `[voice]`, `[file name]`. */
+export function mediaMarker(media: Pick<AskMedia, "kind" | "fileName">): string {
+  if (media.kind === "image") return "[image]";
+  if (media.kind === "audio") return "[voice]";
+  return `[file ${media.fileName ?? "document"}]`;
+}
+
+/** The question as the memory and the save button keep it: with its medium's marker in front. */
+export function rememberedQuestion(ask: {
+  question: string;
+  media?: Pick<AskMedia, "kind" | "fileName"> | undefined;
+}): string {
+  return ask.media === undefined ? ask.question : `${mediaMarker(ask.media)} ${ask.question}`;
+}
+
+/**
  * What one /ask job carries. No secrets: the worker has its own API key. Validated by the worker on
  * every job it takes, so a malformed job fails once instead of crashing a worker.
  */
@@ -45,6 +84,8 @@ export const askJobSchema = z.object({
   contextLength: z.number().int().positive().optional(),
   /** The chat's persona (/persona), in the asker's language: added to the system prompt after the bot's rules. */
   persona: z.string().min(1).max(PERSONA_MAX_LENGTH).optional(),
+  /** The photo, voice or document the question is about (kind "ask" only). */
+  media: askMediaSchema.optional(),
 });
 
 export type AskJob = z.infer<typeof askJobSchema>;
@@ -74,6 +115,8 @@ export const askProgressSchema = z.object({
   failure: z.string().optional(),
   /** The label of the "save as note" button under the last part (answers of kinds ask and notes). */
   saveButton: z.string().optional(),
+  /** The question as remembered and saved, when the job's own is not it (a voice message: its transcript). */
+  question: z.string().optional(),
 });
 
 export type AskProgress = z.infer<typeof askProgressSchema>;

@@ -22,3 +22,22 @@ export const REGISTRY_SYNC_SCHEDULE = {
     opts: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
   },
 } as const;
+
+/**
+ * The job that fires reminders whose own job is gone: pending, overdue by REMINDERS_SWEEP_GRACE_MINUTES,
+ * and without a live job in the reminders queue (Redis lost it, or it ran before its row was committed).
+ */
+export const REMINDERS_SWEEP_JOB = "reminders-sweep";
+
+/** How late a pending reminder must be before the sweep looks at it (its own job normally fires it). */
+export const REMINDERS_SWEEP_GRACE_MINUTES = 2;
+
+/** The sweep as a job scheduler: every minute, one schedule however many workers upsert it. */
+export const REMINDERS_SWEEP_SCHEDULE = {
+  id: "reminders-sweep-minutely",
+  repeat: { every: 60_000 },
+  template: {
+    name: REMINDERS_SWEEP_JOB,
+    opts: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+  },
+} as const;

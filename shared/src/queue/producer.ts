@@ -8,6 +8,7 @@ import {
   askJobOptions,
   askProgressSchema,
   type NewAskJob,
+  rememberedQuestion,
 } from "./ask-job.js";
 import { userAsks } from "./user-asks.js";
 
@@ -146,7 +147,9 @@ export function createAskProducer(options: AskProducerOptions) {
       if (!job || !answer.success || answer.data.outcome !== "ok" || answer.data.answer === undefined) {
         return undefined;
       }
-      return { userId: job.data.userId, question: job.data.question, answer: answer.data.answer };
+      // A question about a medium is saved with its marker (a voice message: with its transcript).
+      const question = answer.data.question ?? rememberedQuestion(job.data);
+      return { userId: job.data.userId, question, answer: answer.data.answer };
     },
     /** Jobs by state for the ask_queue_jobs gauge; prioritized jobs are waiting too. */
     async counts(): Promise<Record<"waiting" | "active" | "delayed" | "failed", number>> {

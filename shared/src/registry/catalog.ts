@@ -15,6 +15,8 @@ export interface CatalogModel {
   contextLength: number | undefined;
   /** Every price of it is zero. */
   free: boolean;
+  /** What it takes as input (`architecture.input_modalities`: "text", "image", "audio", "file", …); undefined when not listed. */
+  inputModalities: string[] | undefined;
 }
 
 export type CatalogResult =
@@ -42,6 +44,11 @@ const entrySchema = z.object({
   /** The provider OpenRouter routes to first; its limit is the one a request meets. */
   top_provider: z.object({ context_length: positive.nullish() }).nullish().catch(undefined),
   pricing: z.object({ prompt: price, completion: price, request: price.optional() }),
+  /** An unreadable architecture leaves the modalities unknown, never the entry unread. */
+  architecture: z
+    .object({ input_modalities: z.array(z.string().min(1).max(32)).max(32).nullish() })
+    .nullish()
+    .catch(undefined),
 });
 // An empty list is refused too: OpenRouter always lists models, and taking it would mark every one gone.
 const catalogSchema = z.object({ data: z.array(z.unknown()).min(1) });
@@ -80,6 +87,7 @@ export async function fetchCatalog(source: CatalogSource): Promise<CatalogResult
       name: m.name,
       contextLength: contextLengthOf(m),
       free: m.pricing.prompt === 0 && m.pricing.completion === 0 && (m.pricing.request ?? 0) === 0,
+      inputModalities: m.architecture?.input_modalities ?? undefined,
     });
   });
   if (models.length === 0) return { ok: false, reason: "malformed" };

@@ -38,9 +38,11 @@ export async function syncRegistry(db: Db, catalog: readonly CatalogModel[]): Pr
       const entry = listed.get(model.key);
       const available = entry?.free === true;
       const contextLength = entry?.contextLength ?? model.contextLength;
+      // The modalities as listed now; a model no longer listed keeps what was last known.
       await client.query(
-        "UPDATE models SET available = $2, context_length = $3, checked_at = now() WHERE id = $1",
-        [model.id, available, contextLength],
+        `UPDATE models SET available = $2, context_length = $3, checked_at = now(),
+                input_modalities = COALESCE($4, input_modalities) WHERE id = $1`,
+        [model.id, available, contextLength, entry?.inputModalities ?? null],
       );
       if (model.available && !available) madeUnavailable.push({ ...model, available, contextLength });
       if (!model.available && available) madeAvailable.push({ ...model, available, contextLength });

@@ -2,16 +2,18 @@
 import { COMMANDS, type Command } from "../domain/index.js";
 import { id, limits, type Translate } from "./translate.js";
 
-const commandList = (t: Translate) => t("command-list", limits);
+/** The command list; `bot` is the bot's username, for the inline search's example. */
+const commandList = (t: Translate, bot: string) => t("command-list", { ...limits, bot });
 const helpFooter = (t: Translate) => t("help-footer", limits);
 
 export const generalTexts = (t: Translate) => ({
   /** Short descriptions registered with setMyCommands (shown in Telegram's command menu). */
   commandDescriptions: Object.fromEntries(COMMANDS.map((c) => [c, t(`cmd-${c}`)])) as Record<Command, string>,
 
-  start: (firstName: string | undefined) =>
-    `${t("start", { name: firstName ?? "none" })}\n\n${commandList(t)}\n\n${helpFooter(t)}`,
-  help: () => `${t("help-header")}\n${commandList(t)}\n\n${helpFooter(t)}\n${t("help-notes-privacy")}`,
+  start: (firstName: string | undefined, bot: string) =>
+    `${t("start", { name: firstName ?? "none" })}\n\n${commandList(t, bot)}\n\n${helpFooter(t)}`,
+  help: (bot: string) =>
+    `${t("help-header")}\n${commandList(t, bot)}\n\n${helpFooter(t)}\n${t("help-notes-privacy")}`,
   unknownCommand: t("unknown-command"),
   accessDenied: t("access-denied"),
   /** To a sender that is not a person (an anonymous admin, a channel, a Telegram service account). */

@@ -7,14 +7,18 @@ import { fileURLToPath } from "node:url";
 import { I18n } from "@grammyjs/i18n";
 import type { Locale } from "../domain/index.js";
 import { askTexts } from "./ask.js";
+import { captureTexts } from "./capture.js";
 import { generalTexts } from "./general.js";
+import { mediaTexts } from "./media.js";
 import { modelsTexts } from "./models.js";
 import { notesTexts } from "./notes.js";
 import { personaTexts } from "./persona.js";
+import { remindersTexts } from "./reminders.js";
 import type { Translate } from "./translate.js";
 import { usageTexts } from "./usage.js";
 
-export { formatDateTime } from "./translate.js";
+export type { ImportProblem } from "./capture.js";
+export { formatDateTime, noteMarks, originLine } from "./translate.js";
 
 /** Where the Fluent files are, beside `src/` and `dist/`. */
 export const LOCALES_DIRECTORY = fileURLToPath(new URL("../../locales", import.meta.url));
@@ -51,7 +55,10 @@ function createTexts(t: Translate) {
     ...modelsTexts(t),
     ...usageTexts(t),
     ...askTexts(t),
+    ...remindersTexts(t),
+    ...captureTexts(t),
     ...personaTexts(t),
+    ...mediaTexts(t),
   };
 }
 

@@ -1,6 +1,6 @@
 /** What the note commands say: /note_add, /note_list, /note_find, /note_edit, /note_del, /note_count, /note_export, /note_stats. */
 import type { NoteView } from "../domain/index.js";
-import { echo, formatDateTime, id, limits, type Translate } from "./translate.js";
+import { echo, formatDateTime, id, limits, noteMarks, type Translate } from "./translate.js";
 
 export const notesTexts = (t: Translate) => ({
   invalidId: (raw: string) => t("invalid-id", { raw: echo(raw) }),
@@ -13,7 +13,8 @@ export const notesTexts = (t: Translate) => ({
   noteNotFound: (noteId: string) => t("note-not-found", { id: noteId }),
   noteCount: (n: number) => t("note-count", { count: n }),
   noNotes: t("no-notes"),
-  note: (note: NoteView) => `#${note.id} · ${formatDateTime(note.createdAt)}\n${note.text}`,
+  note: (note: NoteView) =>
+    `#${note.id} · ${formatDateTime(note.createdAt)}${noteMarks(note)}${note.text === "" ? "" : `\n${note.text}`}`,
   listHeader: (shown: number) => t("list-header", { shown: id(shown) }),
   findHeader: (query: string, shown: number, total: number) =>
     t("find-header", {

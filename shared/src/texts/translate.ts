@@ -3,6 +3,8 @@ import {
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
   NOTE_MAX_LENGTH,
+  type NoteOrigin,
+  type NoteView,
   PERSONA_MAX_LENGTH,
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
@@ -18,6 +20,20 @@ export const id = (value: string | number) => String(value);
 export function formatDateTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")}`;
 }
+
+/**
+ * What a note's header shows after its date, in every language: 🖼 for its photos (kept by Telegram
+ * file_id), and on a line of its own where a forward came from (↪ name · link).
+ */
+export function noteMarks(note: Pick<NoteView, "origin" | "photos">): string {
+  const photos = note.photos?.length ?? 0;
+  const marks = photos === 0 ? "" : photos === 1 ? " 🖼" : ` 🖼×${photos}`;
+  return `${marks}${note.origin ? `\n${originLine(note.origin)}` : ""}`;
+}
+
+/** Where a forwarded note came from, as every reply shows it: `↪ name · link`. */
+export const originLine = (origin: NoteOrigin): string =>
+  `↪ ${origin.name}${origin.link ? ` · ${origin.link}` : ""}`;
 
 /** User input echoed back in a reply, shortened so the reply stays well within Telegram's limit. */
 export const echo = (raw: string, max = 40): string => {

@@ -9,6 +9,8 @@ export interface FakeCatalogModel {
   name?: string;
   contextLength?: number;
   paid?: boolean;
+  /** `architecture.input_modalities` (default: text only). */
+  inputModalities?: string[];
 }
 
 /** What `GET /models` or `GET /key` answers: a status and a JSON body, or a raw text body. */
@@ -39,7 +41,11 @@ export function catalogEntry(model: FakeCatalogModel): Record<string, unknown> {
     name: model.name ?? model.key,
     created: 1_750_000_000,
     context_length: model.contextLength ?? 32_768,
-    architecture: { modality: "text->text", input_modalities: ["text"], output_modalities: ["text"] },
+    architecture: {
+      modality: `${(model.inputModalities ?? ["text"]).join("+")}->text`,
+      input_modalities: model.inputModalities ?? ["text"],
+      output_modalities: ["text"],
+    },
     pricing: { prompt: price, completion: price, request: "0", image: "0" },
     top_provider: { context_length: model.contextLength ?? 32_768, is_moderated: false },
     per_request_limits: null,

@@ -5,7 +5,7 @@
 import type { ServerResponse } from "node:http";
 import { type Behaviour, type FakeUsage, USAGE } from "./behaviours.js";
 import type { ScriptedReply } from "./catalog.js";
-import type { RecordedRequest } from "./requests.js";
+import { questionOf, type RecordedRequest } from "./requests.js";
 
 /** A behaviour that is one JSON reply (every one but those that hang, drop, stream or send raw bytes). */
 export type RespondingBehaviour = Exclude<Behaviour, { kind: "hang" | "drop" | "stream" | "raw" }>;
@@ -55,8 +55,8 @@ export function answerText(
   recorded: RecordedRequest,
 ): string {
   if (behaviour.kind === "answer") return behaviour.content;
-  const lastUser = recorded.messages.findLast((m) => m.role === "user");
-  return `Ответ: ${String(lastUser?.content ?? "")}`;
+  // Of content parts, the text (an image, audio or file echoes as nothing more).
+  return `Ответ: ${questionOf(recorded) ?? ""}`;
 }
 
 /** The HTTP response a behaviour stands for. */

@@ -27,10 +27,15 @@ export interface RecordedRequest {
   at: number;
 }
 
-/** What a request asks: its last user message, when it is text. */
+/** What a request asks: its last user message's text (of content parts, the text parts'). */
 export function questionOf(request: RecordedRequest): string | undefined {
   const content = request.messages.findLast((m) => m.role === "user")?.content;
-  return typeof content === "string" ? content : undefined;
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return undefined;
+  const texts = content.filter(
+    (p): p is { type: "text"; text: string } => p?.type === "text" && typeof p.text === "string",
+  );
+  return texts.length === 0 ? undefined : texts.map((p) => p.text).join("\n");
 }
 
 /** A request as recorded, from its head and its body's text (`body` undefined: the text is not JSON). */

@@ -4,8 +4,8 @@ import type { BotContext } from "../context.js";
 /** /start and /help; must be installed before the fallback for unknown input. */
 export function createGeneralComposer(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  composer.command("start", (ctx) => ctx.reply(ctx.texts.start(ctx.from?.first_name)));
-  composer.command("help", (ctx) => ctx.reply(ctx.texts.help()));
+  composer.command("start", (ctx) => ctx.reply(ctx.texts.start(ctx.from?.first_name, ctx.me.username)));
+  composer.command("help", (ctx) => ctx.reply(ctx.texts.help(ctx.me.username)));
   return composer;
 }
 

@@ -25,9 +25,13 @@ export function createDispatcher(deps: DispatcherDeps) {
    * Handles `update`; resolves once its handler finished (the runner's concurrency counts handlers,
    * as before); never rejects. The handled mark is written after, the update staying in flight until
    * then. `results` is what the inbox holds for it (`{}` for an update just recorded; undefined when
-   * unknown); `again` says it was handled before (a claim of an unhandled row).
+   * unknown); `again` says it was handled before (a claim of an unhandled row); `fleeting`, that it
+   * was never recorded (fleeting.ts).
    */
-  async function dispatch(update: Update, { results, again }: { results?: Results; again: boolean }) {
+  async function dispatch(
+    update: Update,
+    { results, again, fleeting = false }: { results?: Results; again: boolean; fleeting?: boolean },
+  ) {
     const updateId = update.update_id;
     if (inFlight.has(updateId)) return;
     inFlight.add(updateId);
@@ -42,7 +46,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     } else {
       await lane.done;
     }
-    void markHandled(updateId, again);
+    void markHandled(updateId, again, fleeting);
   }
 
   /**
@@ -74,9 +78,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
-  async function markHandled(updateId: number, again: boolean): Promise<void> {
+  async function markHandled(updateId: number, again: boolean, fleeting: boolean): Promise<void> {
     try {
-      await inbox.markHandled(updateId);
+      // A fleeting update (an inline query, see fleeting.ts) has no row to mark.
+      if (!fleeting) await inbox.markHandled(updateId);
       metrics.intake.handled.inc();
       if (again) metrics.intake.rehandled.inc();
     } catch (error) {

@@ -21,5 +21,5 @@ export const INTAKE = {
   /** How often a gateway looks whether another one finished an earlier update of a chat (webhook mode). */
   turnPollMs: 50,
   /** The update kinds the bot asks Telegram for. */
-  allowedUpdates: ["message", "callback_query"],
+  allowedUpdates: ["message", "callback_query", "inline_query"],
 } as const;

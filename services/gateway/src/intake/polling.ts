@@ -10,6 +10,7 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "../context.js";
 import type { Dispatcher } from "./dispatcher.js";
+import { isFleeting } from "./fleeting.js";
 import type { Inbox } from "./inbox.js";
 
 export function startPolling({ bot, inbox, dispatcher, metrics, logger, allowedUpdates }: PollingDeps) {
@@ -28,7 +29,12 @@ export function startPolling({ bot, inbox, dispatcher, metrics, logger, allowedU
   });
 
   /** The updates to hand to the sink: those newly recorded; the rest were or are being handled. */
-  async function takeIn(updates: Update[]): Promise<Update[]> {
+  async function takeIn(all: Update[]): Promise<Update[]> {
+    // Inline queries are answered at once and never recorded (fleeting.ts).
+    for (const update of all.filter(isFleeting))
+      void dispatcher.dispatch(update, { again: false, fleeting: true });
+    const updates = all.filter((update) => !isFleeting(update));
+    if (updates.length === 0) return [];
     let recorded: Set<number>;
     try {
       recorded = await inbox.record(updates);

@@ -14,6 +14,7 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "../context.js";
 import type { Dispatcher } from "./dispatcher.js";
+import { isFleeting } from "./fleeting.js";
 import type { Inbox } from "./inbox.js";
 
 /** Telegram's updates are a few kilobytes; anything much larger is not one. */
@@ -30,6 +31,11 @@ export async function startWebhookServer(deps: WebhookDeps): Promise<{ close: ()
 
   /** The HTTP status to answer; handling of a recorded update goes on after the answer. */
   async function receive(update: Update): Promise<number> {
+    if (isFleeting(update)) {
+      // Answered at once, never recorded (fleeting.ts).
+      void dispatcher.dispatch(update, { again: false, fleeting: true });
+      return 200;
+    }
     let fresh: boolean;
     try {
       fresh = (await inbox.record([update])).has(update.update_id);

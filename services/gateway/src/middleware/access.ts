@@ -3,7 +3,7 @@ import type { LocaleFlavor } from "./locale.js";
 
 /**
  * Lets through only the users in `allowedUserIds` (empty: everyone). Others get a polite refusal when
- * they use a command or press a button, and nothing of theirs reaches the features.
+ * they use a command, press a button or search inline, and nothing of theirs reaches the features.
  */
 export function restrictTo(allowedUserIds: ReadonlySet<number>): MiddlewareFn<Context & LocaleFlavor> {
   return async (ctx, next) => {
@@ -13,6 +13,13 @@ export function restrictTo(allowedUserIds: ReadonlySet<number>): MiddlewareFn<Co
     if (ctx.message?.text?.startsWith("/")) await ctx.reply(ctx.texts.accessDenied);
     // A button press gets its answer too, or the user's client shows it loading for a while.
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.texts.accessDenied });
+    if (ctx.inlineQuery) {
+      await ctx.answerInlineQuery([], {
+        is_personal: true,
+        cache_time: 0,
+        button: { text: ctx.texts.inline.denied, start_parameter: "access" },
+      });
+    }
   };
 }
 

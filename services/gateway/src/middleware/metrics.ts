@@ -3,12 +3,15 @@ import type { Context, MiddlewareFn } from "grammy";
 
 /**
  * The command label of an update: a known command's name, `other_command`, `text` for plain
- * messages and `other` for the rest, so the label set stays small whatever users type.
+ * messages, `inline_query` for inline searches and `other` for the rest, so the label set stays small
+ * whatever users type.
  */
 export function commandLabel(ctx: Context, known: ReadonlySet<string>): string {
-  const text = ctx.message?.text;
+  if (ctx.inlineQuery) return "inline_query";
+  // A command may be a document's caption (/note_import).
+  const text = ctx.message?.text ?? ctx.message?.caption;
   if (text === undefined) return "other";
-  const entity = ctx.message?.entities?.[0];
+  const entity = (ctx.message?.entities ?? ctx.message?.caption_entities)?.[0];
   if (entity?.type !== "bot_command" || entity.offset !== 0) return "text";
   const name = text.slice(1, entity.length).split("@")[0]?.toLowerCase() ?? "";
   return known.has(name) ? name : "other_command";

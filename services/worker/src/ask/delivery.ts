@@ -4,6 +4,7 @@ import {
   type AskJob,
   type AskProgress,
   askProgressSchema,
+  rememberedQuestion,
   saveCallbackData,
   type UserAsks,
 } from "@notesbot/shared/queue";
@@ -40,9 +41,11 @@ const REMEMBER_FIRST_MS = 1_000;
 export function createDelivery(deps: DeliveryDeps) {
   const { localizer, logger, userAsks } = deps;
 
-  const remember = async (job: Job<AskJob>, ask: AskJob, answer: string): Promise<boolean> => {
+  /** The turn into the memory: a question about a medium with its marker (`[image] …`), never the file. */
+  const remember = async (job: Job<AskJob>, ask: AskJob, progress: AskProgress, answer: string) => {
+    const question = progress.question ?? rememberedQuestion(ask);
     try {
-      await deps.conversations.append(ask.chatId, ask.question, answer, job.id, ask.enqueuedAt);
+      await deps.conversations.append(ask.chatId, question, answer, job.id, ask.enqueuedAt);
       return true;
     } catch (error) {
       logger.warn({ jobId: job.id, code: (error as { code?: string }).code }, "turn not remembered yet");
@@ -51,13 +54,19 @@ export function createDelivery(deps: DeliveryDeps) {
   };
 
   /** `remember`, or false once `withinMs` have passed without an answer from PostgreSQL (it may still land). */
-  const rememberWithin = async (job: Job<AskJob>, ask: AskJob, answer: string, withinMs: number) => {
+  const rememberWithin = async (
+    job: Job<AskJob>,
+    ask: AskJob,
+    progress: AskProgress,
+    answer: string,
+    withinMs: number,
+  ) => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), withinMs);
     });
     try {
-      return await Promise.race([remember(job, ask, answer), late]);
+      return await Promise.race([remember(job, ask, progress, answer), late]);
     } finally {
       clearTimeout(timer);
     }
@@ -72,7 +81,7 @@ export function createDelivery(deps: DeliveryDeps) {
   const resume = async (job: Job<AskJob>, ask: AskJob, recorded: AskProgress): Promise<Delivered> => {
     let progress = recorded;
     if (!progress.remembered && progress.answer !== undefined && progress.sent === 0) {
-      if (await rememberWithin(job, ask, progress.answer, REMEMBER_FIRST_MS))
+      if (await rememberWithin(job, ask, progress, progress.answer, REMEMBER_FIRST_MS))
         progress = { ...progress, remembered: true };
     }
     const ending: Ending = {
@@ -95,7 +104,7 @@ export function createDelivery(deps: DeliveryDeps) {
 
     if (!progress.remembered && progress.answer !== undefined) {
       // The user has the answer; its turn waits for PostgreSQL (the job runs again for it alone).
-      if (!(await remember(job, ask, progress.answer))) {
+      if (!(await remember(job, ask, progress, progress.answer))) {
         await job.updateProgress(progress);
         return { kind: "deferred", delayMs: 2_000, reason: "memory", ending };
       }
@@ -109,13 +118,16 @@ export function createDelivery(deps: DeliveryDeps) {
     return resume(job, ask, progress);
   };
 
-  /** A final status text (a failure, a cancellation) in the placeholder; the preview's other messages go. */
+  /**
+   * A final text that is no model's answer — a failure, a cancellation, a voice message saved as a note
+   * ("ok") — in the placeholder, remembered by no memory; the preview's other messages go.
+   */
   const end = async (
     job: Job<AskJob>,
     ask: AskJob,
     text: string,
     messageIds: readonly number[],
-    ending: { outcome: "error" | "cancelled"; failure?: string },
+    ending: { outcome: "ok" | "error" | "cancelled"; failure?: string },
   ): Promise<Delivered> => {
     const { cancelled } = await userAsks.finish(ask.userId, job.id as string);
     const texts = localizer.of(ask.locale);
@@ -142,7 +154,17 @@ export function createDelivery(deps: DeliveryDeps) {
     async answer(
       job: Job<AskJob>,
       ask: AskJob,
-      answer: { content: string; modelKey: string; notesSent: number; interrupted?: string; cut?: string },
+      answer: {
+        content: string;
+        modelKey: string;
+        notesSent: number;
+        interrupted?: string;
+        cut?: string;
+        /** Shown above the answer, not part of it (a voice message's transcript). */
+        lead?: string;
+        /** The question as remembered and saved, when the job's own is not it (a voice message's transcript). */
+        question?: string;
+      },
       messageIds: number[],
     ): Promise<Delivered> {
       const texts = localizer.of(ask.locale);
@@ -163,7 +185,9 @@ export function createDelivery(deps: DeliveryDeps) {
       // made of the notes themselves, and a broken-off or cut answer may not.
       const savable = note === undefined && ask.kind !== "digest";
       const progress: AskProgress = {
-        parts: splitTelegramHtml(`${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
+        parts: splitTelegramHtml(
+          `${answer.lead === undefined ? "" : `${escapeHtml(answer.lead)}\n\n`}${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`,
+        ),
         messageIds,
         sent: 0,
         // Kept after delivery (the job is kept a day): the save button's note is question and answer.
@@ -171,6 +195,7 @@ export function createDelivery(deps: DeliveryDeps) {
         // Only questions with memory add to it: a question about notes or a digest is a turn of its own.
         remembered: ask.kind !== "ask",
         modelKey: answer.modelKey,
+        ...(answer.question === undefined ? {} : { question: answer.question }),
         ...(savable ? { saveButton: texts.ask.saveButton } : {}),
         ...(answer.interrupted === undefined
           ? { outcome: "ok" as const }

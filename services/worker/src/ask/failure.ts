@@ -1,3 +1,4 @@
+import type { MediaKind } from "@notesbot/shared/domain";
 import type { Texts } from "@notesbot/shared/texts";
 import { OpenRouterError } from "../openrouter/index.js";
 
@@ -23,7 +24,21 @@ export type AskFailure =
   /** No request slot (OPENROUTER_RPM) is free before the ask's deadline (`limitMs` from the question). */
   | { kind: "queue_full"; limitMs: number }
   /** Something of ours failed for good (a bug, or a dependency that stayed down past the bound). */
-  | { kind: "internal" };
+  | { kind: "internal" }
+  /** The question's photo, voice or document could not be used; no model was asked about it (media.ts). */
+  | { kind: "media"; problem: MediaProblem };
+
+/** Why a medium could not be used: its label is what the user reads in brackets. */
+export type MediaProblem =
+  /** Telegram did not give the file (`detail`: its status, or "network"/"timeout"). */
+  | { label: "download"; detail: string }
+  /** Past `limit` bytes (`size` when known); `telegram`: past the Bot API's own download limit. */
+  | { label: "too_big"; media: MediaKind; size: number | undefined; limit: number; telegram: boolean }
+  | { label: "unreadable"; fileName: string }
+  /** A text file longer than the model's context takes (`tokens` by the estimate). */
+  | { label: "too_long"; fileName: string; tokens: number; context: number }
+  /** The transcribing model heard no words. */
+  | { label: "no_speech" };
 
 export class BreakerOpenError extends Error {
   override name = "BreakerOpenError";
@@ -83,6 +98,7 @@ export function isRetryable(failure: AskFailure): boolean {
 /** The short label shown in brackets and logged: the HTTP status, or what happened instead of one. */
 export function failureLabel(failure: AskFailure): string {
   if (failure.kind === "queue_full") return "queue";
+  if (failure.kind === "media") return failure.problem.label;
   return failure.kind === "status" || failure.kind === "model_gone" ? String(failure.status) : failure.kind;
 }
 
@@ -116,5 +132,25 @@ export function failureText(texts: Texts, failure: AskFailure, modelKey: string)
       return t.failure("queue", t.queueFull(seconds(failure.limitMs)));
     case "internal":
       return t.failure("internal", t.internal);
+    case "media":
+      return t.failure(failure.problem.label, mediaExplanation(texts, failure.problem, modelKey));
+  }
+}
+
+function mediaExplanation(texts: Texts, problem: MediaProblem, modelKey: string): string {
+  const t = texts.media;
+  switch (problem.label) {
+    case "download":
+      return t.downloadFailed(problem.detail);
+    case "too_big":
+      return problem.telegram || problem.size === undefined
+        ? t.tooBigForTelegram
+        : t.tooBig(problem.media, problem.size, problem.limit);
+    case "unreadable":
+      return t.unreadable(problem.fileName);
+    case "too_long":
+      return t.fileTooLong(problem.fileName, modelKey, problem.tokens, problem.context);
+    case "no_speech":
+      return t.noSpeech;
   }
 }

@@ -1,23 +1,31 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ConversationStore, Turn } from "@notesbot/shared/conversations";
+import { storableText } from "@notesbot/shared/db";
+import { NOTE_MAX_LENGTH } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
-import type { AskJob, UserAsks } from "@notesbot/shared/queue";
+import { type AskJob, rememberedQuestion, type UserAsks } from "@notesbot/shared/queue";
+import { cutBeforePair } from "@notesbot/shared/telegram";
 import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
-import type { TokenUsage } from "../openrouter/index.js";
+import type { ContentPart, TokenUsage } from "../openrouter/index.js";
 import type { Admission, createAdmission } from "./admission.js";
 import type { AnswerResult, createAnswerStage } from "./answer.js";
 import type { Delivered, Delivery } from "./delivery.js";
 import { createFailedForGood } from "./failed-for-good.js";
 import { failureLabel, failureText } from "./failure.js";
+import type { MediaStage } from "./media.js";
 import { applyNext, type Next } from "./next.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
 import { answerTokens, buildPrompt, type Prompt } from "./prompt.js";
 import type { RequestLimit, RequestSlot } from "./request-limit.js";
 import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { createSlotWaiters } from "./slot-waiters.js";
-import { STOP, stopAfter } from "./stop.js";
+import { STOP, stopAfter, stopReason } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
 import type { ChatMessages, ChatTarget } from "./telegram.js";
+
+/** Characters of a voice message's transcript the placeholder shows while its answer comes. */
+const STATUS_TRANSCRIPT_CHARS = 3_500;
 
 /** How long a job waits when its user already has the most asks running (unless woken earlier). */
 const IN_FLIGHT_WAIT_MS = 500;
@@ -53,7 +61,39 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     let undeliverableCode: number | undefined;
     const turn = await takeTurn(deps, job, ask, previewMessageIds);
     if (turn !== "go") return turn;
-    const prompt = await promptFor(deps, jobId, ask);
+    // A photo, voice or document: downloaded and made into the request's parts, or why it cannot be.
+    const texts = deps.localizer.of(ask.locale);
+    const input = await deps.mediaInput(jobId, ask, texts, stop);
+    if (!input.ok) {
+      const result: AnswerResult =
+        "stopped" in input
+          ? { kind: "stopped", why: input.stopped }
+          : { kind: "failure", failure: input.failure };
+      return deliverAnswer(deps, job, ask, result, {
+        notesSent: 0,
+        messageIds: previewMessageIds,
+        undeliverableCode,
+      });
+    }
+    let asked = input.question === undefined ? ask : { ...ask, question: input.question };
+    let attached = input.attached;
+    let voice: { lead: string; question: string } | undefined;
+    if (ask.media?.kind === "audio") {
+      // A voice message is transcribed first; the transcript is shown, then answered as the question.
+      const heard = await transcribe(deps, job, ask, attached, stop);
+      if (heard.kind !== "transcript") return heard.step;
+      if (ask.media.asNote) return savedAsNote(deps, job, ask, heard.transcript, previewMessageIds);
+      voice = {
+        lead: texts.media.transcript(heard.transcript),
+        question: rememberedQuestion({ ...ask, question: heard.transcript }),
+      };
+      asked = { ...ask, question: `${ask.question}\n\n${heard.transcript}` };
+      attached = [];
+      // Shown while the answer comes (cut to stay within one message; the answer shows it whole).
+      const shown = Array.from(voice.lead).slice(0, STATUS_TRANSCRIPT_CHARS).join("");
+      await deps.delivery.status(ask, `${shown}\n\n${texts.ask.placeholder}`);
+    }
+    const prompt = await promptFor(deps, jobId, asked, attached);
     const preview = deps.streaming.enabled
       ? createStreamPreview({
           messages: deps.previewMessages(ask),
@@ -73,7 +113,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
 
     const result: AnswerResult = await deps.answer({
       jobId,
-      ask,
+      ask: asked,
       messages: prompt.messages,
       maxTokens: answerTokens(deps.maxTokens, ask.contextLength, prompt.messages),
       attempt: job.attemptsMade + 1,
@@ -85,6 +125,7 @@ export function createAskProcessor(deps: AskProcessorDeps) {
       notesSent: prompt.notesSent,
       messageIds,
       undeliverableCode,
+      ...(voice === undefined ? {} : { voice }),
     });
   };
 
@@ -213,6 +254,106 @@ async function takeTurn(
 }
 
 /**
+ * A voice message's transcript, from its transcribing models (TRANSCRIBE_MODEL, then the registry's
+ * models that take audio) through the answer stage: their breakers, retries and fallbacks, within the
+ * ask's deadline. Then the request slot (OPENROUTER_RPM) of the answer to it, like a fallback's (none
+ * when the transcript is to be saved as a note). Else
+ * how the run ends: a failure (no words heard, or the models failed) told in the placeholder, or the job
+ * put back (a retry, a shutdown, a slot to wait for).
+ */
+async function transcribe(
+  deps: AskProcessorDeps,
+  job: Job<AskJob>,
+  ask: AskJob,
+  attached: readonly ContentPart[],
+  stop: AbortSignal,
+): Promise<{ kind: "transcript"; transcript: string } | { kind: "step"; step: Step }> {
+  const jobId = job.id as string;
+  const texts = deps.localizer.of(ask.locale);
+  const [modelKey = ask.modelKey, ...fallbackModelKeys] = ask.media?.transcribeModelKeys ?? [];
+  const hearing: AskJob = { ...ask, modelKey, fallbackModelKeys };
+  const run = { notesSent: 0, messageIds: [], undeliverableCode: undefined };
+  const result = await deps.answer({
+    jobId,
+    ask: hearing,
+    messages: [
+      { role: "user", content: [{ type: "text", text: texts.media.transcribePrompt }, ...attached] },
+    ],
+    maxTokens: deps.maxTokens,
+    attempt: job.attemptsMade + 1,
+    stop,
+  });
+  if (result.kind !== "answer")
+    return { kind: "step", step: await deliverAnswer(deps, job, hearing, result, run) };
+  const transcript = result.content.trim();
+  if (transcript === "") {
+    const failure = { kind: "media", problem: { label: "no_speech" } } as const;
+    return { kind: "step", step: await deliverAnswer(deps, job, hearing, { kind: "failure", failure }, run) };
+  }
+  deps.logger.info({ jobId, modelKey: result.modelKey, chars: transcript.length }, "voice transcribed");
+  // Saved as a note: no answer, so no request of it.
+  if (ask.media?.asNote) return { kind: "transcript", transcript };
+  const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
+  let slot: RequestSlot;
+  try {
+    slot = await deps.requests.reserve(`${jobId}:${job.attemptsMade + 1}:answer`, deadlineAt);
+  } catch (error) {
+    deps.logger.warn({ jobId, err: error }, "request slot unavailable");
+    return {
+      kind: "step",
+      step: await deliverAnswer(deps, job, ask, { kind: "defer", delayMs: 1_000 }, run),
+    };
+  }
+  if (slot.kind === "none") {
+    const failure = { kind: "queue_full", limitMs: deps.retry.deadlineMs } as const;
+    return { kind: "step", step: await deliverAnswer(deps, job, ask, { kind: "failure", failure }, run) };
+  }
+  if (slot.kind === "wait") await sleep(slot.waitMs, undefined, { signal: stop }).catch(() => {});
+  const stopped = stopReason(stop);
+  if (stopped !== undefined && stopped !== "deadline") {
+    return {
+      kind: "step",
+      step: await deliverAnswer(deps, job, ask, { kind: "stopped", why: stopped }, run),
+    };
+  }
+  return { kind: "transcript", transcript };
+}
+
+/**
+ * A voice message's transcript stored as the asker's note (`/note_add` as a reply to it), once per job
+ * (a re-run finds the same note), cut to a note's length; the placeholder shows it and the note's id.
+ * PostgreSQL failing puts the job back (the transcription is asked again on the next run).
+ */
+async function savedAsNote(
+  deps: AskProcessorDeps,
+  job: Job<AskJob>,
+  ask: AskJob,
+  transcript: string,
+  previewMessageIds: number[],
+): Promise<Step> {
+  const jobId = job.id as string;
+  const texts = deps.localizer.of(ask.locale);
+  const text = noteText(transcript);
+  let noteId: string;
+  try {
+    noteId = await deps.saveNote({ userId: ask.userId, chatId: ask.chatId, savedFrom: jobId, text });
+  } catch (error) {
+    deps.logger.warn({ jobId, code: (error as { code?: string }).code }, "transcript not saved yet");
+    await deps.userAsks.stopRunning(ask.userId, jobId);
+    return { kind: "defer", delayMs: 2_000 };
+  }
+  const shown = `${texts.media.transcript(text)}\n\n${texts.noteAdded(noteId)}`;
+  return deps.delivery.end(job, ask, shown, previewMessageIds, { outcome: "ok" });
+}
+
+/** A transcript as a note: storable, and cut to a note's length (never inside a surrogate pair). */
+function noteText(transcript: string): string {
+  const text = storableText(transcript);
+  if (text.length <= NOTE_MAX_LENGTH) return text;
+  return `${text.slice(0, cutBeforePair(text, NOTE_MAX_LENGTH - 1)).trimEnd()}…`;
+}
+
+/**
  * The chat's recent turns, or none when PostgreSQL fails, or does not answer before the ask's
  * deadline (which counts from the question, so the read is within it like everything else).
  */
@@ -240,7 +381,12 @@ async function memoryOf(deps: AskProcessorDeps, jobId: string, ask: AskJob): Pro
  * The request for the ask's kind (see prompt.ts): a question goes with the chat's recent turns, or
  * without them when PostgreSQL does not answer; questions about notes and digests go without memory.
  */
-async function promptFor(deps: AskProcessorDeps, jobId: string, ask: AskJob): Promise<Prompt> {
+async function promptFor(
+  deps: AskProcessorDeps,
+  jobId: string,
+  ask: AskJob,
+  attached: readonly ContentPart[] = [],
+): Promise<Prompt> {
   const { logger } = deps;
   const texts = deps.localizer.of(ask.locale);
   if (ask.kind !== "ask") {
@@ -253,7 +399,7 @@ async function promptFor(deps: AskProcessorDeps, jobId: string, ask: AskJob): Pr
     return prompt;
   }
   const history = await memoryOf(deps, jobId, ask);
-  const prompt = buildPrompt(texts, ask, history);
+  const prompt = buildPrompt(texts, ask, history, attached);
   const dropped = history.length + 2 - prompt.messages.length;
   if (dropped > 0)
     logger.info({ jobId, dropped, contextLength: ask.contextLength }, "memory trimmed to fit the context");
@@ -266,7 +412,13 @@ async function deliverAnswer(
   job: Job<AskJob>,
   ask: AskJob,
   result: AnswerResult,
-  run: { notesSent: number; messageIds: number[]; undeliverableCode: number | undefined },
+  run: {
+    notesSent: number;
+    messageIds: number[];
+    undeliverableCode: number | undefined;
+    /** A voice message's transcript, shown above the answer, and its question as remembered. */
+    voice?: { lead: string; question: string };
+  },
 ): Promise<Step> {
   const { delivery, logger, userAsks } = deps;
   const jobId = job.id as string;
@@ -287,6 +439,7 @@ async function deliverAnswer(
           notesSent: run.notesSent,
           ...(interrupted ? { interrupted } : {}),
           ...(cut ? { cut } : {}),
+          ...(run.voice ?? {}),
         },
         messageIds,
       );
@@ -333,6 +486,10 @@ export interface AskProcessorDeps {
   /** The same chats' messages for streamed previews: spare calls of the Telegram budget, skipped when short. */
   previewMessages: (target: ChatTarget) => ChatMessages;
   conversations: ConversationStore;
+  /** A photo's, voice's or document's download and content parts (media.ts). */
+  mediaInput: MediaStage;
+  /** Stores a note once per origin (a voice message's transcript, `/note_add`ed): its id. */
+  saveNote: (note: { userId: number; chatId: number; savedFrom: string; text: string }) => Promise<string>;
   userAsks: UserAsks;
   /** OPENROUTER_RPM: the first request of each attempt takes its slot here (fallbacks in the answer stage). */
   requests: RequestLimit;

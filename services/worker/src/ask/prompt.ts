@@ -1,7 +1,7 @@
 import type { Turn } from "@notesbot/shared/conversations";
 import type { AskJob } from "@notesbot/shared/queue";
 import { formatDateTime, type Texts } from "@notesbot/shared/texts";
-import type { ChatMessage } from "../openrouter/index.js";
+import type { ChatMessage, ContentPart } from "../openrouter/index.js";
 
 /**
  * What an ask sends to the model, by kind, fitted to the model's context length. "ask": the system
@@ -16,13 +16,22 @@ import type { ChatMessage } from "../openrouter/index.js";
  * context free for the answer. What does not fit goes: the oldest question–answer pairs of the
  * memory, then the last notes (the least relevant for "notes", the oldest for "digest").
  */
-export function buildPrompt(texts: Texts, ask: AskJob, memory: readonly Turn[]): Prompt {
+export function buildPrompt(
+  texts: Texts,
+  ask: AskJob,
+  memory: readonly Turn[],
+  /** A photo's, voice's or PDF's content parts (see media-parts.ts), sent after the question's text. */
+  attached: readonly ContentPart[] = [],
+): Prompt {
   const budget = ask.contextLength === undefined ? Number.POSITIVE_INFINITY : inputBudget(ask.contextLength);
   const t = texts.ask;
 
   if (ask.kind === "ask") {
     const system = systemMessage(texts, t.systemPrompt, ask.persona);
-    const question: ChatMessage = { role: "user", content: ask.question };
+    const question: ChatMessage = {
+      role: "user",
+      content: attached.length === 0 ? ask.question : [{ type: "text", text: ask.question }, ...attached],
+    };
     let history = [...memory];
     const messages = () => [system, ...history, question];
     // Whole pairs, oldest first, so no question loses its answer.
@@ -95,10 +104,23 @@ export function inputBudget(contextLength: number): number {
   return Math.max(0, contextLength - answerReserve(contextLength));
 }
 
+/**
+ * Tokens an image, audio or file part counts for in the estimate: what a model makes of it is its own
+ * (an image is about a thousand tokens for most; a PDF's text is unknown until parsed), and its base64
+ * bytes are not its tokens.
+ */
+export const MEDIA_PART_TOKENS = 1_000;
+
 /** The estimated tokens of a request's messages. */
 export function estimateTokens(messages: readonly ChatMessage[]): number {
-  return messages.reduce(
-    (sum, m) => sum + Math.ceil(m.content.length / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS,
+  return messages.reduce((sum, m) => sum + contentTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
+}
+
+function contentTokens(content: ChatMessage["content"]): number {
+  if (typeof content === "string") return Math.ceil(content.length / CHARS_PER_TOKEN);
+  return content.reduce(
+    (sum, part: ContentPart) =>
+      sum + (part.type === "text" ? Math.ceil(part.text.length / CHARS_PER_TOKEN) : MEDIA_PART_TOKENS),
     0,
   );
 }

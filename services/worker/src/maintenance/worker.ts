@@ -1,24 +1,37 @@
-import { MAINTENANCE_QUEUE, REGISTRY_SYNC_JOB, REGISTRY_SYNC_SCHEDULE } from "@notesbot/shared/queue";
+import {
+  MAINTENANCE_QUEUE,
+  REGISTRY_SYNC_JOB,
+  REGISTRY_SYNC_SCHEDULE,
+  REMINDERS_SWEEP_JOB,
+  REMINDERS_SWEEP_SCHEDULE,
+} from "@notesbot/shared/queue";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 
 /**
- * The maintenance queue's worker: registers the daily registry sync (a BullMQ job scheduler; every
- * worker upserts the same one, so there is one schedule however many replicas run) and runs its jobs
- * one at a time. A job of an unknown name fails.
+ * The maintenance queue's worker: registers the daily registry sync and the reminders sweep (BullMQ
+ * job schedulers; every worker upserts the same ones, so there is one schedule however many replicas
+ * run) and runs their jobs one at a time. A job of an unknown name fails.
  */
 export async function startMaintenance(options: MaintenanceOptions) {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: options.connection, prefix: options.prefix });
   queue.on("error", () => {}); // surfaced by the calls below and by the worker
-  await queue.upsertJobScheduler(REGISTRY_SYNC_SCHEDULE.id, REGISTRY_SYNC_SCHEDULE.repeat, {
-    name: REGISTRY_SYNC_SCHEDULE.template.name,
-    opts: { ...REGISTRY_SYNC_SCHEDULE.template.opts },
-  });
+  for (const schedule of [REGISTRY_SYNC_SCHEDULE, REMINDERS_SWEEP_SCHEDULE]) {
+    await queue.upsertJobScheduler(schedule.id, schedule.repeat, {
+      name: schedule.template.name,
+      opts: { ...schedule.template.opts },
+    });
+  }
+  const jobs: Record<string, () => Promise<void>> = {
+    [REGISTRY_SYNC_JOB]: options.syncRegistry,
+    [REMINDERS_SWEEP_JOB]: options.sweepReminders,
+  };
   const worker = new Worker(
     MAINTENANCE_QUEUE,
     async (job) => {
-      if (job.name !== REGISTRY_SYNC_JOB) throw new Error(`unknown maintenance job: ${job.name}`);
-      await options.syncRegistry();
+      const run = jobs[job.name];
+      if (run === undefined) throw new Error(`unknown maintenance job: ${job.name}`);
+      await run();
     },
     { connection: options.connection, prefix: options.prefix, concurrency: 1 },
   );
@@ -36,4 +49,6 @@ export interface MaintenanceOptions {
   connection: Redis;
   prefix: string;
   syncRegistry: () => Promise<void>;
+  /** Fires the pending reminders whose own job is gone (services/worker/src/reminders/sweep.ts). */
+  sweepReminders: () => Promise<void>;
 }

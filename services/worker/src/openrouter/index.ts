@@ -5,6 +5,7 @@ export type {
   ChatMessage,
   Completion,
   CompletionRequest,
+  ContentPart,
   OpenRouterClient,
   OpenRouterClientOptions,
   StreamRequest,

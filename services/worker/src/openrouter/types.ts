@@ -3,8 +3,19 @@
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
-  content: string;
+  /** Text, or (a question with a photo, voice or document) OpenRouter's content parts. */
+  content: string | readonly ContentPart[];
 }
+
+/**
+ * OpenRouter's content parts of a user message: text, an image (a URL or a base64 data URL), audio
+ * (base64 with its format; OpenRouter takes no audio URLs) and a file (a PDF as a base64 data URL).
+ */
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string } }
+  | { type: "input_audio"; input_audio: { data: string; format: string } }
+  | { type: "file"; file: { filename: string; file_data: string } };
 
 export interface CompletionRequest {
   model: string;

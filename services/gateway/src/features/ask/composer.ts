@@ -10,6 +10,7 @@ import { Composer } from "grammy";
 import { isBotAnswer, withoutMentionOf } from "../../addressed.js";
 import type { BotContext } from "../../context.js";
 import { characterCount, parseCount, parseModelId } from "../arguments.js";
+import { createMediaQuestions } from "../media/questions.js";
 import type { NotesRepository } from "../notes/repository.js";
 import type { NotesRetrieval } from "../notes/retrieval.js";
 import type { SettingsRepository } from "../settings/repository.js";
@@ -36,6 +37,7 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
   const { queue, models, conversations } = deps;
   const composer = new Composer<BotContext>();
   const submit = createSubmit(deps);
+  const media = createMediaQuestions(submit);
 
   /** The question as typed, or the reply to send instead (empty, too long). */
   const questionOf = (
@@ -51,6 +53,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
   };
 
   const askQuestion = async (ctx: AskContext, raw: string) => {
+    // About a photo, voice or document: the message's own (a caption), or the one it replies to.
+    const attached = media.attached(ctx.msg);
+    if (attached !== undefined) return media.ask(ctx, attached, raw);
     const parsed = questionOf(ctx, raw, ctx.texts.ask.usage);
     if ("reply" in parsed) return void (await ctx.reply(parsed.reply));
     await submit(ctx, { question: parsed.question });
@@ -153,6 +158,9 @@ export function createAskComposer(deps: Deps): Composer<BotContext> {
     if (question === undefined) return next();
     await askQuestion(ctx, question);
   });
+
+  // A photo, voice message or document sent as a question.
+  composer.use(media.composer);
 
   return composer;
 }

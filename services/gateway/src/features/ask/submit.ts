@@ -1,6 +1,8 @@
 import type { ModelView, NoteView } from "@notesbot/shared/domain";
 import { type AskProducer, type NewAskJob, QueueUnavailableError } from "@notesbot/shared/queue";
 import type { BotContext } from "../../context.js";
+import type { FoundMedia } from "../media/classify.js";
+import type { MediaRouter } from "../media/route.js";
 import type { ModelsRepository } from "../models/repository.js";
 import type { OwnModel, OwnModelRepository } from "../own-model/repository.js";
 import { type Persona, personaPrompt } from "../persona/repository.js";
@@ -24,6 +26,8 @@ export interface SubmitDeps {
   perUserPerMinute: number;
   /** Counts jobs added (ask_jobs_enqueued_total). */
   enqueued: { inc(): void };
+  /** The models that can take an ask's medium (see media/route.ts). */
+  mediaRoute: MediaRouter;
 }
 
 /** Replies that the queue is unavailable when `error` says so; any other error is thrown on. */
@@ -74,6 +78,13 @@ export function createSubmit(deps: SubmitDeps) {
         route.reason === "no_active" ? ctx.texts.noActiveModel : ctx.texts.noAvailableModel(route.model),
       ));
     }
+    // A medium goes only to models that can take it; none: the user is told, and no model is asked.
+    const routed = ask.media === undefined ? undefined : await deps.mediaRoute(route, ask.media);
+    if (routed !== undefined && !routed.ok) {
+      return void (await ctx.reply(
+        routed.reason === "no_vision" ? ctx.texts.media.noVision(routed.modelKey) : ctx.texts.media.noHearing,
+      ));
+    }
 
     const updateId = ctx.update.update_id;
     let placeholder: Placeholder | null;
@@ -88,7 +99,13 @@ export function createSubmit(deps: SubmitDeps) {
     if (placeholder === null) return void (await ctx.reply(ctx.texts.ask.tooMany(deps.perUserPerMinute)));
 
     try {
-      await queue.enqueue(updateId, jobOf(ctx, userId, ask, route, placeholder, persona));
+      const job = jobOf(ctx, userId, ask, routed?.route ?? route, placeholder, persona);
+      await queue.enqueue(
+        updateId,
+        ask.media === undefined
+          ? job
+          : { ...job, media: { ...ask.media, transcribeModelKeys: routed?.transcribeModelKeys ?? [] } },
+      );
       deps.enqueued.inc();
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;
@@ -187,6 +204,8 @@ export interface Submission {
   digest?: { days: number; total: number };
   /** Another model than the sender's own or the default (/retry <id>). */
   model?: ModelView;
+  /** The photo, voice or document the question is about (kind "ask"). */
+  media?: FoundMedia;
 }
 
 /** The placeholder of an admitted ask, as its update remembers it. */

@@ -138,10 +138,10 @@ export function createModelsRepository(db: Db, configured?: readonly string[]) {
       if (entry === undefined) return { outcome: "not_listed", key };
       const label = entry.name.trim() === "" ? entry.key : entry.name.trim();
       const { rows } = await tx.query<{ id: number }>(
-        `INSERT INTO models (key, label, available, context_length, checked_at)
-         VALUES ($1, $2, true, $3, now())
+        `INSERT INTO models (key, label, available, context_length, input_modalities, checked_at)
+         VALUES ($1, $2, true, $3, $4, now())
          ON CONFLICT (key) DO NOTHING RETURNING id`,
-        [key, label, entry.contextLength ?? null],
+        [key, label, entry.contextLength ?? null, entry.inputModalities ?? null],
       );
       const added = rows[0];
       if (added !== undefined) return { outcome: "added", id: added.id, key, label };

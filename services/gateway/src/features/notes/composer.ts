@@ -1,4 +1,5 @@
 import {
+  IMPORT_MAX_BYTES,
   NOTE_FIND_MAX,
   NOTE_LIST_DEFAULT,
   NOTE_LIST_MAX,
@@ -6,9 +7,10 @@ import {
   STATS_DAYS_DEFAULT,
   STATS_DAYS_MAX,
 } from "@notesbot/shared/domain";
+import type { Logger } from "@notesbot/shared/logging";
 import type { Texts } from "@notesbot/shared/texts";
 import { Composer } from "grammy";
-import type { User } from "grammy/types";
+import type { Document, Message, User } from "grammy/types";
 import type { BotContext } from "../../context.js";
 import {
   characterCount,
@@ -18,20 +20,26 @@ import {
   parseNoteText,
   splitFirstWord,
 } from "../arguments.js";
+import { mediaOf } from "../media/classify.js";
+import { noteReminderKeyboard } from "../reminders/keyboards.js";
 import { replyInParts } from "../reply.js";
+import { DownloadError, type FileDownloader } from "./download.js";
 import { exportParts } from "./export.js";
-import { formatStats } from "./format.js";
+import { EXPORT_FORMATS, formatStats } from "./format.js";
+import { importFormatOf, parseImport } from "./import.js";
 import type { NotesRepository } from "./repository.js";
 
 interface Deps {
   notes: NotesRepository;
+  files: FileDownloader;
+  logger: Logger;
 }
 
 /**
  * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.onceStatement`): a
  * second handling of the same update replies as the first did and changes nothing.
  */
-export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
+export function createNotesComposer({ notes, files, logger }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   // The sender owns the notes; updates without a sender (channel posts) are not for this feature.
   const fromUsers = composer.filter((ctx): ctx is BotContext & { from: User } => ctx.from !== undefined);
@@ -42,13 +50,17 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
     return texts.noteTooLong(characterCount(raw.trim()));
   };
 
-  fromUsers.command("note_add", async (ctx) => {
+  fromUsers.command("note_add", async (ctx, next) => {
+    // Empty, as a reply to a voice message: its transcript is the note (media/questions.ts).
+    const replied = ctx.match.trim() === "" ? mediaOf(ctx.msg.reply_to_message) : undefined;
+    if (replied?.ok === true && replied.media.kind === "audio") return next();
     const userId = ctx.from.id;
     const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.texts, ctx.match, text.error)));
     const chatId = ctx.chat.id;
-    const noteId = String(await ctx.onceStatement("note", notes.add(userId, chatId, text.value)));
-    await ctx.reply(ctx.texts.noteAdded(noteId));
+    const noteId = String(await ctx.onceStatement("note", notes.addStatement(userId, chatId, text.value)));
+    // ⏰: a reminder of the note at a ready-made time (features/reminders handles the press).
+    await ctx.reply(ctx.texts.noteAdded(noteId), { reply_markup: noteReminderKeyboard(ctx.texts, noteId) });
   });
 
   fromUsers.command("note_list", async (ctx) => {
@@ -83,7 +95,8 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
         text.error === "empty" ? ctx.texts.usage.note_edit : noteTextError(ctx.texts, rawText, text.error),
       ));
     }
-    const edited = (await ctx.onceStatement("note", notes.edit(userId, id.value, text.value))) === true;
+    const edited =
+      (await ctx.onceStatement("note", notes.editStatement(userId, id.value, text.value))) === true;
     await ctx.reply(edited ? ctx.texts.noteEdited(id.value) : ctx.texts.noteNotFound(id.value));
   });
 
@@ -93,7 +106,7 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
     if (rawId === "") return void (await ctx.reply(ctx.texts.usage.note_del));
     const id = parseId(rawId);
     if (!id.ok) return void (await ctx.reply(`${ctx.texts.invalidId(rawId)}\n${ctx.texts.usage.note_del}`));
-    const removed = (await ctx.onceStatement("note", notes.remove(userId, id.value))) === true;
+    const removed = (await ctx.onceStatement("note", notes.removeStatement(userId, id.value))) === true;
     await ctx.reply(removed ? ctx.texts.noteDeleted(id.value) : ctx.texts.noteNotFound(id.value));
   });
 
@@ -105,17 +118,52 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
 
   fromUsers.command("note_export", async (ctx) => {
     const userId = ctx.from.id;
-    if (ctx.match.trim() !== "") return void (await ctx.reply(ctx.texts.noArguments("note_export")));
+    const raw = ctx.match.trim().toLowerCase() || "txt";
+    if (!(raw === "txt" || raw === "json" || raw === "md")) {
+      return void (await ctx.reply(ctx.texts.transfer.exportUsage));
+    }
     const total = await notes.count(userId);
     if (total === 0) return void (await ctx.reply(ctx.texts.exportEmpty));
     let part = 0;
-    for await (const file of exportParts(notes, userId)) {
+    for await (const file of exportParts(notes, userId, { format: EXPORT_FORMATS[raw] })) {
       part++;
       await ctx.replyWithDocument(file, {
         caption: part === 1 ? ctx.texts.exportCaption(total) : ctx.texts.exportCaptionPart(part),
       });
     }
   });
+
+  const importFile = async (ctx: BotContext & { from: User; chat: { id: number } }, document?: Document) => {
+    const userId = ctx.from.id;
+    if (document === undefined) return void (await ctx.reply(ctx.texts.transfer.importUsage));
+    const format = importFormatOf(document.file_name, document.mime_type);
+    if (format === undefined) return void (await ctx.reply(ctx.texts.transfer.unknownFormat));
+    if (document.file_size !== undefined && document.file_size > IMPORT_MAX_BYTES) {
+      return void (await ctx.reply(ctx.texts.transfer.tooBig(document.file_size)));
+    }
+    let bytes: Uint8Array | "too-big";
+    try {
+      bytes = await files.download(document.file_id, IMPORT_MAX_BYTES);
+    } catch (error) {
+      if (!(error instanceof DownloadError)) throw error;
+      logger.warn({ userId, reason: error.reason }, "an import's file could not be downloaded");
+      return void (await ctx.reply(ctx.texts.transfer.downloadFailed));
+    }
+    if (bytes === "too-big") return void (await ctx.reply(ctx.texts.transfer.tooBig(IMPORT_MAX_BYTES + 1)));
+    const parsed = parseImport(bytes, format);
+    if (!parsed.ok) return void (await ctx.reply(ctx.texts.transfer.malformed(parsed.problem)));
+    const chatId = ctx.chat.id;
+    // One transaction: every note or none; the same notes sent again are skipped (repository).
+    const added = await ctx.once("import", (tx) => notes.addImported(userId, chatId, parsed.notes, tx));
+    await ctx.reply(ctx.texts.transfer.imported(added, parsed.notes.length - added));
+  };
+  // The file is the document the command replies to, or the one whose caption the command is (grammY's
+  // command() reads only a message's text, so a caption is matched here).
+  fromUsers.command("note_import", (ctx) => importFile(ctx, ctx.msg.reply_to_message?.document));
+  fromUsers
+    .on("message:document")
+    .filter((ctx) => isCaptionCommand(ctx.msg, ctx.me.username, "note_import"))
+    .use((ctx) => importFile(ctx, ctx.msg.document));
 
   fromUsers.command("note_stats", async (ctx) => {
     const userId = ctx.from.id;
@@ -126,4 +174,14 @@ export function createNotesComposer({ notes }: Deps): Composer<BotContext> {
   });
 
   return composer;
+}
+
+/** Whether a caption starts with `/<command>` (for no bot in particular, or for this one). */
+function isCaptionCommand(message: Message, username: string, command: string): boolean {
+  const entity = message.caption_entities?.find((e) => e.type === "bot_command" && e.offset === 0);
+  if (entity === undefined) return false;
+  const [name, bot] = (message.caption ?? "").slice(1, entity.length).split("@");
+  return (
+    name?.toLowerCase() === command && (bot === undefined || bot.toLowerCase() === username.toLowerCase())
+  );
 }

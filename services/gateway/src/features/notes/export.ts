@@ -1,10 +1,11 @@
 /**
  * `/note_export` streamed: the user's notes are read from PostgreSQL a page at a time and written into
- * `.txt` documents of at most `maxBytes` each, so neither memory nor Telegram's upload limit grows with
- * the number of notes. A part is re-read from its start whenever Telegram's upload is retried.
+ * documents (`.txt`, `.json` or `.md`) of at most `maxBytes` each, so neither memory nor Telegram's
+ * upload limit grows with the number of notes; each part is a whole file of its format (a JSON part is
+ * an array of its own). A part is re-read from its start whenever Telegram's upload is retried.
  */
 import { InputFile } from "grammy";
-import { formatExportNote } from "./format.js";
+import { EXPORT_FORMATS, type ExportFormat } from "./format.js";
 import type { NoteKey, NotesRepository } from "./repository.js";
 
 /** Telegram accepts documents of up to 50 MB from bots; a part stays well below it. */
@@ -19,7 +20,12 @@ const PAGE_SIZE = 500;
 export async function* exportParts(
   notes: NotesRepository,
   userId: number,
-  { maxBytes = EXPORT_PART_MAX_BYTES, pageSize = PAGE_SIZE, filename = `notes-${userId}` } = {},
+  {
+    maxBytes = EXPORT_PART_MAX_BYTES,
+    pageSize = PAGE_SIZE,
+    filename = `notes-${userId}`,
+    format = EXPORT_FORMATS.txt,
+  }: { maxBytes?: number; pageSize?: number; filename?: string; format?: ExportFormat } = {},
 ): AsyncGenerator<InputFile> {
   let start: NoteKey | undefined;
   for (let index = 1; ; index++) {
@@ -27,8 +33,8 @@ export async function* exportParts(
     const state: PartState = { next: undefined, read: false };
     // A supplier, so a retried upload reads the part afresh instead of reusing a spent stream.
     yield new InputFile(
-      () => readPart(notes, userId, from, { maxBytes, pageSize }, state),
-      index === 1 ? `${filename}.txt` : `${filename}-${index}.txt`,
+      () => readPart(notes, userId, from, { maxBytes, pageSize, format }, state),
+      index === 1 ? `${filename}.${format.extension}` : `${filename}-${index}.${format.extension}`,
     );
     if (!state.read) throw new Error("an export part was not read before the next one was asked for");
     if (state.next === undefined) return;
@@ -40,20 +46,23 @@ async function* readPart(
   notes: NotesRepository,
   userId: number,
   from: NoteKey | undefined,
-  { maxBytes, pageSize }: { maxBytes: number; pageSize: number },
+  { maxBytes, pageSize, format }: { maxBytes: number; pageSize: number; format: ExportFormat },
   state: PartState,
 ): AsyncGenerator<Uint8Array> {
+  const tail = Buffer.from(format.tail, "utf8");
   let after = from;
-  let bytes = 0;
+  let bytes = Buffer.byteLength(format.head) + tail.length;
   let count = 0;
+  if (format.head !== "") yield Buffer.from(format.head, "utf8");
   for (;;) {
     const page = await notes.page(userId, after, pageSize);
     const chunks: Buffer[] = [];
     for (const { note, key } of page) {
-      const block = Buffer.from(formatExportNote(note), "utf8");
+      const block = Buffer.from(format.item(note, count === 0), "utf8");
       if (count > 0 && bytes + block.length > maxBytes) {
         // The part is full: the next one starts right after the last note this one holds.
-        if (chunks.length > 0) yield Buffer.concat(chunks);
+        chunks.push(tail);
+        yield Buffer.concat(chunks);
         Object.assign(state, { next: after, read: true });
         return;
       }
@@ -62,11 +71,13 @@ async function* readPart(
       count++;
       after = key;
     }
-    if (chunks.length > 0) yield Buffer.concat(chunks);
     if (page.length < pageSize) {
+      chunks.push(tail);
+      if (chunks.some((chunk) => chunk.length > 0)) yield Buffer.concat(chunks);
       Object.assign(state, { next: undefined, read: true });
       return;
     }
+    if (chunks.length > 0) yield Buffer.concat(chunks);
   }
 }
 

@@ -1,11 +1,56 @@
-import type { NoteView } from "@notesbot/shared/domain";
-import { formatDateTime, type Texts } from "@notesbot/shared/texts";
+import { NOTE_MAX_LENGTH, type NoteView } from "@notesbot/shared/domain";
+import { cutBeforePair } from "@notesbot/shared/telegram";
+import { formatDateTime, noteMarks, type Texts } from "@notesbot/shared/texts";
 import type { DayCount } from "./repository.js";
 
-/** One note in the `.txt` export (oldest first, a blank line after each): readable in any editor. */
-export function formatExportNote(note: NoteView): string {
-  return `#${note.id} · ${formatDateTime(note.createdAt)} UTC\n${note.text}\n\n`;
+/** A text cut to a note's length (in Telegram's units, never inside a surrogate pair), marked with "…". */
+export function fitNote(text: string): string {
+  if (text.length <= NOTE_MAX_LENGTH) return text;
+  return `${text.slice(0, cutBeforePair(text, NOTE_MAX_LENGTH - 1)).trimEnd()}…`;
 }
+
+/** How notes are written into an export document: its start, each note (oldest first), its end. */
+export interface ExportFormat {
+  extension: "txt" | "json" | "md";
+  head: string;
+  item: (note: NoteView, first: boolean) => string;
+  tail: string;
+}
+
+/** One note of a JSON export, as /note_import reads it back. */
+export const exportedNote = (note: NoteView) => ({
+  id: note.id,
+  text: note.text,
+  created_at: note.createdAt.toISOString(),
+  ...(note.origin ? { origin: note.origin } : {}),
+  ...(note.photos && note.photos.length > 0 ? { photos: note.photos } : {}),
+});
+
+/**
+ * The export formats. txt: each note under its id and date, a blank line after it, readable in any
+ * editor. json: an array of {id, text, created_at, origin?, photos?}. md: a "- " item per note, its
+ * further lines indented by two spaces (a note of photos only is "- 🖼").
+ */
+export const EXPORT_FORMATS: Record<ExportFormat["extension"], ExportFormat> = {
+  txt: {
+    extension: "txt",
+    head: "",
+    item: (note) => `#${note.id} · ${formatDateTime(note.createdAt)} UTC${noteMarks(note)}\n${note.text}\n\n`,
+    tail: "",
+  },
+  json: {
+    extension: "json",
+    head: "[\n",
+    item: (note, first) => `${first ? "" : ",\n"}${JSON.stringify(exportedNote(note))}`,
+    tail: "\n]\n",
+  },
+  md: {
+    extension: "md",
+    head: "",
+    item: (note) => `- ${(note.text === "" ? "🖼" : note.text).replace(/\n(?!\n)/g, "\n  ")}\n`,
+    tail: "",
+  },
+};
 
 /** Up to a month every day is listed; longer ranges list only the days that have notes. */
 const ALL_DAYS_UP_TO = 31;

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from "@notesbot/shared/db";
-import type { NoteView } from "@notesbot/shared/domain";
+import type { NoteOrigin, NoteView } from "@notesbot/shared/domain";
+import { addNoteOnce } from "@notesbot/shared/notes";
 import type { OnceStatement } from "../../intake/inbox.js";
 import { likePattern } from "../arguments.js";
 
@@ -23,87 +24,172 @@ interface NoteRow {
   id: string;
   text: string;
   created_at: Date;
+  origin: NoteOrigin | null;
+  photos: string[];
 }
 
-const toNote = (row: NoteRow): NoteView => ({ id: row.id, text: row.text, createdAt: row.created_at });
+/** The columns every reading of whole notes selects (`NoteRow`). */
+const NOTE_COLUMNS = "id, text, created_at, origin, photos";
+
+const toNote = (row: NoteRow): NoteView => ({
+  id: row.id,
+  text: row.text,
+  createdAt: row.created_at,
+  origin: row.origin,
+  photos: row.photos,
+});
+
+/** What a forward adds to a note's text: where it came from and its photos. */
+export interface Captured {
+  origin?: NoteOrigin | null;
+  photos?: readonly string[];
+}
+
+/** A note read from an import file: its text, and what a JSON export of this bot kept of it. */
+export interface ImportedNote {
+  text: string;
+  createdAt?: Date | undefined;
+  origin?: NoteOrigin | undefined;
+}
 
 /**
- * Every query is scoped by user_id: another user's note behaves exactly like a missing one. Adding,
- * editing and deleting are statements run once per update (`ctx.onceStatement`); a saved answer runs
- * on the transaction it is given (`ctx.once`).
+ * Every query is scoped by user_id: another user's note behaves exactly like a missing one. The
+ * commands' adding, editing and deleting are statements run once per update (`ctx.onceStatement`, the
+ * `…Statement` builders); the other changes run on the transaction they are given (`ctx.once`).
  */
 export function createNotesRepository(db: Db) {
   return {
-    /** Adds a note, once per update (see OnceStatement): its outcome is the new note's id. */
-    add: (userId: number, chatId: number, text: string): OnceStatement => ({
+    /** The statement adding a typed note, run once per update (see OnceStatement): its outcome is the new note's id. */
+    addStatement: (userId: number, chatId: number, text: string): OnceStatement => ({
       name: "note-add",
       text: "INSERT INTO notes (user_id, chat_id, text) SELECT $1, $2, $3 FROM todo RETURNING id::text AS value",
       values: [userId, chatId, text],
     }),
 
+    async add(
+      userId: number,
+      chatId: number,
+      text: string,
+      tx: Queryable = db,
+      captured: Captured = {},
+    ): Promise<NoteView> {
+      const { rows } = await tx.query<NoteRow>(
+        `INSERT INTO notes (user_id, chat_id, text, origin, photos) VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${NOTE_COLUMNS}`,
+        [userId, chatId, text, captured.origin ?? null, captured.photos ?? []],
+      );
+      return toNote(rows[0] as NoteRow);
+    },
+
     /**
-     * Stores the note saved from the answer of ask `jobId`, once: saving it again returns the same note's
-     * id, also when another press stored it at the same moment (its row, committed while this statement
-     * waited on it, is outside this statement's snapshot: a second statement reads it).
+     * Adds the imported notes the user does not have yet (the same text exactly, among their notes or
+     * earlier in the file), in one statement on `tx`; resolves with how many were added. Imports of one
+     * user are serialised by a lock held to the end of `tx`, so two imports of one file add it once.
      */
-    async addSaved(
+    async addImported(
+      userId: number,
+      chatId: number,
+      notes: readonly ImportedNote[],
+      tx: Queryable,
+    ): Promise<number> {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('notes-import:' || $1::text, 0))", [
+        userId,
+      ]);
+      const items = notes.map((n, ord) => ({
+        ord,
+        text: n.text,
+        created_at: n.createdAt?.toISOString() ?? null,
+        origin: n.origin ?? null,
+      }));
+      const { rowCount } = await tx.query(
+        `INSERT INTO notes (user_id, chat_id, text, created_at, updated_at, origin)
+         SELECT $1, $2, i.text, coalesce(i.created_at, now()), now(), i.origin
+         FROM (SELECT DISTINCT ON (md5(text)) * FROM jsonb_to_recordset($3::jsonb)
+                 AS r(ord int, text text, created_at timestamptz, origin jsonb)
+               ORDER BY md5(text), ord) AS i
+         WHERE NOT EXISTS (SELECT 1 FROM notes n WHERE n.user_id = $1 AND md5(n.text) = md5(i.text))
+         ORDER BY i.ord`,
+        [userId, chatId, JSON.stringify(items)],
+      );
+      return rowCount ?? 0;
+    },
+
+    /** Stores the note saved from the answer of ask `jobId`, once (see addNoteOnce). */
+    addSaved(
       userId: number,
       chatId: number,
       jobId: string,
       text: string,
       tx: Queryable = db,
     ): Promise<string> {
-      const { rows } = await tx.query<{ id: string }>(
-        `WITH added AS (
-           INSERT INTO notes (user_id, chat_id, text, saved_from) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (user_id, saved_from) WHERE saved_from IS NOT NULL DO NOTHING
-           RETURNING id)
-         SELECT id FROM added
-         UNION ALL SELECT id FROM notes WHERE user_id = $1 AND saved_from = $4
-         LIMIT 1`,
-        [userId, chatId, text, jobId],
-      );
-      if (rows[0] !== undefined) return rows[0].id;
-      const stored = await tx.query<{ id: string }>(
-        "SELECT id FROM notes WHERE user_id = $1 AND saved_from = $2",
-        [userId, jobId],
-      );
-      return stored.rows[0]?.id as string;
+      return addNoteOnce(tx, { userId, chatId, savedFrom: jobId, text });
     },
 
-    async newest(userId: number, limit: number): Promise<NoteView[]> {
+    /** The user's newest notes, skipping the `offset` newest. */
+    async newest(userId: number, limit: number, offset = 0): Promise<NoteView[]> {
       const { rows } = await db.query<NoteRow>(
-        `SELECT id, text, created_at FROM notes WHERE user_id = $1
-         ORDER BY created_at DESC, id DESC LIMIT $2`,
-        [userId, limit],
+        `SELECT ${NOTE_COLUMNS} FROM notes WHERE user_id = $1
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+        [userId, limit, offset],
       );
       return rows.map(toNote);
     },
 
-    async find(userId: number, query: string, limit: number): Promise<{ notes: NoteView[]; total: number }> {
-      const { rows } = await db.query<NoteRow & { total: string }>(
-        `SELECT id, text, created_at, count(*) OVER () AS total FROM notes
+    /**
+     * The user's notes containing `query` (case-insensitive, `%` and `_` literal), newest first, skipping
+     * the `offset` newest; `total` counts them all. /note_find and the inline search (which needs no
+     * total: counting every match of a frequent word would read them all, where a page stops early).
+     */
+    async find(
+      userId: number,
+      query: string,
+      limit: number,
+      { offset = 0, total = true }: { offset?: number; total?: boolean } = {},
+    ): Promise<{ notes: NoteView[]; total: number }> {
+      const { rows } = await db.query<NoteRow & { total?: string }>(
+        `SELECT ${NOTE_COLUMNS}${total ? ", count(*) OVER () AS total" : ""} FROM notes
          WHERE user_id = $1 AND text ILIKE $2
-         ORDER BY created_at DESC, id DESC LIMIT $3`,
-        [userId, likePattern(query), limit],
+         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
+        [userId, likePattern(query), limit, offset],
       );
-      return { notes: rows.map(toNote), total: Number(rows[0]?.total ?? 0) };
+      return { notes: rows.map(toNote), total: total ? Number(rows[0]?.total ?? 0) : rows.length };
     },
 
-    /** Changes a note's text, once per update: its outcome is true, or null when there is no such note. */
-    edit: (userId: number, id: string, text: string): OnceStatement => ({
+    /** The statement changing a note's text, run once per update: true, or null when there is no such note. */
+    editStatement: (userId: number, id: string, text: string): OnceStatement => ({
       name: "note-edit",
       text: `UPDATE notes SET text = $3, updated_at = now()
              WHERE id = $2 AND user_id = $1 AND EXISTS (SELECT FROM todo) RETURNING true AS value`,
       values: [userId, id, text],
     }),
 
-    /** Deletes a note, once per update: its outcome is true, or null when there is no such note. */
-    remove: (userId: number, id: string): OnceStatement => ({
+    /** The statement deleting a note, run once per update: true, or null when there is no such note. */
+    removeStatement: (userId: number, id: string): OnceStatement => ({
       name: "note-remove",
       text: "DELETE FROM notes WHERE id = $2 AND user_id = $1 AND EXISTS (SELECT FROM todo) RETURNING true AS value",
       values: [userId, id],
     }),
+
+    /** Replaces a captured note's text, photos and origin (an album rebuilt with a late part); false when gone. */
+    async recapture(
+      userId: number,
+      id: string,
+      text: string,
+      captured: Captured,
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE notes SET text = $3, photos = $4, origin = $5, updated_at = now()
+         WHERE id = $2 AND user_id = $1`,
+        [userId, id, text, captured.photos ?? [], captured.origin ?? null],
+      );
+      return rowCount === 1;
+    },
+
+    async remove(userId: number, id: string, tx: Queryable = db): Promise<boolean> {
+      const { rowCount } = await tx.query("DELETE FROM notes WHERE id = $2 AND user_id = $1", [userId, id]);
+      return rowCount === 1;
+    },
 
     async count(userId: number): Promise<number> {
       const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM notes WHERE user_id = $1", [
@@ -118,7 +204,7 @@ export function createNotesRepository(db: Db) {
      */
     async page(userId: number, after: NoteKey | undefined, limit: number): Promise<KeyedNote[]> {
       const { rows } = await db.query<NoteRow & { created_at_key: string }>(
-        `SELECT id, text, created_at, created_at::text AS created_at_key FROM notes
+        `SELECT ${NOTE_COLUMNS}, created_at::text AS created_at_key FROM notes
          WHERE user_id = $1 ${after ? "AND (created_at, id) > ($3::timestamptz, $4::bigint)" : ""}
          ORDER BY created_at, id LIMIT $2`,
         after ? [userId, limit, after.createdAt, after.id] : [userId, limit],
@@ -136,8 +222,8 @@ export function createNotesRepository(db: Db) {
       budgetChars: number,
     ): Promise<{ notes: NoteView[]; total: number }> {
       const { rows } = await db.query<NoteRow & { total: string; used: string }>(
-        `SELECT id, text, created_at, total, used FROM (
-           SELECT id, text, created_at, count(*) OVER () AS total,
+        `SELECT ${NOTE_COLUMNS}, total, used FROM (
+           SELECT ${NOTE_COLUMNS}, count(*) OVER () AS total,
                   sum(char_length(text)) OVER (ORDER BY created_at DESC, id DESC) AS used
            FROM notes WHERE user_id = $1 AND created_at >= now() - make_interval(days => $2)
          ) AS period

@@ -1,9 +1,8 @@
 import { storableText } from "@notesbot/shared/db";
-import { NOTE_MAX_LENGTH } from "@notesbot/shared/domain";
 import { type AskProducer, jobIdOfSaveCallback, QueueUnavailableError } from "@notesbot/shared/queue";
-import { cutBeforePair } from "@notesbot/shared/telegram";
 import { Composer } from "grammy";
 import type { BotContext } from "../../context.js";
+import { fitNote } from "../notes/format.js";
 import type { NotesRepository } from "../notes/repository.js";
 
 /**
@@ -40,9 +39,5 @@ export function createSaveComposer(deps: {
 
 /** The note of a saved answer: the question, then the answer, cut to a note's length if need be. */
 export function noteOfAnswer(question: string, answer: string): string {
-  const text = `❓ ${question.trim()}\n\n${answer.trim()}`;
-  if (text.length <= NOTE_MAX_LENGTH) return text;
-  // Cut in Telegram's units, never inside a surrogate pair.
-  const cut = text.slice(0, cutBeforePair(text, NOTE_MAX_LENGTH - 1));
-  return `${cut.trimEnd()}…`;
+  return fitNote(`❓ ${question.trim()}\n\n${answer.trim()}`);
 }

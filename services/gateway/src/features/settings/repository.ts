@@ -1,10 +1,10 @@
 /**
- * Per-user settings in PostgreSQL: the language a user chose with /lang, and whether they were told
- * (once) that /ask_notes sends notes to the model's provider. Reads of the language are cached for a
+ * Per-user settings in PostgreSQL: the language a user chose with /lang, their time zone (/tz), and
+ * whether they were told (once) that /ask_notes sends notes to the model's provider. Reads of the language are cached for a
  * short while, since every update needs it.
  */
 import type { Db } from "@notesbot/shared/db";
-import type { Locale } from "@notesbot/shared/domain";
+import { DEFAULT_TIME_ZONE, type Locale } from "@notesbot/shared/domain";
 
 /** How long a user's language is taken from the cache: a /lang on another gateway shows after this. */
 const LOCALE_CACHE_MS = 60_000;
@@ -50,6 +50,24 @@ export function createSettingsRepository(db: Db, now = () => Date.now()) {
         [userId, locale],
       );
       remember(userId, locale);
+    },
+
+    /** The user's time zone (an IANA name): their /tz, else UTC. Read afresh: only reminders need it. */
+    async timeZone(userId: number): Promise<string> {
+      const { rows } = await db.query<{ time_zone: string | null }>(
+        "SELECT time_zone FROM user_settings WHERE user_id = $1",
+        [userId],
+      );
+      return rows[0]?.time_zone ?? DEFAULT_TIME_ZONE;
+    },
+
+    /** Stores the user's time zone, a canonical IANA name (`db` may be the transaction of the update's effect). */
+    async setTimeZone(userId: number, zone: string, tx: Pick<Db, "query"> = db): Promise<void> {
+      await tx.query(
+        `INSERT INTO user_settings (user_id, time_zone) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, updated_at = now()`,
+        [userId, zone],
+      );
     },
 
     /** Marks the /ask_notes privacy note as told; true only the first time. */
