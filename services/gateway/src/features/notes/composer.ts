@@ -36,8 +36,9 @@ interface Deps {
 }
 
 /**
- * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.onceStatement`): a
- * second handling of the same update replies as the first did and changes nothing.
+ * The notes commands. Adding, editing, deleting (`ctx.onceStatement`, one statement each) and importing
+ * (`ctx.once`) are effects done once per update: a second handling of the same update replies as the
+ * first did and changes nothing.
  */
 export function createNotesComposer({ notes, files, logger }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
