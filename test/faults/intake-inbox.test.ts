@@ -1,7 +1,7 @@
 /**
  * The inbox as two gateways behind one webhook see it, against the real PostgreSQL: one insert wins,
  * a lease keeps others off while its gateway lives and lets them take over once it ran out, and two
- * handlings of the same update at the same moment make one effect.
+ * handlings of the same update at the same moment make one effect (a transaction's or one statement's).
  */
 import type { Update } from "grammy/types";
 import pg from "pg";
@@ -103,6 +103,39 @@ describe("the inbox shared by two gateways", () => {
     // Handled once more later (a redelivery after a crash): still the same note, no new one.
     expect(await addNote(a)).toBe(first);
     expect((await db.query("SELECT id FROM notes WHERE text = 'вдвоём'")).rows).toHaveLength(1);
+  });
+
+  it("an effect of one statement, handled twice at the same moment: one effect, the same outcome for both", async () => {
+    const update = message("/note_add одним запросом");
+    await a.record([update]);
+    // The effect sleeps after taking the update's row, so the other handling's statement is under way.
+    const addNote = (inbox: Inbox) =>
+      inbox.onceStatement(update, "note", {
+        name: "test-note-add-slowly",
+        text: `INSERT INTO notes (user_id, chat_id, text) SELECT 42, 42, $1 FROM todo, pg_sleep(0.2)
+               RETURNING id::text AS value`,
+        values: ["одним запросом"],
+      });
+    const [first, second] = await Promise.all([addNote(a), addNote(b)]);
+    expect(first).toBe(second);
+    const { rows } = await db.query<{ id: string }>("SELECT id FROM notes WHERE text = 'одним запросом'");
+    expect(rows).toEqual([{ id: first }]);
+    expect(await a.results(update.update_id)).toEqual({ note: first });
+    expect(await addNote(a)).toBe(first);
+    expect((await db.query("SELECT id FROM notes WHERE text = 'одним запросом'")).rows).toHaveLength(1);
+  });
+
+  it("an effect of one statement for an update it never saw: recorded, then done once", async () => {
+    const update = message("/note_del 1");
+    const remove = (inbox: Inbox, value: string) =>
+      inbox.onceStatement(update, "note", {
+        name: "test-outcome",
+        text: "SELECT $1::text AS value FROM todo",
+        values: [value],
+      });
+    expect(await remove(a, "first")).toBe("first");
+    expect(await remove(b, "second")).toBe("first");
+    expect(await a.results(update.update_id)).toEqual({ note: "first" });
   });
 
   it("records an update it never saw when its effect is done (it arrived while PostgreSQL was down)", async () => {

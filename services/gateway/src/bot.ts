@@ -15,6 +15,7 @@ import { Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { createAskComposer } from "./features/ask/composer.js";
+import { createSubmitReads } from "./features/ask/submit-reads.js";
 import { createCaptureComposer } from "./features/capture/composer.js";
 import { createFallbackComposer, createGeneralComposer } from "./features/general.js";
 import { createMigrationComposer } from "./features/groups/migration.js";
@@ -143,7 +144,7 @@ export function createBot({
       queue: askQueue,
       models,
       ownModels,
-      personas,
+      reads: createSubmitReads(db),
       notes,
       retrieval: createNotesRetrieval(db),
       settings,

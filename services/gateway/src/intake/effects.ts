@@ -1,13 +1,13 @@
 /**
  * Effects done once per update, however often the update is handled: the context flavor the features
- * use (`ctx.once` for PostgreSQL effects, `ctx.remembered` for effects elsewhere, such as a message
+ * use (`ctx.once` and `ctx.onceStatement` for PostgreSQL effects, `ctx.remembered` for effects elsewhere, such as a message
  * sent), backed by the update's inbox row. Replies stay outside: they are sent again on every handling.
  */
 import type { Logger } from "@notesbot/shared/logging";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
 import type pg from "pg";
-import type { Inbox, Json, Results } from "./inbox.js";
+import type { Inbox, Json, OnceStatement, Results } from "./inbox.js";
 
 export function createEffects(inbox: Inbox, logger: Logger) {
   /** Outcomes already known for an update being handled (from its claim), so no query is needed. */
@@ -19,6 +19,7 @@ export function createEffects(inbox: Inbox, logger: Logger) {
     const update = ctx.update;
     ctx.firstHandling = firsts.has(update);
     ctx.once = (step, effect) => inbox.once(update, step, effect);
+    ctx.onceStatement = (step, effect) => inbox.onceStatement(update, step, effect);
     ctx.remembered = async <T extends Json>(step: string, effect: () => Promise<T>): Promise<T> => {
       let results = known.get(update);
       if (results === undefined) {
@@ -64,6 +65,11 @@ export interface EffectsFlavor {
    * returned, so the reply built from it is the same. The outcome must be JSON (ids as strings).
    */
   once<T extends Json>(step: string, effect: (tx: pg.PoolClient) => Promise<T>): Promise<T>;
+  /**
+   * As `once`, for an effect that is one SQL statement (see OnceStatement): the effect and its mark in
+   * one round trip instead of four. Resolves with the outcome its `RETURNING` gave (null: no row).
+   */
+  onceStatement(step: string, effect: OnceStatement): Promise<Json>;
   /**
    * Runs an effect outside PostgreSQL (sending a message) unless this update already did, and
    * records its outcome right after (without waiting for the write), so a second handling reuses it

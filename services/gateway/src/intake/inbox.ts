@@ -190,7 +190,8 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
      * while the outcome is not there yet, so when another handling of the update (here or on another
      * gateway) got there first, or did so before, this one's effect is rolled back and the stored
      * outcome returned. An update missing from the inbox (PostgreSQL could not record it on arrival)
-     * is recorded first.
+     * is recorded first. Four round trips (BEGIN, the effect, the store, COMMIT): `onceStatement` does
+     * an effect of one statement in one.
      */
     async once<T extends Json>(
       update: Update,
@@ -219,16 +220,58 @@ export function createInbox(db: Db, bookkeeping: Db, options: InboxOptions) {
         } finally {
           releaseAfter(client, failure);
         }
-        const { rows } = await db.query<{ done: boolean; value: Json }>(
-          "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1",
-          [update.update_id, step],
-        );
-        if (rows[0]?.done) return rows[0].value as T;
-        if (rows.length === 0) await insertRow(db, [toRow(update)]);
+        const stored = await storedOutcome(update, step);
+        if (stored.done) return stored.value as T;
+      }
+      throw new Error(`update ${update.update_id}: the outcome of "${step}" could not be stored`);
+    },
+
+    /**
+     * As `once`, for an effect that is one data-modifying statement (see OnceStatement): the effect and
+     * the store of its outcome are one statement, one round trip. It takes the update's row first
+     * (`FOR UPDATE`, so a concurrent handling of the same update waits for this one's commit and then
+     * finds the outcome there); the effect changes something only while that row says the step is to
+     * do (its `todo`), and the outcome is stored in the same statement.
+     */
+    async onceStatement(update: Update, step: string, effect: OnceStatement): Promise<Json> {
+      const n = effect.values.length;
+      const text = `WITH todo AS (
+                      SELECT update_id FROM inbox WHERE update_id = $${n + 1} AND NOT (result ? $${n + 2}::text)
+                      FOR UPDATE),
+                    effect AS (${effect.text}),
+                    outcome AS (SELECT coalesce((SELECT to_jsonb(value) FROM effect LIMIT 1), 'null') AS value),
+                    stored AS (
+                      UPDATE inbox SET result = inbox.result || jsonb_build_object($${n + 2}::text, outcome.value)
+                      FROM todo, outcome WHERE inbox.update_id = todo.update_id
+                      RETURNING outcome.value)
+                    SELECT value FROM stored`;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { rows } = await db.query<{ value: Json }>({
+          name: `inbox-once:${effect.name}`,
+          text,
+          values: [...effect.values, update.update_id, step],
+        });
+        if (rows[0] !== undefined) return rows[0].value;
+        const stored = await storedOutcome(update, step);
+        if (stored.done) return stored.value;
       }
       throw new Error(`update ${update.update_id}: the outcome of "${step}" could not be stored`);
     },
   };
+
+  /**
+   * After an effect that was not stored: the outcome another handling stored (`done`), or nothing, the
+   * update then recorded when it is missing from the inbox (so that the next attempt can store it).
+   */
+  async function storedOutcome(update: Update, step: string): Promise<{ done: boolean; value: Json }> {
+    const { rows } = await db.query<{ done: boolean; value: Json }>(
+      "SELECT result ? $2 AS done, result -> $2 AS value FROM inbox WHERE update_id = $1",
+      [update.update_id, step],
+    );
+    if (rows[0]?.done) return rows[0];
+    if (rows.length === 0) await insertRow(db, [toRow(update)]);
+    return { done: false, value: null };
+  }
 }
 
 /**
@@ -297,4 +340,17 @@ export interface InboxOptions {
 /** A value that survives a round trip through jsonb unchanged. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type Results = Record<string, Json>;
+
+/**
+ * An effect as one data-modifying SQL statement (parameters `$1`…), run once per update by
+ * `onceStatement`. It changes something only for the rows of `todo` (one row while the step is to do,
+ * none once it is done): `INSERT … SELECT … FROM todo`, `UPDATE … WHERE … AND EXISTS (SELECT FROM todo)`.
+ * Its `RETURNING` gives the outcome as a column `value` (at most one row; none stores null).
+ */
+export interface OnceStatement {
+  /** Names the statement (prepared once per connection): one name, one text. */
+  name: string;
+  text: string;
+  values: readonly unknown[];
+}
 export type Inbox = ReturnType<typeof createInbox>;

@@ -4,8 +4,9 @@ import type { BotContext } from "../../context.js";
 import type { FoundMedia } from "../media/classify.js";
 import type { MediaRouter } from "../media/route.js";
 import type { ModelsRepository } from "../models/repository.js";
-import type { OwnModelRepository } from "../own-model/repository.js";
-import { type Persona, type PersonaRepository, personaPrompt } from "../persona/repository.js";
+import type { OwnModel, OwnModelRepository } from "../own-model/repository.js";
+import { type Persona, personaPrompt } from "../persona/repository.js";
+import type { SubmitReads } from "./submit-reads.js";
 
 /**
  * The submit protocol of an ask, apart from the commands that ask (composer.ts): the model's route
@@ -19,7 +20,8 @@ export interface SubmitDeps {
   queue: AskProducer;
   models: ModelsRepository;
   ownModels: OwnModelRepository;
-  personas: PersonaRepository;
+  /** The sender's own model and the chat's persona, read together. */
+  reads: SubmitReads;
   /** Shown in the "too many asks" reply. */
   perUserPerMinute: number;
   /** Counts jobs added (ask_jobs_enqueued_total). */
@@ -42,9 +44,8 @@ export function createSubmit(deps: SubmitDeps) {
    * available (the default and its fallbacks after it), else the default. The sender is told once that
    * their own model became unavailable (again after it was back).
    */
-  const routeOf = async (ctx: AskContext, userId: number, ask: Submission) => {
+  const routeOf = async (ctx: AskContext, userId: number, ask: Submission, own: OwnModel | undefined) => {
     if (ask.model) return models.route(ask.model);
-    const own = await ownModels.of(userId);
     if (own === undefined) return models.route();
     if (own.model.available) {
       if (own.told) await ownModels.availableAgain(userId, own.model.id);
@@ -70,7 +71,8 @@ export function createSubmit(deps: SubmitDeps) {
     if (userId === undefined) return;
     // The model asked for (or the sender's own, or the default), or the first available fallback when
     // it is unavailable.
-    const [route, persona] = await Promise.all([routeOf(ctx, userId, ask), deps.personas.of(ctx.chat.id)]);
+    const { own, persona } = await deps.reads.of(userId, ctx.chat.id);
+    const route = await routeOf(ctx, userId, ask, own);
     if (!route.ok) {
       return void (await ctx.reply(
         route.reason === "no_active" ? ctx.texts.noActiveModel : ctx.texts.noAvailableModel(route.model),

@@ -40,8 +40,9 @@ interface Deps {
 }
 
 /**
- * The notes commands. Adding, editing and deleting are effects done once per update (`ctx.once`): a
- * second handling of the same update replies as the first did and changes nothing.
+ * The notes commands. Adding, editing, deleting (`ctx.onceStatement`, one statement each) and importing
+ * (`ctx.once`) are effects done once per update: a second handling of the same update replies as the
+ * first did and changes nothing.
  */
 export function createNotesComposer({ notes, download, logger }: Deps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -62,7 +63,7 @@ export function createNotesComposer({ notes, download, logger }: Deps): Composer
     const text = parseNoteText(ctx.match, NOTE_MAX_LENGTH);
     if (!text.ok) return void (await ctx.reply(noteTextError(ctx.texts, ctx.match, text.error)));
     const chatId = ctx.chat.id;
-    const noteId = await ctx.once("note", async (tx) => (await notes.add(userId, chatId, text.value, tx)).id);
+    const noteId = String(await ctx.onceStatement("note", notes.addStatement(userId, chatId, text.value)));
     // ⏰: a reminder of the note at a ready-made time (features/reminders handles the press).
     await ctx.reply(ctx.texts.noteAdded(noteId), { reply_markup: noteReminderKeyboard(ctx.texts, noteId) });
   });
@@ -99,7 +100,8 @@ export function createNotesComposer({ notes, download, logger }: Deps): Composer
         text.error === "empty" ? ctx.texts.usage.note_edit : noteTextError(ctx.texts, rawText, text.error),
       ));
     }
-    const edited = await ctx.once("note", (tx) => notes.edit(userId, id.value, text.value, tx));
+    const edited =
+      (await ctx.onceStatement("note", notes.editStatement(userId, id.value, text.value))) === true;
     await ctx.reply(edited ? ctx.texts.noteEdited(id.value) : ctx.texts.noteNotFound(id.value));
   });
 
@@ -109,7 +111,7 @@ export function createNotesComposer({ notes, download, logger }: Deps): Composer
     if (rawId === "") return void (await ctx.reply(ctx.texts.usage.note_del));
     const id = parseId(rawId);
     if (!id.ok) return void (await ctx.reply(`${ctx.texts.invalidId(rawId)}\n${ctx.texts.usage.note_del}`));
-    const removed = await ctx.once("note", (tx) => notes.remove(userId, id.value, tx));
+    const removed = (await ctx.onceStatement("note", notes.removeStatement(userId, id.value))) === true;
     await ctx.reply(removed ? ctx.texts.noteDeleted(id.value) : ctx.texts.noteNotFound(id.value));
   });
 

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from "@notesbot/shared/db";
 import type { NoteOrigin, NoteView } from "@notesbot/shared/domain";
 import { addNoteOnce } from "@notesbot/shared/notes";
+import type { OnceStatement } from "../../intake/inbox.js";
 import { likePattern } from "../arguments.js";
 
 export interface DayCount {
@@ -52,11 +53,19 @@ export interface ImportedNote {
 }
 
 /**
- * Every query is scoped by user_id: another user's note behaves exactly like a missing one. Changes run
- * on the transaction they are given (see `ctx.once`).
+ * Every query is scoped by user_id: another user's note behaves exactly like a missing one. The
+ * commands' adding, editing and deleting are statements run once per update (`ctx.onceStatement`, the
+ * `…Statement` builders); the other changes run on the transaction they are given (`ctx.once`).
  */
 export function createNotesRepository(db: Db) {
   return {
+    /** The statement adding a typed note, run once per update (see OnceStatement): its outcome is the new note's id. */
+    addStatement: (userId: number, chatId: number, text: string): OnceStatement => ({
+      name: "note-add",
+      text: "INSERT INTO notes (user_id, chat_id, text) SELECT $1, $2, $3 FROM todo RETURNING id::text AS value",
+      values: [userId, chatId, text],
+    }),
+
     async add(
       userId: number,
       chatId: number,
@@ -146,13 +155,20 @@ export function createNotesRepository(db: Db) {
       return { notes: rows.map(toNote), total: total ? Number(rows[0]?.total ?? 0) : rows.length };
     },
 
-    async edit(userId: number, id: string, text: string, tx: Queryable = db): Promise<boolean> {
-      const { rowCount } = await tx.query(
-        "UPDATE notes SET text = $3, updated_at = now() WHERE id = $2 AND user_id = $1",
-        [userId, id, text],
-      );
-      return rowCount === 1;
-    },
+    /** The statement changing a note's text, run once per update: true, or null when there is no such note. */
+    editStatement: (userId: number, id: string, text: string): OnceStatement => ({
+      name: "note-edit",
+      text: `UPDATE notes SET text = $3, updated_at = now()
+             WHERE id = $2 AND user_id = $1 AND EXISTS (SELECT FROM todo) RETURNING true AS value`,
+      values: [userId, id, text],
+    }),
+
+    /** The statement deleting a note, run once per update: true, or null when there is no such note. */
+    removeStatement: (userId: number, id: string): OnceStatement => ({
+      name: "note-remove",
+      text: "DELETE FROM notes WHERE id = $2 AND user_id = $1 AND EXISTS (SELECT FROM todo) RETURNING true AS value",
+      values: [userId, id],
+    }),
 
     /** Replaces a captured note's text, photos and origin (an album rebuilt with a late part); false when gone. */
     async recapture(

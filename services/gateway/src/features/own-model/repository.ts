@@ -6,20 +6,27 @@ import type { Db, Queryable } from "@notesbot/shared/db";
 import type { ModelView } from "@notesbot/shared/domain";
 import { MODEL_COLUMNS } from "@notesbot/shared/registry";
 
+/** The statement reading a user's own model with its told flag (the user id as parameter `userParam`). */
+export const ownModelOfUser = (userParam: string): string =>
+  `SELECT ${MODEL_COLUMNS}, s.told FROM models
+   JOIN (SELECT model_id, model_unavailable_told AS told FROM user_settings WHERE user_id = ${userParam}) AS s
+     ON s.model_id = models.id`;
+
+export type OwnModelRow = ModelView & { told: boolean };
+
+/** The own model a row of `ownModelOfUser` stands for; undefined: none. */
+export function ownModelOfRow(row: OwnModelRow | undefined): OwnModel | undefined {
+  if (row === undefined) return undefined;
+  const { told, ...model } = row;
+  return { model, told };
+}
+
 export function createOwnModelRepository(db: Db) {
   return {
     /** The user's own model as the registry has it now, with whether its loss was told; undefined: none. */
     async of(userId: number): Promise<OwnModel | undefined> {
-      const { rows } = await db.query<ModelView & { told: boolean }>(
-        `SELECT ${MODEL_COLUMNS}, s.told FROM models
-         JOIN (SELECT model_id, model_unavailable_told AS told FROM user_settings WHERE user_id = $1) AS s
-           ON s.model_id = models.id`,
-        [userId],
-      );
-      const row = rows[0];
-      if (row === undefined) return undefined;
-      const { told, ...model } = row;
-      return { model, told };
+      const { rows } = await db.query<OwnModelRow>(ownModelOfUser("$1"), [userId]);
+      return ownModelOfRow(rows[0]);
     },
 
     /** Makes model `modelId` the user's own (null: back to the default); a new choice is told anew. */

@@ -12,18 +12,28 @@ export type Persona = { preset: PersonaPreset } | { text: string };
 export const personaPrompt = (texts: Texts, persona: Persona): string =>
   "preset" in persona ? texts.persona.presetText(persona.preset) : persona.text;
 
+/** The statement reading a chat's persona row (the chat id as parameter `chatParam`); no row: none. */
+export const personaOfChat = (chatParam: string): string =>
+  `SELECT persona_preset AS preset, persona_text AS text FROM chat_settings WHERE chat_id = ${chatParam}`;
+
+export interface PersonaRow {
+  preset: string | null;
+  text: string | null;
+}
+
+/** The persona a row of `personaOfChat` stands for (a preset no longer offered counts as none). */
+export function personaOfRow(row: PersonaRow | undefined): Persona | undefined {
+  if (row?.text != null) return { text: row.text };
+  if (row?.preset != null && isPersonaPreset(row.preset)) return { preset: row.preset };
+  return undefined;
+}
+
 export function createPersonaRepository(db: Db) {
   return {
     /** The chat's persona; undefined: none (a preset no longer offered counts as none). */
     async of(chatId: number): Promise<Persona | undefined> {
-      const { rows } = await db.query<{ preset: string | null; text: string | null }>(
-        "SELECT persona_preset AS preset, persona_text AS text FROM chat_settings WHERE chat_id = $1",
-        [chatId],
-      );
-      const row = rows[0];
-      if (row?.text != null) return { text: row.text };
-      if (row?.preset != null && isPersonaPreset(row.preset)) return { preset: row.preset };
-      return undefined;
+      const { rows } = await db.query<PersonaRow>(personaOfChat("$1"), [chatId]);
+      return personaOfRow(rows[0]);
     },
 
     /** Sets the chat's persona (undefined: none). */
