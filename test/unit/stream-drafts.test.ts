@@ -1,7 +1,7 @@
 import { Api } from "grammy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStreamPreview, type DraftSupport } from "../../services/worker/src/ask/stream-preview.js";
-import { createChatMessages } from "../../services/worker/src/ask/telegram.js";
+import { createChatMessages } from "../../services/worker/src/chat-messages.js";
 import { createLogger } from "../../shared/src/logging/index.js";
 import { TELEGRAM_MESSAGE_LIMIT } from "../../shared/src/telegram/index.js";
 import { type ApiCall, FakeTelegram } from "../support/fake-telegram.js";

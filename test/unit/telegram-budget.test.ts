@@ -3,7 +3,7 @@ import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createStreamPreview } from "../../services/worker/src/ask/stream-preview.js";
-import { createChatMessages } from "../../services/worker/src/ask/telegram.js";
+import { createChatMessages } from "../../services/worker/src/chat-messages.js";
 import { createLogger } from "../../shared/src/logging/index.js";
 import { createWorkerMetrics } from "../../shared/src/metrics/index.js";
 import { askKeys, createProducerConnection } from "../../shared/src/queue/index.js";

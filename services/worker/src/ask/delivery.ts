@@ -18,7 +18,6 @@ import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { Ending } from "./outcome.js";
 import {
   type ChatMessages,
   type ChatMoves,
@@ -26,7 +25,8 @@ import {
   classifyTelegramFailure,
   createChatMessages,
   isParseError,
-} from "./telegram.js";
+} from "../chat-messages.js";
+import type { Ending } from "./outcome.js";
 
 /** How long an answer waits for its turn to be remembered before it is shown anyway. */
 const REMEMBER_FIRST_MS = 1_000;

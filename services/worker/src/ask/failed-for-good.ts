@@ -2,12 +2,12 @@ import type { Logger } from "@notesbot/shared/logging";
 import { type AskJob, askJobSchema, type UserAsks } from "@notesbot/shared/queue";
 import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
+import { telegramErrorFields } from "../chat-messages.js";
 import { previewMessages } from "./admission.js";
 import type { Delivery } from "./delivery.js";
 import { failureText } from "./failure.js";
 import { AskFailedError } from "./next.js";
 import type { Ending, OutcomeReporter } from "./outcome.js";
-import { telegramErrorFields } from "./telegram.js";
 
 /**
  * The failed-for-good path, beside next.ts: a job BullMQ gave up on (an unexpected error in every

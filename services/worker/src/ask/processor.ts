@@ -7,6 +7,7 @@ import { type AskJob, rememberedQuestion, type UserAsks } from "@notesbot/shared
 import { cutBeforePair } from "@notesbot/shared/telegram";
 import type { Localizer } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
+import type { ChatMessages, ChatTarget } from "../chat-messages.js";
 import type { ContentPart, TokenUsage } from "../openrouter/index.js";
 import type { Admission, createAdmission } from "./admission.js";
 import type { AnswerResult, createAnswerStage } from "./answer.js";
@@ -22,7 +23,6 @@ import { askBoundAt, type RetryPolicy } from "./retry.js";
 import { createSlotWaiters } from "./slot-waiters.js";
 import { STOP, stopAfter, stopReason } from "./stop.js";
 import { createStreamPreview, type DraftSupport } from "./stream-preview.js";
-import type { ChatMessages, ChatTarget } from "./telegram.js";
 
 /** Characters of a voice message's transcript the placeholder shows while its answer comes. */
 const STATUS_TRANSCRIPT_CHARS = 3_500;

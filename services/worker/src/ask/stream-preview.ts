@@ -2,7 +2,7 @@ import type { Logger } from "@notesbot/shared/logging";
 import { cutBeforePair, TELEGRAM_MESSAGE_LIMIT } from "@notesbot/shared/telegram";
 import { TelegramBudgetShort } from "@notesbot/shared/telegram-budget";
 import { GrammyError } from "grammy";
-import { type ChatMessages, classifyTelegramFailure, telegramErrorFields } from "./telegram.js";
+import { type ChatMessages, classifyTelegramFailure, telegramErrorFields } from "../chat-messages.js";
 
 /**
  * Whether Telegram accepts sendMessageDraft for this bot: unknown until tried, then remembered by the

@@ -3,7 +3,7 @@ import { isLocale } from "@notesbot/shared/domain";
 import type { Logger } from "@notesbot/shared/logging";
 import type { Localizer, Texts } from "@notesbot/shared/texts";
 import type { Api } from "grammy";
-import { telegramErrorFields } from "../ask/telegram.js";
+import { telegramErrorFields } from "../chat-messages.js";
 
 /**
  * Tells every admin (ADMIN_USER_IDS) one thing, each in their chosen language (user_settings, written

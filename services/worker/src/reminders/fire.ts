@@ -23,7 +23,7 @@ import { type ReminderJob, reminderCallbackData } from "@notesbot/shared/queue";
 import type { Localizer, Texts } from "@notesbot/shared/texts";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { classifyTelegramFailure, telegramErrorFields } from "../ask/telegram.js";
+import { classifyTelegramFailure, telegramErrorFields } from "../chat-messages.js";
 
 export type FiringOutcome = (typeof REMINDER_OUTCOMES)[number];
 

@@ -15,7 +15,7 @@ import {
 } from "@notesbot/shared/queue";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { telegramErrorFields } from "../ask/telegram.js";
+import { telegramErrorFields } from "../chat-messages.js";
 
 /** Reminders looked at per run: a backlog drains over a few minutes instead of holding the maintenance queue. */
 const SWEEP_BATCH = 20;
