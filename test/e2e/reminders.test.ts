@@ -4,80 +4,23 @@
  * on the user's clock, UTC by default): the parser reads seconds and the job's delay is exact, so
  * nothing in the bot is shortened for tests. A snooze's hour is not waited for: the test promotes the
  * snoozed job (BullMQ's own "run this delayed job now", as an operator could), which is time passing,
- * not a change of what the bot does.
+ * not a change of what the bot does. A worker SIGKILLed before the time: test/faults/reminders-restart.test.ts.
  */
 
 import { Queue, QueueEvents } from "bullmq";
-import type { User } from "grammy/types";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   MAINTENANCE_QUEUE,
-  REMINDER_QUEUE,
   REMINDERS_SWEEP_JOB,
   reminderCallbackData,
   reminderJobId,
 } from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
+import { firings, queueOf, remindIn, stateOf } from "../support/reminders.js";
 import { Stack } from "../support/stack.js";
 
 const texts = createLocalizer().of("ru");
-
-/** The stack's reminders queue, and its events (to wait for a job to finish). */
-async function queueOf(stack: Stack) {
-  const connection = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
-  const prefix = String(stack.env.QUEUE_PREFIX);
-  const options = { connection, prefix };
-  const queue = new Queue(REMINDER_QUEUE, options);
-  const blocking = connection.duplicate();
-  const events = new QueueEvents(REMINDER_QUEUE, { connection: blocking, prefix });
-  await events.waitUntilReady();
-  return {
-    queue,
-    /** Resolves once the reminder's job at `version` has finished (completed, or failed for good). */
-    async finished(id: string, version = 1) {
-      const job = await queue.getJob(reminderJobId(id, version));
-      if (!job) throw new Error(`no job for reminder ${id} v${version}`);
-      await job.waitUntilFinished(events, 20_000);
-      return job;
-    },
-    async close() {
-      await events.close();
-      await queue.close();
-      blocking.disconnect();
-      connection.disconnect();
-    },
-  };
-}
-
-/**
- * `/remind <HH:MM:SS> <text>` for `seconds` ahead on the user's (UTC) clock; resolves with the
- * reminder's id once the gateway said it is set.
- */
-async function remindIn(stack: Stack, user: User, seconds: number, text: string): Promise<string> {
-  const at = new Date(Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000);
-  const [reply] = await stack.say(user, `/remind ${at.toISOString().slice(11, 19)} ${text}`);
-  const { rows } = await stack.db.query<{ id: string }>(
-    "SELECT id FROM reminders WHERE user_id = $1 AND text = $2",
-    [user.id, text],
-  );
-  const id = String(rows[0]?.id);
-  const shown = `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 19).replace(/:00$/, "")}`;
-  expect(reply).toBe(texts.remind.scheduled(id, shown, "UTC"));
-  return id;
-}
-
-/** The bot's messages to `user` that are this reminder firing. */
-const firings = (stack: Stack, user: User, id: string) =>
-  stack.telegram.sentTo(user.id).filter((c) => String(c.payload.text).startsWith(`⏰ Напоминание #${id}:`));
-
-const stateOf = async (stack: Stack, id: string) =>
-  (
-    await stack.db.query<{ state: string; version: number; message_id: number | null }>(
-      "SELECT state, version, message_id FROM reminders WHERE id = $1",
-      [id],
-    )
-  ).rows[0];
 
 describe("reminders with two workers", () => {
   let stack: Stack;
@@ -199,30 +142,6 @@ describe("reminders with two workers", () => {
     } finally {
       await Promise.all([maintenance.close(), events.close()]);
       connection.disconnect();
-    }
-  });
-});
-
-describe("reminders across a worker restart", () => {
-  it("a worker SIGKILLed before the time: the next one fires the reminder, once", async () => {
-    const stack = await Stack.start({ workers: 1 });
-    const queue = await queueOf(stack);
-    try {
-      const user = stack.telegram.newUser();
-      const id = await remindIn(stack, user, 3, "переживёт рестарт");
-      expect(await stack.workers[0]?.stop("SIGKILL")).toBeNull();
-      expect(await stateOf(stack, id)).toMatchObject({ state: "pending" });
-
-      await stack.addWorker();
-      await queue.finished(id);
-
-      expect(firings(stack, user, id).map((c) => c.payload.text)).toEqual([
-        texts.reminder.fired(id, "переживёт рестарт"),
-      ]);
-      expect(await stateOf(stack, id)).toMatchObject({ state: "fired", version: 1 });
-    } finally {
-      await queue.close();
-      await stack.stop();
     }
   });
 });
