@@ -7,7 +7,7 @@
 import type { Chat, Update } from "grammy/types";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PERSONA_MAX_LENGTH } from "../../shared/src/domain/index.js";
+import { type ModelView, PERSONA_MAX_LENGTH } from "../../shared/src/domain/index.js";
 import { askJobId } from "../../shared/src/queue/index.js";
 import { createLocalizer } from "../../shared/src/texts/index.js";
 import { type GatewayInProcess, startGatewayInProcess } from "../support/gateway.js";
@@ -28,14 +28,7 @@ afterAll(async () => {
 });
 
 type User = ReturnType<GatewayInProcess["telegram"]["newUser"]>;
-interface Model {
-  id: number;
-  key: string;
-  label: string;
-  active: boolean;
-  available: boolean;
-  contextLength: number | null;
-}
+type Model = ModelView;
 
 /** Sends `text` as `user` (in their private chat, or in `chat`) and handles it; resolves with the bot's new replies' texts. */
 async function say(user: User, text: string, chat?: Chat) {

@@ -49,6 +49,19 @@ const telegramBudget = (registry: Registry) => ({
 export type TelegramBudgetMetrics = ReturnType<typeof telegramBudget>;
 
 /** Entries of OpenRouter's model list a sync could not read and skipped (the rest was used). */
+/** A counter by one label, every value of which is exported from the start: its rate is 0, not missing. */
+function countedBy<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: L,
+  values: readonly string[],
+): Counter<L> {
+  const counter = new Counter({ name, help, labelNames: [label], registers: [registry] });
+  for (const value of values) counter.inc({ [label]: value } as Partial<Record<L, string>>, 0);
+  return counter;
+}
+
 const registryEntriesSkipped = (registry: Registry) =>
   new Counter({
     name: "registry_entries_skipped_total",
@@ -73,28 +86,20 @@ export function createGatewayMetrics(
   oldestUnhandledSeconds: () => Promise<number>,
 ) {
   const registry = createRegistry("gateway");
-  const recorded = new Counter({
-    name: "intake_updates_recorded_total",
-    help: "Updates taken from Telegram, by outcome: new (recorded), duplicate (a re-delivery of one recorded before), unrecorded (PostgreSQL down: handled before being confirmed)",
-    labelNames: ["outcome"] as const,
-    registers: [registry],
-  });
-  // Every outcome exported from the start, so its rate is 0 rather than missing.
-  for (const outcome of INTAKE_OUTCOMES) recorded.inc({ outcome }, 0);
-  const registrySync = new Counter({
-    name: "registry_sync_total",
-    help: "Syncs of the model registry with OpenRouter's model list by /models_sync, by result (ok, failed)",
-    labelNames: ["result"] as const,
-    registers: [registry],
-  });
-  for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
-  const remindersFired = new Counter({
-    name: "reminders_fired_total",
-    help: "Reminder jobs run, by outcome (sent; undeliverable: Telegram refused the chat; skipped: not pending at the job's version)",
-    labelNames: ["outcome"] as const,
-    registers: [registry],
-  });
-  for (const outcome of REMINDER_OUTCOMES) remindersFired.inc({ outcome }, 0);
+  const recorded = countedBy(
+    registry,
+    "intake_updates_recorded_total",
+    "Updates taken from Telegram, by outcome: new (recorded), duplicate (a re-delivery of one recorded before), unrecorded (PostgreSQL down: handled before being confirmed)",
+    "outcome",
+    INTAKE_OUTCOMES,
+  );
+  const registrySync = countedBy(
+    registry,
+    "registry_sync_total",
+    "Syncs of the model registry with OpenRouter's model list by /models_sync, by result (ok, failed)",
+    "result",
+    REGISTRY_SYNC_RESULTS,
+  );
   return {
     registry,
     registryEntriesSkipped: registryEntriesSkipped(registry),
@@ -199,21 +204,21 @@ export function createGatewayMetrics(
 /** `unavailableModels` is read at every scrape (the registry's models marked unavailable); when it fails the last value stays. */
 export function createWorkerMetrics(unavailableModels: () => Promise<number> = async () => 0) {
   const registry = createRegistry("worker");
-  const registrySync = new Counter({
-    name: "registry_sync_total",
-    help: "Syncs of the model registry with OpenRouter's model list, by result (ok, failed)",
-    labelNames: ["result"] as const,
-    registers: [registry],
-  });
   // Both results exported from the start (a daily job would leave them missing for a day).
-  for (const result of REGISTRY_SYNC_RESULTS) registrySync.inc({ result }, 0);
-  const remindersFired = new Counter({
-    name: "reminders_fired_total",
-    help: "Reminder jobs run, by outcome (sent; undeliverable: Telegram refused the chat; skipped: not pending at the job's version)",
-    labelNames: ["outcome"] as const,
-    registers: [registry],
-  });
-  for (const outcome of REMINDER_OUTCOMES) remindersFired.inc({ outcome }, 0);
+  const registrySync = countedBy(
+    registry,
+    "registry_sync_total",
+    "Syncs of the model registry with OpenRouter's model list, by result (ok, failed)",
+    "result",
+    REGISTRY_SYNC_RESULTS,
+  );
+  const remindersFired = countedBy(
+    registry,
+    "reminders_fired_total",
+    "Reminder jobs run, by outcome (sent; undeliverable: Telegram refused the chat; skipped: not pending at the job's version)",
+    "outcome",
+    REMINDER_OUTCOMES,
+  );
   return {
     registry,
     askDuration: new Histogram({
