@@ -27,13 +27,7 @@ const PARSERS: Record<Locale, Chrono> = { ru: ru.casual, en: en.casual };
 const SEPARATORS = /^[\s,:;.—–-]+|[\s,:;.—–-]+$/g;
 
 /** The instant `found` names on `zone`'s clock (read by `parser` from `input` with now's offset). */
-function instantOf(
-  parser: Chrono,
-  found: ParsedResult,
-  input: string,
-  zone: string,
-  now: Date,
-) {
+function instantOf(parser: Chrono, found: ParsedResult, input: string, zone: string, now: Date) {
   const at = found.start.date();
   const offsetThen = offsetMinutes(zone, at);
   if (offsetThen === offsetMinutes(zone, now)) return at;
