@@ -265,6 +265,21 @@ describe("/persona", () => {
     expect((await jobOf((await say(admin, "/ask Проверь текст")).update))?.persona).toBeUndefined();
   });
 
+  it("in a group, Telegram failing the admin check changes nothing and the sender is told", async () => {
+    const admin = gateway.telegram.newUser();
+    const group = gateway.telegram.newGroup();
+    gateway.telegram.makeAdmin(group, admin);
+    // A 5xx is retried by auto-retry; a refusal is not.
+    gateway.telegram.failNext("getChatMember", {
+      error_code: 400,
+      description: "Bad Request: CHAT_ADMIN_REQUIRED",
+    });
+    expect((await say(admin, "/persona кратко", group)).replies).toEqual([ru.errors.internal]);
+    expect((await say(admin, "/persona", group)).replies[0]).toBe(
+      `${ru.persona.none}\n\n${ru.persona.usage}`,
+    );
+  });
+
   it("a group upgraded to a supergroup keeps its persona", async () => {
     const admin = gateway.telegram.newUser();
     const group = gateway.telegram.newGroup();
