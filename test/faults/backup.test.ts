@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase } from "../support/database.js";
 import { Stack } from "../support/stack.js";
 
@@ -165,11 +165,12 @@ async function query(databaseUrl: string, text: string, values: unknown[]): Prom
 }
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`no ${what} within ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 describe("backups with infra/backup/backup.sh", () => {

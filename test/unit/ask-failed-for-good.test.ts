@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Job, Queue } from "bullmq";
 import { Api } from "grammy";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { chatMessagesOf, createDelivery } from "../../services/worker/src/ask/delivery.js";
 import { createFailedForGood } from "../../services/worker/src/ask/failed-for-good.js";
 import { failureText } from "../../services/worker/src/ask/failure.js";
@@ -99,13 +99,14 @@ async function addAsk(run: (job: Job<AskJob>, token: string | undefined) => Prom
   return { jobId, chatId: user.id, placeholderId: placeholder.message_id };
 }
 
-/** Waits until `condition` holds, checking every 20 ms; fails with `what` after `timeoutMs`. */
+/** Waits until `condition` holds (vitest's waitFor, every 20 ms); fails with `what` after `timeoutMs`. */
 async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await condition())) throw new Error(`never happened: ${what}`);
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 const editsOf = (chatId: number, messageId: number) =>
