@@ -570,7 +570,7 @@ async function main(): Promise<void> {
     if (selected("s1") && beforeRev !== undefined) {
       const code = await Before.prepare(beforeRev);
       console.log(
-        `code before: ${code.rev} (${code.root}), services with NODE_OPTIONS="${code.nodeOptions}"`,
+        `code before: ${code.rev} (${code.root}), services with Node flags "${code.nodeFlags.join(" ")}"`,
       );
       before = { code, template: await env.addTemplate("before", (url) => code.migrate(url)) };
     }

@@ -24,10 +24,11 @@ export class Before {
     /** The checkout, ending in "/" like ROOT. */
     readonly root: string,
     /**
-     * What its services run with: its package.json's config.nodeOptions if it has them, else none (Node's
-     * defaults, as its npm scripts and compose file ran them).
+     * What its services run with: its package.json's config.nodeFlags, or the config.nodeOptions that
+     * revisions before 2026-12-07 passed as NODE_OPTIONS (the same flags), else none (Node's defaults, as
+     * its npm scripts and compose file ran them).
      */
-    readonly nodeOptions: string,
+    readonly nodeFlags: readonly string[],
   ) {}
 
   /** Resolves `rev` in the repository the bench runs in and builds it unless the cache has it complete. */
@@ -64,10 +65,11 @@ export class Before {
       }
       console.log(`  ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
-    const own = (
-      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { config?: { nodeOptions?: string } }
-    ).config?.nodeOptions;
-    return new Before(sha, short, `${root}/`, own ?? "");
+    const { config } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      config?: { nodeFlags?: string; nodeOptions?: string };
+    };
+    const flags = (config?.nodeFlags ?? config?.nodeOptions ?? "").split(" ").filter((flag) => flag !== "");
+    return new Before(sha, short, `${root}/`, flags);
   }
 
   /** Migrates the database at `databaseUrl` (creating it) with this checkout's migrate CLI and migrations. */

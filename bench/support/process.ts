@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { SERVICE_NODE_OPTIONS } from "../../test/support/node-options.js";
+import { SERVICE_NODE_FLAGS } from "../../test/support/node-flags.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -24,6 +24,12 @@ const CLOCK_TICKS = (() => {
 
 let profiles = 0;
 
+/**
+ * A knob for investigations, e.g. BENCH_NODE_FLAGS="--max-old-space-size=96": Node's flags for every
+ * process the bench starts (the services: in place of the flags they run with).
+ */
+const BENCH_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(" ").filter((flag) => flag !== "");
+
 /** A Node.js process (a compiled service or a baseline bot) run with the bench's own Node. */
 export class Proc {
   /** When set (`--profile`), every process writes a V8 CPU profile there when it exits. */
@@ -35,6 +41,7 @@ export class Proc {
 
   constructor(
     readonly name: string,
+    nodeFlags: readonly string[],
     args: string[],
     env: Record<string, string>,
     cwd = tmpdir(),
@@ -47,14 +54,11 @@ export class Proc {
           `--cpu-prof-name=${name}.${Date.now()}.${++profiles}.cpuprofile`,
         ]
       : [];
-    this.child = spawn(process.execPath, [...profile, ...args], {
+    this.child = spawn(process.execPath, [...(BENCH_NODE_FLAGS ?? nodeFlags), ...profile, ...args], {
       cwd,
       env: {
         PATH: process.env.PATH ?? "",
         LOG_LEVEL: "info",
-        // A knob for investigations, e.g. BENCH_NODE_OPTIONS=--max-old-space-size=64 (services: in
-        // place of the flags they run with).
-        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -75,22 +79,19 @@ export class Proc {
 
   /**
    * A compiled service, `services/<name>/dist/main.js`, as production runs it: ours, or that of another
-   * checkout at `root` (the code before) with the NODE_OPTIONS it runs with.
+   * checkout at `root` (the code before) with the Node flags it runs with.
    */
   static service(
     name: "gateway" | "worker",
     env: Record<string, string>,
-    build: { root: string; nodeOptions: string } = { root: ROOT, nodeOptions: SERVICE_NODE_OPTIONS },
+    build: { root: string; nodeFlags: readonly string[] } = { root: ROOT, nodeFlags: SERVICE_NODE_FLAGS },
   ): Proc {
-    return new Proc(name, [`${build.root}services/${name}/dist/main.js`], {
-      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? build.nodeOptions,
-      ...env,
-    });
+    return new Proc(name, build.nodeFlags, [`${build.root}services/${name}/dist/main.js`], env);
   }
 
   /** A TypeScript file run through tsx (`node --import tsx file.ts`). */
   static typescript(name: string, file: string, env: Record<string, string>): Proc {
-    return new Proc(name, ["--import", "tsx", `${ROOT}${file}`], env, ROOT);
+    return new Proc(name, [], ["--import", "tsx", `${ROOT}${file}`], env, ROOT);
   }
 
   /** Resolves once the output matches `pattern`; rejects when the process exits first or after `timeoutMs`. */

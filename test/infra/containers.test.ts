@@ -158,7 +158,7 @@ describe("docker-compose.yml", () => {
     const ports: Record<string, string> = { gateway: "GATEWAY_METRICS_PORT", worker: "WORKER_METRICS_PORT" };
     for (const name of ["gateway", "worker"]) {
       const s = service(name);
-      expect(words(s.command), name).toBe(`node services/${name}/dist/main.js`);
+      expect(words(s.command), name).toBe(`services/${name}/dist/main.js`);
       expect(String(s.environment?.DATABASE_URL), name).toMatch(
         /^postgres:\/\/postgres:.+@postgres:5432\/notesbot$/,
       );
@@ -205,7 +205,7 @@ describe("docker-compose.yml", () => {
 
   it("migrates once, after PostgreSQL is healthy", () => {
     const migrate = service("migrate");
-    expect(words(migrate.command)).toBe("node shared/dist/db/migrate-cli.js");
+    expect(words(migrate.command)).toBe("shared/dist/db/migrate-cli.js");
     expect(migrate.restart).toBe("no");
     expect(dependsOn(migrate)).toEqual({ postgres: { condition: "service_healthy" } });
     expect(migrate.ports).toBeUndefined();
@@ -333,23 +333,26 @@ describe("infra/Dockerfile", () => {
     expect(runtime.some((l) => /^COPY migrations\/? migrations\/?$/.test(l))).toBe(true);
     expect(runtime.filter((l) => l.startsWith("USER ")).at(-1)).toBe("USER node");
     const cmd = runtime.filter((l) => l.startsWith("CMD ")).at(-1) ?? "";
-    expect(JSON.parse(cmd.slice(4))).toEqual(["node", "services/gateway/dist/main.js"]);
+    expect(JSON.parse(cmd.slice(4))).toEqual(["services/gateway/dist/main.js"]);
   });
 
-  it("runs the services with the V8 heap flags of package.json's config.nodeOptions, as the npm scripts do", () => {
+  it("runs the services with the V8 flags of package.json's config.nodeFlags, as the npm scripts do", () => {
     const pkg = JSON.parse(readFileSync(repo("package.json"), "utf8")) as {
-      config: { nodeOptions: string };
+      config: { nodeFlags: string };
       scripts: Record<string, string>;
     };
-    expect(pkg.config.nodeOptions).toMatch(/--max-old-space-size=\d+/);
-    expect(runtime).toContain(`ENV NODE_OPTIONS="${pkg.config.nodeOptions}"`);
+    const flags = pkg.config.nodeFlags.split(" ");
+    expect(flags).toContain("--no-maglev");
+    expect(flags.some((f) => /^--max-old-space-size=\d+$/.test(f))).toBe(true);
+    const entrypoint = runtime.filter((l) => l.startsWith("ENTRYPOINT ")).at(-1) ?? "";
+    expect(JSON.parse(entrypoint.slice("ENTRYPOINT ".length))).toEqual(["node", ...flags]);
+    expect(runtime.some((l) => l.includes("NODE_OPTIONS"))).toBe(false);
     for (const name of ["gateway", "worker"]) {
-      expect(pkg.scripts[name]).toBe(
-        `NODE_OPTIONS="$npm_package_config_nodeOptions" node services/${name}/dist/main.js`,
-      );
-      // The compose services run the image's command line with its NODE_OPTIONS, not overriding it.
-      const environment = (service(name) as { environment?: Record<string, unknown> }).environment;
-      expect(environment?.NODE_OPTIONS, name).toBeUndefined();
+      expect(pkg.scripts[name]).toBe(`node $npm_package_config_nodeFlags services/${name}/dist/main.js`);
+      // The compose services run the image's entrypoint, not another node command line.
+      const s = service(name) as { entrypoint?: unknown; environment?: Record<string, unknown> };
+      expect(s.entrypoint, name).toBeUndefined();
+      expect(s.environment?.NODE_OPTIONS, name).toBeUndefined();
     }
   });
 

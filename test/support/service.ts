@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter, once } from "node:events";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { SERVICE_NODE_OPTIONS } from "./node-options.js";
+import { SERVICE_NODE_FLAGS } from "./node-flags.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -23,10 +23,10 @@ export class ServiceProcess {
     readonly name: "gateway" | "worker",
     env: Record<string, string>,
   ) {
-    this.child = spawn(process.execPath, [`${ROOT}services/${name}/dist/main.js`], {
+    this.child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, `${ROOT}services/${name}/dist/main.js`], {
       // Started outside the repository, with only what the test gives: no developer .env, no inherited secrets.
       cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env },
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
