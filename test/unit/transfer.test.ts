@@ -186,3 +186,41 @@ describe("export and import", () => {
     expect(txt.content).toContain("↪ Наука · https://t.me/nauka/5\nНовость дня");
   });
 });
+
+describe("/note_count", () => {
+  const countOf = async (user: User) => textsOf(await say(user, "/note_count"));
+  const rowsOf = async (userId: number) =>
+    Number(
+      (await gateway.db.query<{ n: string }>("SELECT count(*) AS n FROM notes WHERE user_id = $1", [userId]))
+        .rows[0]?.n,
+    );
+
+  it("follows every add, import and delete of the user's own notes, and no one else's", async () => {
+    const user = gateway.telegram.newUser();
+    const other = gateway.telegram.newUser();
+    expect(await countOf(user)).toEqual([texts.noteCount(0)]);
+
+    await say(user, "/note_add Первая");
+    await say(other, "/note_add Чужая");
+    const imported = await sendFile(user, {
+      fileName: "ideas.txt",
+      content: "Один\n\nДва\n\nТри\n\nПервая\n",
+    });
+    expect(textsOf(imported)).toEqual([texts.transfer.imported(3, 1)]);
+    expect(await countOf(user)).toEqual([texts.noteCount(4)]);
+
+    const [first] = (await notesOf(user.id)).map((n) => n.text);
+    const id = (
+      await gateway.db.query<{ id: string }>("SELECT id FROM notes WHERE user_id = $1 AND text = $2", [
+        user.id,
+        first,
+      ])
+    ).rows[0]?.id;
+    await say(user, `/note_del ${id}`);
+    // Two notes removed by one statement, as a bulk delete would.
+    await gateway.db.query("DELETE FROM notes WHERE user_id = $1 AND text IN ('Один', 'Два')", [user.id]);
+    expect(await countOf(user)).toEqual([texts.noteCount(await rowsOf(user.id))]);
+    expect(await rowsOf(user.id)).toBe(1);
+    expect(await countOf(other)).toEqual([texts.noteCount(1)]);
+  });
+});

@@ -191,11 +191,12 @@ export function createNotesRepository(db: Db) {
       return rowCount === 1;
     },
 
+    /** Kept by triggers on notes (migrations/1764050000080_note_counts.sql): one row, not a count. */
     async count(userId: number): Promise<number> {
-      const { rows } = await db.query<{ count: string }>("SELECT count(*) FROM notes WHERE user_id = $1", [
+      const { rows } = await db.query<{ notes: number }>("SELECT notes FROM note_counts WHERE user_id = $1", [
         userId,
       ]);
-      return Number(rows[0]?.count ?? 0);
+      return rows[0]?.notes ?? 0;
     },
 
     /**
