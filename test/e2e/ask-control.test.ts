@@ -61,7 +61,8 @@ describe("fairness", () => {
   it("one user's 50 asks do not delay another user's single ask beyond one job", async () => {
     stack = await Stack.start({ workers: 1, env: { WORKER_CONCURRENCY: "2", ASK_USER_MAX_IN_FLIGHT: "1" } });
     const s = stack;
-    s.openrouter.setDefault({ kind: "answer", content: "Ответ", delayMs: 100 });
+    // Each ask lasts long enough that a single ask queued behind the 50 would see many start first.
+    s.openrouter.setDefault({ kind: "answer", content: "Ответ", delayMs: 30 });
     const busy = s.telegram.newUser();
     const burst: Awaited<ReturnType<typeof ask>>[] = [];
     for (let i = 0; i < 50; i++) burst.push(await ask(s, busy, `вопрос ${i}`));
