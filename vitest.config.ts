@@ -2,7 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["test/support/global-setup.ts"],
     // End-to-end tests start real processes and wait for real Telegram round trips.
     testTimeout: 60_000,
     hookTimeout: 60_000,
@@ -13,6 +12,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "main",
+          // Per project, so a run of one project migrates and drops only its own template database.
+          globalSetup: ["test/support/global-setup.ts"],
           include: ["test/unit/**/*.test.ts", "test/infra/**/*.test.ts", "test/e2e/**/*.test.ts"],
           maxWorkers: 2,
           // Files share a worker's module cache (nothing in src/ keeps state at module level; every test
@@ -23,7 +24,13 @@ export default defineConfig({
       // `npm run test:faults`: restarts, outages and load; one file at a time, each bounded in time.
       {
         extends: true,
-        test: { name: "faults", include: ["test/faults/**/*.test.ts"], maxWorkers: 1, testTimeout: 180_000 },
+        test: {
+          name: "faults",
+          globalSetup: ["test/support/global-setup.ts"],
+          include: ["test/faults/**/*.test.ts"],
+          maxWorkers: 1,
+          testTimeout: 180_000,
+        },
       },
     ],
   },

@@ -36,14 +36,16 @@ export default async function setup(project: TestProject) {
   project.provide("redisUrl", redisUrl);
 
   return async () => {
-    const admin = new pg.Client({ connectionString: adminUrl(base) });
-    await admin.connect();
+    // A run leaves a database per stack (dozens): dropped four at a time, each drop being mostly the
+    // server removing files, so the run ends seconds sooner than one by one.
+    const admin = new pg.Pool({ connectionString: adminUrl(base), max: 4 });
     const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE $1",
       [`${runId}%`],
     );
-    for (const { datname } of rows)
-      await admin.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    await Promise.all(
+      rows.map(({ datname }) => admin.query(`DROP DATABASE ${pg.escapeIdentifier(datname)} WITH (FORCE)`)),
+    );
     await admin.end();
 
     const redis = new Redis(redisUrl);
