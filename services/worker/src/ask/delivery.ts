@@ -14,7 +14,7 @@ import {
   markdownToTelegramHtml,
   splitTelegramHtml,
 } from "@notesbot/shared/telegram";
-import type { Localizer } from "@notesbot/shared/texts";
+import type { Localizer, Texts } from "@notesbot/shared/texts";
 import type { Job } from "bullmq";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
@@ -151,56 +151,9 @@ export function createDelivery(deps: DeliveryDeps) {
     end,
 
     /** Renders the answer in place of the preview; a /cancel that came meanwhile wins. */
-    async answer(
-      job: Job<AskJob>,
-      ask: AskJob,
-      answer: {
-        content: string;
-        modelKey: string;
-        notesSent: number;
-        interrupted?: string;
-        cut?: string;
-        /** Shown above the answer, not part of it (a voice message's transcript). */
-        lead?: string;
-        /** The question as remembered and saved, when the job's own is not it (a voice message's transcript). */
-        question?: string;
-      },
-      messageIds: number[],
-    ): Promise<Delivered> {
+    async answer(job: Job<AskJob>, ask: AskJob, answer: Answer, messageIds: number[]): Promise<Delivered> {
       const texts = localizer.of(ask.locale);
-      // A text that is not whole says so where it ends: shown, stored on the job and remembered that way.
-      const note = answer.interrupted === undefined ? answer.cut : texts.ask.interrupted(answer.interrupted);
-      const content = note === undefined ? answer.content : `${answer.content.trimEnd()}\n\n${note}`;
-      const latencyMs = Date.now() - ask.enqueuedAt;
-      const footer =
-        ask.kind === "digest"
-          ? texts.ask.digestFooter(
-              latencyMs,
-              answer.modelKey,
-              answer.notesSent,
-              ask.digest?.total ?? answer.notesSent,
-            )
-          : texts.ask.footer(latencyMs, answer.modelKey);
-      // A complete answer to a question (with memory or from notes) may be saved as a note; a digest,
-      // made of the notes themselves, and a broken-off or cut answer may not.
-      const savable = note === undefined && ask.kind !== "digest";
-      const progress: AskProgress = {
-        parts: splitTelegramHtml(
-          `${answer.lead === undefined ? "" : `${escapeHtml(answer.lead)}\n\n`}${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`,
-        ),
-        messageIds,
-        sent: 0,
-        // Kept after delivery (the job is kept a day): the save button's note is question and answer.
-        answer: content,
-        // Only questions with memory add to it: a question about notes or a digest is a turn of its own.
-        remembered: ask.kind !== "ask",
-        modelKey: answer.modelKey,
-        ...(answer.question === undefined ? {} : { question: answer.question }),
-        ...(savable ? { saveButton: texts.ask.saveButton } : {}),
-        ...(answer.interrupted === undefined
-          ? { outcome: "ok" as const }
-          : { outcome: "error" as const, failure: "interrupted" }),
-      };
+      const progress = rendered(texts, ask, answer, messageIds);
       // No longer pending and the progress recorded, in one round trip; a /cancel that came first wins.
       const jobKey = `${job.queueQualifiedName}:${job.id}`;
       if ((await userAsks.finish(ask.userId, job.id as string, { jobKey, progress })).cancelled)
@@ -252,6 +205,58 @@ async function sendParts(job: Job<AskJob>, messages: ChatMessages, start: AskPro
   }
   await messages.remove(progress.messageIds.slice(progress.parts.length));
   return { ...progress, sent: progress.parts.length };
+}
+
+/** A model's answer as the delivery takes it. */
+export interface Answer {
+  content: string;
+  modelKey: string;
+  notesSent: number;
+  interrupted?: string;
+  cut?: string;
+  /** Shown above the answer, not part of it (a voice message's transcript). */
+  lead?: string;
+  /** The question as remembered and saved, when the job's own is not it (a voice message's transcript). */
+  question?: string;
+}
+
+/**
+ * What the chat is to show for an answer, and what the job keeps of it: the answer rendered to
+ * Telegram's HTML with its footer, in parts of Telegram's size, in place of the preview's messages.
+ */
+function rendered(texts: Texts, ask: AskJob, answer: Answer, messageIds: number[]): AskProgress {
+  // A text that is not whole says so where it ends: shown, stored on the job and remembered that way.
+  const note = answer.interrupted === undefined ? answer.cut : texts.ask.interrupted(answer.interrupted);
+  const content = note === undefined ? answer.content : `${answer.content.trimEnd()}\n\n${note}`;
+  const latencyMs = Date.now() - ask.enqueuedAt;
+  const footer =
+    ask.kind === "digest"
+      ? texts.ask.digestFooter(
+          latencyMs,
+          answer.modelKey,
+          answer.notesSent,
+          ask.digest?.total ?? answer.notesSent,
+        )
+      : texts.ask.footer(latencyMs, answer.modelKey);
+  // A complete answer to a question (with memory or from notes) may be saved as a note; a digest,
+  // made of the notes themselves, and a broken-off or cut answer may not.
+  const savable = note === undefined && ask.kind !== "digest";
+  const lead = answer.lead === undefined ? "" : `${escapeHtml(answer.lead)}\n\n`;
+  return {
+    parts: splitTelegramHtml(`${lead}${markdownToTelegramHtml(content)}\n\n<i>${escapeHtml(footer)}</i>`),
+    messageIds,
+    sent: 0,
+    // Kept after delivery (the job is kept a day): the save button's note is question and answer.
+    answer: content,
+    // Only questions with memory add to it: a question about notes or a digest is a turn of its own.
+    remembered: ask.kind !== "ask",
+    modelKey: answer.modelKey,
+    ...(answer.question === undefined ? {} : { question: answer.question }),
+    ...(savable ? { saveButton: texts.ask.saveButton } : {}),
+    ...(answer.interrupted === undefined
+      ? { outcome: "ok" as const }
+      : { outcome: "error" as const, failure: "interrupted" }),
+  };
 }
 
 /** The "save as note" button under an answer's last part, when the progress has one. */

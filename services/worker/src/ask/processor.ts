@@ -61,38 +61,9 @@ export function createAskProcessor(deps: AskProcessorDeps) {
     let undeliverableCode: number | undefined;
     const turn = await takeTurn(deps, job, ask, previewMessageIds);
     if (turn !== "go") return turn;
-    // A photo, voice or document: downloaded and made into the request's parts, or why it cannot be.
-    const texts = deps.localizer.of(ask.locale);
-    const input = await deps.mediaInput(jobId, ask, texts, stop);
-    if (!input.ok) {
-      const result: AnswerResult =
-        "stopped" in input
-          ? { kind: "stopped", why: input.stopped }
-          : { kind: "failure", failure: input.failure };
-      return deliverAnswer(deps, job, ask, result, {
-        notesSent: 0,
-        messageIds: previewMessageIds,
-        undeliverableCode,
-      });
-    }
-    let asked = input.question === undefined ? ask : { ...ask, question: input.question };
-    let attached = input.attached;
-    let voice: { lead: string; question: string } | undefined;
-    if (ask.media?.kind === "audio") {
-      // A voice message is transcribed first; the transcript is shown, then answered as the question.
-      const heard = await transcribe(deps, job, ask, attached, stop);
-      if (heard.kind !== "transcript") return heard.step;
-      if (ask.media.asNote) return savedAsNote(deps, job, ask, heard.transcript, previewMessageIds);
-      voice = {
-        lead: texts.media.transcript(heard.transcript),
-        question: rememberedQuestion({ ...ask, question: heard.transcript }),
-      };
-      asked = { ...ask, question: `${ask.question}\n\n${heard.transcript}` };
-      attached = [];
-      // Shown while the answer comes (cut to stay within one message; the answer shows it whole).
-      const shown = Array.from(voice.lead).slice(0, STATUS_TRANSCRIPT_CHARS).join("");
-      await deps.delivery.status(ask, `${shown}\n\n${texts.ask.placeholder}`);
-    }
+    const question = await questionFor(deps, job, ask, previewMessageIds, stop);
+    if (question.kind === "step") return question.step;
+    const { asked, attached, voice } = question;
     const prompt = await promptFor(deps, jobId, asked, attached);
     const preview = deps.streaming.enabled
       ? createStreamPreview({
@@ -251,6 +222,57 @@ async function takeTurn(
   if (slot.held || (ask.queuedBehind > 0 && job.attemptsMade === 0))
     await delivery.status(ask, texts.ask.placeholder);
   return "go";
+}
+
+/**
+ * The question the model is asked and what is attached to it: a photo or a document downloaded and made
+ * into the request's parts; a voice message transcribed first, its transcript shown while the answer
+ * comes and answered as the question (or saved as a note). Else how the run ends.
+ */
+async function questionFor(
+  deps: AskProcessorDeps,
+  job: Job<AskJob>,
+  ask: AskJob,
+  previewMessageIds: number[],
+  stop: AbortSignal,
+): Promise<
+  | {
+      kind: "question";
+      asked: AskJob;
+      attached: readonly ContentPart[];
+      voice?: { lead: string; question: string };
+    }
+  | { kind: "step"; step: Step }
+> {
+  const texts = deps.localizer.of(ask.locale);
+  const input = await deps.mediaInput(job.id as string, ask, texts, stop);
+  if (!input.ok) {
+    const result: AnswerResult =
+      "stopped" in input
+        ? { kind: "stopped", why: input.stopped }
+        : { kind: "failure", failure: input.failure };
+    const run = { notesSent: 0, messageIds: previewMessageIds, undeliverableCode: undefined };
+    return { kind: "step", step: await deliverAnswer(deps, job, ask, result, run) };
+  }
+  const asked = input.question === undefined ? ask : { ...ask, question: input.question };
+  if (ask.media?.kind !== "audio") return { kind: "question", asked, attached: input.attached };
+  const heard = await transcribe(deps, job, ask, input.attached, stop);
+  if (heard.kind !== "transcript") return heard;
+  if (ask.media.asNote)
+    return { kind: "step", step: await savedAsNote(deps, job, ask, heard.transcript, previewMessageIds) };
+  const voice = {
+    lead: texts.media.transcript(heard.transcript),
+    question: rememberedQuestion({ ...ask, question: heard.transcript }),
+  };
+  // Shown while the answer comes (cut to stay within one message; the answer shows it whole).
+  const shown = Array.from(voice.lead).slice(0, STATUS_TRANSCRIPT_CHARS).join("");
+  await deps.delivery.status(ask, `${shown}\n\n${texts.ask.placeholder}`);
+  return {
+    kind: "question",
+    asked: { ...ask, question: `${ask.question}\n\n${heard.transcript}` },
+    attached: [],
+    voice,
+  };
 }
 
 /**
