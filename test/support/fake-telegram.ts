@@ -144,6 +144,9 @@ export class FakeTelegram {
   private readonly messages = new Map<string, Message>();
   /** Group administrators by chat id (makeAdmin). */
   private readonly admins = new Map<number, Set<number>>();
+  /** A group's creator, and who left it, by chat id (makeCreator, leave). */
+  private readonly creators = new Map<number, number>();
+  private readonly left = new Map<number, Set<number>>();
   private nextUpdateId = 1;
   private readonly inlineQueries = new Map<string, { at: number; answered: boolean }>();
   /** Every inline query answer accepted, in order. */
@@ -212,6 +215,19 @@ export class FakeTelegram {
     const admins = this.admins.get(chat.id) ?? new Set<number>();
     admins.add(user.id);
     this.admins.set(chat.id, admins);
+  }
+
+  /** Makes `user` the creator of group `chat`: getChatMember says "creator", as Telegram does for the owner. */
+  makeCreator(chat: Chat, user: User): void {
+    this.creators.set(chat.id, user.id);
+  }
+
+  /** `user` left group `chat` (getChatMember says "left"; an administrator no more). */
+  leave(chat: Chat, user: User): void {
+    this.admins.get(chat.id)?.delete(user.id);
+    const left = this.left.get(chat.id) ?? new Set<number>();
+    left.add(user.id);
+    this.left.set(chat.id, left);
   }
 
   /** A user id no other test has used in this run. */
@@ -801,13 +817,18 @@ export class FakeTelegram {
     return batch;
   }
 
-  /** getChatMember: an administrator (makeAdmin) or a member, with the fields Telegram's ChatMember has. */
+  /**
+   * getChatMember: the creator (makeCreator), an administrator (makeAdmin), one who left (leave) or a
+   * member, with the fields Telegram's ChatMember of that status has.
+   */
   private chatMember(p: Record<string, unknown>): Result {
     const chatId = Number(p.chat_id);
     const userId = Number(p.user_id);
     if (!Number.isInteger(userId) || userId <= 0) return badRequest("Bad Request: invalid user_id specified");
     if (!this.chats.has(chatId)) return badRequest("Bad Request: chat not found");
     const user = { id: userId, is_bot: false, first_name: "?" };
+    if (this.creators.get(chatId) === userId) return ok({ status: "creator", user, is_anonymous: false });
+    if (this.left.get(chatId)?.has(userId)) return ok({ status: "left", user });
     if (!this.admins.get(chatId)?.has(userId)) return ok({ status: "member", user });
     return ok({
       status: "administrator",

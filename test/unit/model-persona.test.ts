@@ -265,6 +265,21 @@ describe("/persona", () => {
     expect((await jobOf((await say(admin, "/ask Проверь текст")).update))?.persona).toBeUndefined();
   });
 
+  it("in a group its creator may change it too; an administrator who left may not", async () => {
+    const owner = gateway.telegram.newUser();
+    const former = gateway.telegram.newUser();
+    const group = gateway.telegram.newGroup();
+    gateway.telegram.makeCreator(group, owner);
+    gateway.telegram.makeAdmin(group, former);
+    gateway.telegram.leave(group, former);
+
+    expect((await say(owner, "/persona учитель", group)).replies).toEqual([ru.persona.setPreset("teacher")]);
+    expect((await say(former, "/persona reset", group)).replies).toEqual([ru.persona.adminsOnly]);
+    expect((await say(owner, "/persona", group)).replies[0]).toBe(
+      `${ru.persona.currentPreset("teacher")}\n\n${ru.persona.usage}`,
+    );
+  });
+
   it("in a group, Telegram failing the admin check changes nothing and the sender is told", async () => {
     const admin = gateway.telegram.newUser();
     const group = gateway.telegram.newGroup();
