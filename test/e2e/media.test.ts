@@ -146,6 +146,19 @@ describe("a photo", () => {
   });
 });
 
+/** The user's rows in /usage's table (written beside the delivery: waited for, at most 10 s). */
+const usageRows = (userId: number, count: number) =>
+  eventually(
+    async () =>
+      (
+        await stack.db.query<{ prompt_tokens: number; completion_tokens: number }>(
+          "SELECT prompt_tokens, completion_tokens FROM ask_usage WHERE user_id = $1",
+          [userId],
+        )
+      ).rows,
+    (rows) => rows.length >= count,
+  );
+
 describe("a voice message", () => {
   it("is transcribed by TRANSCRIBE_MODEL from an input_audio part, the transcript shown and answered", async () => {
     const user = stack.telegram.newUser();
@@ -178,6 +191,8 @@ describe("a voice message", () => {
     expect(answering?.model).toBe(active);
     expect(answering?.messages.at(-1)?.content).toBe(`${texts.media.voiceQuestion}\n\n${transcript}`);
     expect(await questionsRemembered(user.id)).toEqual([`[voice] ${transcript}`]);
+    // /usage counts the ask once, with what hearing it cost: the fake reports 12 + 7 tokens a completion.
+    expect(await usageRows(user.id, 1)).toEqual([{ prompt_tokens: 24, completion_tokens: 14 }]);
 
     // The save button keeps the transcript as the question.
     const button = (
@@ -234,6 +249,7 @@ describe("a voice message", () => {
         .slice(start)
         .map((r) => r.model),
     ).toEqual([TRANSCRIBER]);
+    expect(await usageRows(user.id, 1)).toEqual([{ prompt_tokens: 12, completion_tokens: 7 }]);
   });
 });
 

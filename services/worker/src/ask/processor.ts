@@ -240,7 +240,7 @@ async function questionFor(
       kind: "question";
       asked: AskJob;
       attached: readonly ContentPart[];
-      voice?: { lead: string; question: string };
+      voice?: Voice;
     }
   | { kind: "step"; step: Step }
 > {
@@ -258,11 +258,15 @@ async function questionFor(
   if (ask.media?.kind !== "audio") return { kind: "question", asked, attached: input.attached };
   const heard = await transcribe(deps, job, ask, input.attached, stop);
   if (heard.kind !== "transcript") return heard;
-  if (ask.media.asNote)
+  if (ask.media.asNote) {
+    // Its only model call: in /usage as the job's row.
+    if (heard.usage !== undefined) deps.recordUsage(job.id as string, ask, heard.modelKey, heard.usage);
     return { kind: "step", step: await savedAsNote(deps, job, ask, heard.transcript, previewMessageIds) };
-  const voice = {
+  }
+  const voice: Voice = {
     lead: texts.media.transcript(heard.transcript),
     question: rememberedQuestion({ ...ask, question: heard.transcript }),
+    ...(heard.usage === undefined ? {} : { heardUsage: heard.usage }),
   };
   // Shown while the answer comes (cut to stay within one message; the answer shows it whole).
   const shown = Array.from(voice.lead).slice(0, STATUS_TRANSCRIPT_CHARS).join("");
@@ -289,7 +293,10 @@ async function transcribe(
   ask: AskJob,
   attached: readonly ContentPart[],
   stop: AbortSignal,
-): Promise<{ kind: "transcript"; transcript: string } | { kind: "step"; step: Step }> {
+): Promise<
+  | { kind: "transcript"; transcript: string; modelKey: string; usage?: TokenUsage }
+  | { kind: "step"; step: Step }
+> {
   const jobId = job.id as string;
   const texts = deps.localizer.of(ask.locale);
   const [modelKey = ask.modelKey, ...fallbackModelKeys] = ask.media?.transcribeModelKeys ?? [];
@@ -313,8 +320,14 @@ async function transcribe(
     return { kind: "step", step: await deliverAnswer(deps, job, hearing, { kind: "failure", failure }, run) };
   }
   deps.logger.info({ jobId, modelKey: result.modelKey, chars: transcript.length }, "voice transcribed");
+  const heard = {
+    kind: "transcript",
+    transcript,
+    modelKey: result.modelKey,
+    ...(result.usage === undefined ? {} : { usage: result.usage }),
+  } as const;
   // Saved as a note: no answer, so no request of it.
-  if (ask.media?.asNote) return { kind: "transcript", transcript };
+  if (ask.media?.asNote) return heard;
   const deadlineAt = ask.enqueuedAt + deps.retry.deadlineMs;
   let slot: RequestSlot;
   try {
@@ -338,7 +351,7 @@ async function transcribe(
       step: await deliverAnswer(deps, job, ask, { kind: "stopped", why: stopped }, run),
     };
   }
-  return { kind: "transcript", transcript };
+  return heard;
 }
 
 /**
@@ -428,6 +441,31 @@ async function promptFor(
   return prompt;
 }
 
+/**
+ * A voice message's transcript, shown above the answer; its question as remembered; what hearing it
+ * cost, counted with the answer's own usage in the ask's one row of /usage.
+ */
+interface Voice {
+  lead: string;
+  question: string;
+  heardUsage?: TokenUsage;
+}
+
+/** An answer's usage with its transcription's added. */
+function plusUsage(answer: TokenUsage | undefined, heard: TokenUsage | undefined): TokenUsage | undefined {
+  if (answer === undefined || heard === undefined) return answer ?? heard;
+  const cost =
+    answer.cost === undefined && heard.cost === undefined
+      ? {}
+      : { cost: (answer.cost ?? 0) + (heard.cost ?? 0) };
+  return {
+    promptTokens: answer.promptTokens + heard.promptTokens,
+    completionTokens: answer.completionTokens + heard.completionTokens,
+    totalTokens: answer.totalTokens + heard.totalTokens,
+    ...cost,
+  };
+}
+
 /** The answer stage's result delivered, or what comes next instead (a retry, the job put back). */
 async function deliverAnswer(
   deps: AskProcessorDeps,
@@ -438,8 +476,7 @@ async function deliverAnswer(
     notesSent: number;
     messageIds: number[];
     undeliverableCode: number | undefined;
-    /** A voice message's transcript, shown above the answer, and its question as remembered. */
-    voice?: { lead: string; question: string };
+    voice?: Voice;
   },
 ): Promise<Step> {
   const { delivery, logger, userAsks } = deps;
@@ -448,8 +485,9 @@ async function deliverAnswer(
   const { messageIds } = run;
   switch (result.kind) {
     case "answer": {
-      if (result.usage !== undefined && result.interrupted === undefined)
-        deps.recordUsage(jobId, ask, result.modelKey, result.usage);
+      const usage = plusUsage(result.usage, run.voice?.heardUsage);
+      if (usage !== undefined && result.interrupted === undefined)
+        deps.recordUsage(jobId, ask, result.modelKey, usage);
       const interrupted = result.interrupted && failureText(texts, result.interrupted, ask.modelKey);
       const cut = result.cut && texts.ask.cut[result.cut];
       return delivery.answer(
@@ -461,7 +499,7 @@ async function deliverAnswer(
           notesSent: run.notesSent,
           ...(interrupted ? { interrupted } : {}),
           ...(cut ? { cut } : {}),
-          ...(run.voice ?? {}),
+          ...(run.voice === undefined ? {} : { lead: run.voice.lead, question: run.voice.question }),
         },
         messageIds,
       );
