@@ -3,7 +3,9 @@
 # the newest BACKUP_KEEP kept. docker-compose.yml's `backup` service runs it; docs/operations.md#backups.
 #   backup.sh        a service: a dump every day at BACKUP_AT (HH:MM, UTC), and one at start-up when the
 #                    newest dump is over a day old or there is none (a first `up` shows at once that it
-#                    works; restarts do not push nightly dumps out). SIGTERM or SIGINT: exit 0.
+#                    works; restarts do not push nightly dumps out). A dump that fails (PostgreSQL
+#                    restarting, its name not yet resolvable) is tried again BACKUP_RETRY_SECONDS
+#                    later (default 60), up to 3 times more. SIGTERM or SIGINT: exit 0.
 #   backup.sh once   one dump now: exit 0 when it was written, 1 when not.
 # Connects with libpq's variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE). A dump is written
 # under a hidden temporary name, read back with pg_restore --list, then renamed: a failed or interrupted
@@ -16,6 +18,7 @@ umask 077
 DIR=${BACKUP_DIR:-/backups}
 KEEP=${BACKUP_KEEP:-7}
 AT=${BACKUP_AT:-03:00}
+RETRY=${BACKUP_RETRY_SECONDS:-60}
 MODE=${1:-service}
 
 log() { printf '%s backup: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
@@ -38,6 +41,12 @@ case $AT in
   [01][0-9]:[0-5][0-9] | 2[0-3]:[0-5][0-9]) ;;
   *)
     fail "BACKUP_AT must be HH:MM (UTC, 00:00 to 23:59), not '$AT'"
+    exit 2
+    ;;
+esac
+case $RETRY in
+  '' | *[!0-9]* | 0)
+    fail "BACKUP_RETRY_SECONDS must be a whole number of at least 1, not '$RETRY'"
     exit 2
     ;;
 esac
@@ -100,6 +109,17 @@ dump() {
   return 0
 }
 
+# The service's dump: tried again RETRY seconds after a failure, up to 3 times more.
+dump_retried() {
+  tries=1
+  until dump; do
+    [ "$tries" -ge 4 ] && return 1
+    tries=$((tries + 1))
+    log "trying again in $RETRY s (try $tries of 4)"
+    waited sleep "$RETRY"
+  done
+}
+
 mkdir -p "$DIR" || exit 1
 # What a dump killed outright (SIGKILL, a crash) left behind.
 rm -f "$DIR"/.notesbot-*.dump.partial
@@ -113,7 +133,7 @@ log "every day at $AT UTC into $DIR, the newest $KEEP kept"
 if [ -n "$(find "$DIR" -maxdepth 1 -name 'notesbot-*T*Z.dump' -mtime -1)" ]; then
   log "the newest dump is less than a day old: none at start-up"
 else
-  dump
+  dump_retried
 fi
 while :; do
   now=$(date -u +%s)
@@ -121,5 +141,5 @@ while :; do
   [ "$delay" -eq 0 ] && delay=86400
   log "next dump at $AT UTC, in $delay s"
   waited sleep "$delay"
-  dump
+  dump_retried
 done

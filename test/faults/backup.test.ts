@@ -3,7 +3,8 @@
  * machine's PostgreSQL client tools against the real PostgreSQL: a dump of a bot's database restored
  * with the steps of docs/operations.md#backups gives the bot its notes back; the newest seven are kept
  * and a failed or interrupted dump never counts among them; the service dumps at start-up only when the
- * newest dump is over a day old, then every day at BACKUP_AT, and ends on SIGTERM with exit 0.
+ * newest dump is over a day old, then every day at BACKUP_AT, tries a failed dump again a little later,
+ * and ends on SIGTERM with exit 0.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter, once } from "node:events";
@@ -15,6 +16,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase } from "../support/database.js";
 import { Stack } from "../support/stack.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
 
 const SCRIPT = fileURLToPath(new URL("../../infra/backup/backup.sh", import.meta.url));
 const TMP = mkdtempSync(join(tmpdir(), "notesbot-backup-"));
@@ -281,6 +283,36 @@ describe("backups with infra/backup/backup.sh", () => {
     expect(dumps(dir)).toContain(newest);
   });
 
+  it("as a service: a dump that fails (PostgreSQL unreachable) is tried again BACKUP_RETRY_SECONDS later, up to 3 times more", async () => {
+    const databaseUrl = await createTestDatabase();
+    const target = new URL(databaseUrl);
+    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    try {
+      proxy.block();
+      const dir = newDir();
+      const env = { ...libpq(databaseUrl), PGPORT: String(proxy.port), BACKUP_DIR: dir };
+
+      // Down for good: four tries, then the next BACKUP_AT.
+      const down = Script.backup([], { ...env, BACKUP_AT: "03:00", BACKUP_RETRY_SECONDS: "1" });
+      await down.waitFor(/next dump at 03:00 UTC, in \d+ s/);
+      expect(down.output.match(/backup: FAILED: pg_dump exited with 1/g)).toHaveLength(4);
+      expect(down.output).toContain("trying again in 1 s (try 4 of 4)");
+      expect(dumps(dir)).toEqual([]);
+      expect(await down.stop("SIGTERM")).toBe(0);
+
+      // Back after the first failure: the second try writes the dump.
+      const back = Script.backup([], { ...env, BACKUP_AT: "03:00", BACKUP_RETRY_SECONDS: "2" });
+      await back.waitFor(/trying again in 2 s \(try 2 of 4\)/);
+      proxy.unblock();
+      await back.waitFor(/next dump at 03:00 UTC, in \d+ s/);
+      expect(back.output.match(/backup: FAILED/g)).toHaveLength(1);
+      expect(dumps(dir)).toHaveLength(1);
+      expect(await back.stop("SIGTERM")).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("as a service: dumps at start-up only when the newest dump is over a day old, then at BACKUP_AT; SIGTERM ends it with exit 0", async () => {
     const databaseUrl = await createTestDatabase();
     const dir = newDir();
@@ -339,7 +371,7 @@ describe("backups with infra/backup/backup.sh", () => {
     expect(files(dir)).toEqual(listing);
   }, 300_000); // more than the waits inside add up to, so a failure names the step it stopped at
 
-  it("refuses a BACKUP_AT or BACKUP_KEEP it cannot read, saying which", async () => {
+  it("refuses a BACKUP_AT, BACKUP_KEEP or BACKUP_RETRY_SECONDS it cannot read, saying which", async () => {
     const env = { ...libpq(await createTestDatabase()), BACKUP_DIR: newDir() };
     const badTime = await run("sh", [SCRIPT], { ...env, BACKUP_AT: "24:00" });
     expect(badTime.code).toBe(2);
@@ -347,6 +379,9 @@ describe("backups with infra/backup/backup.sh", () => {
     const badKeep = await run("sh", [SCRIPT, "once"], { ...env, BACKUP_KEEP: "0" });
     expect(badKeep.code).toBe(2);
     expect(badKeep.output).toContain("BACKUP_KEEP must be a whole number of at least 1, not '0'");
+    const badRetry = await run("sh", [SCRIPT], { ...env, BACKUP_RETRY_SECONDS: "1m" });
+    expect(badRetry.code).toBe(2);
+    expect(badRetry.output).toContain("BACKUP_RETRY_SECONDS must be a whole number of at least 1, not '1m'");
     expect(files(env.BACKUP_DIR)).toEqual([]);
   });
 });
