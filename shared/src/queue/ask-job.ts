@@ -170,8 +170,8 @@ export function askKeys(prefix: string) {
     running: (userId: number) => `${prefix}:ask-user:${userId}:running`,
     /** Flag: the user cancelled this ask. */
     cancelled: (jobId: string) => `${prefix}:ask-cancelled:${jobId}`,
-    /** Counter: the user's asks in one minute. */
-    userLimit: (userId: number, minute: number) => `${prefix}:ask-limit:${userId}:${minute}`,
+    /** Sorted set: the user's asks admitted in the last minute (job id by time), for the per-user limit. */
+    userLimit: (userId: number) => `${prefix}:ask-limit:${userId}`,
     /** Sorted set: OpenRouter requests of the last minute, across all workers. */
     requests: `${prefix}:ask-openrouter-requests`,
     /** Hash: the bot's Telegram budget in all (next free time, rate, last cut), shared by every process. */

@@ -69,8 +69,8 @@ export function createAskProducer(options: AskProducerOptions) {
       return (await withDeadline(queue.getJob(askJobId(updateId)))) !== undefined;
     },
     /**
-     * Admits the ask of this update: counts it against the user's limit for the current minute (a
-     * Redis counter, so it holds across gateway instances) and records it pending, in one round trip.
+     * Admits the ask of this update: counts it against the user's limit for the last minute (in Redis,
+     * so it holds across gateway instances) and records it pending, in one round trip.
      * Resolves with how many of the user's asks were pending before it (the job waits behind them),
      * or undefined when the user is over the limit.
      */

@@ -17,17 +17,19 @@ const MIN_LEASE_MS = 60_000;
 // Each script is one round trip (EVALSHA), atomic, instead of a MULTI block of several commands.
 const SCRIPTS = {
   /**
-   * KEYS: the user's counter for this minute, pending. ARGV: limit (0: none), counter lifetime, now,
-   * ttl, jobId. Counts the ask and records it pending unless that puts the user over the limit:
-   * returns -1 then, else how many of the user's asks were pending before it.
+   * KEYS: the user's admissions of the last window, pending. ARGV: limit (0: none), window, now, ttl,
+   * jobId. Counts the ask among the user's asks of the last `window` ms (a sliding window: never more
+   * than the limit in any minute, whatever the clock says) and records it pending, unless that puts the
+   * user over the limit: returns -1 then, else how many of the user's asks were pending before it.
    */
   askAdmit: {
     numberOfKeys: 2,
     lua: `
 if tonumber(ARGV[1]) > 0 then
-  local count = redis.call('INCR', KEYS[1])
-  if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-  if count > tonumber(ARGV[1]) then return -1 end
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[2]))
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[5])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
 local before = redis.call('ZCARD', KEYS[2])
@@ -100,14 +102,14 @@ export function userAsks(redis: Redis, prefix: string) {
     cancelChannel: keys.cancelChannel,
 
     /**
-     * Admits a new ask of the user's: counts it against `perMinute` asks in the current minute (0: no
+     * Admits a new ask of the user's: counts it against `perMinute` asks in the last 60 s (0: no
      * limit) and records it pending. Resolves with how many of the user's asks were pending before it,
      * or undefined when the user is over the limit (nothing is recorded then).
      */
     async admit(userId: number, jobId: string, perMinute: number): Promise<number | undefined> {
       const before = Number(
         await scripts.askAdmit(
-          keys.userLimit(userId, Math.floor(Date.now() / 60_000)),
+          keys.userLimit(userId),
           keys.pending(userId),
           perMinute,
           60_000,
