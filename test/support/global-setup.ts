@@ -36,8 +36,8 @@ export default async function setup(project: TestProject) {
   project.provide("redisUrl", redisUrl);
 
   return async () => {
-    // A run leaves a database per stack (dozens): dropped four at a time, each drop being mostly the
-    // server removing files, so the run ends seconds sooner than one by one.
+    // A run leaves a database per stack (dozens): dropped four at a time (each drop waits for a
+    // checkpoint and removes the database's files), so the run ends seconds sooner than one by one.
     const admin = new pg.Pool({ connectionString: adminUrl(base), max: 4 });
     const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE $1",

@@ -208,7 +208,7 @@ async function sendParts(job: Job<AskJob>, messages: ChatMessages, start: AskPro
 }
 
 /** A model's answer as the delivery takes it. */
-export interface Answer {
+interface Answer {
   content: string;
   modelKey: string;
   notesSent: number;
