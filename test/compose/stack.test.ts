@@ -357,10 +357,21 @@ describe("docker compose up --build on podman, with stand-in base images", () =>
     const exported = new Set((await getJson<{ data: string[] }>("/api/v1/label/__name__/values")).data);
     const metricsOf = (expr: string) =>
       [...expr.matchAll(/([a-z_][a-z0-9_]*)\s*[{[)]/g)].map((m) => m[1] ?? "");
-    const empty: string[] = [];
-    for (const { panel, expr } of queries)
-      if ((await promQuery(expr)).length === 0 && metricsOf(expr).some((m) => exported.has(m)))
-        empty.push(`${panel}: ${expr}`);
+    // Each target is scraped on its own schedule: the gateway's rates may need a scrape more than the
+    // worker's above, so the check is repeated (bounded) until every such query has data.
+    let empty: string[] = [];
+    await until(
+      async () => {
+        empty = [];
+        for (const { panel, expr } of queries)
+          if ((await promQuery(expr)).length === 0 && metricsOf(expr).some((m) => exported.has(m)))
+            empty.push(`${panel}: ${expr}`);
+        return empty.length === 0;
+      },
+      60_000,
+      async () => `dashboard queries without data: ${JSON.stringify(empty)}`,
+      5_000,
+    );
     expect(empty).toEqual([]);
     figure(
       `dashboard queries: ${queries.length}; over metrics no target exports yet: ${
